@@ -1,0 +1,37 @@
+//! The state every handler receives.
+
+use crate::auth::Keys;
+use comptoir_db::Db;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Tunable limits of the API.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub access_token_ttl: Duration,
+    pub session_idle_timeout: Duration,
+    pub login_window: Duration,
+    pub login_max_failures: i64,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: Duration::from_secs(15 * 60),
+            session_idle_timeout: Duration::from_secs(30 * 60),
+            login_window: Duration::from_secs(15 * 60),
+            login_max_failures: 10,
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct ApiContext {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub metrics: PrometheusHandle,
+}

@@ -1,0 +1,168 @@
+//! The HTTP error: one enum, mapped once to the conventions' status codes
+//! and `{"code","message","details"}` bodies. Internal causes are logged
+//! with the request id and never returned.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use comptoir_db::DbError;
+use comptoir_domain::FieldErrors;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized(&'static str),
+    #[error("your role does not allow this")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { message: String, details: Value },
+    #[error("the resource changed since you read it (version {current})")]
+    PreconditionFailed { current: i64 },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("too many attempts")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The error body of every non-2xx answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub code: &'static str,
+    pub message: String,
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            message: message.into(),
+            details: json!({}),
+        }
+    }
+
+    pub fn field(field: &str, message: &str) -> Self {
+        ApiError::Validation(FieldErrors::single(field, message))
+    }
+
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(error))
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, Value) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", json!({})),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", json!({})),
+            ApiError::Forbidden(permission) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                json!({ "required_permission": permission }),
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", json!({})),
+            ApiError::Conflict { details, .. } => {
+                (StatusCode::CONFLICT, "conflict", details.clone())
+            }
+            ApiError::PreconditionFailed { current } => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                json!({ "current_version": current }),
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                json!({}),
+            ),
+            ApiError::Validation(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                json!({ "fields": fields.clone().into_vec() }),
+            ),
+            ApiError::RateLimited {
+                retry_after_seconds,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                json!({ "retry_after_seconds": retry_after_seconds }),
+            ),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", json!({})),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::Unauthorized(reason) => (*reason).to_owned(),
+            ApiError::Forbidden(permission) => {
+                format!("your role lacks the permission {permission}")
+            }
+            ApiError::Validation(fields) => format!("validation failed: {fields}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = %cause, cause = ?cause, "request failed");
+        }
+        let (status, code, details) = self.parts();
+        let body = ErrorBody {
+            code,
+            message: self.message(),
+            details,
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::RateLimited {
+            retry_after_seconds,
+        } = self
+        {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&retry_after_seconds.to_string())
+                    .unwrap_or(HeaderValue::from_static("60")),
+            );
+        }
+        response
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Validation(errors)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NotFound => ApiError::NotFound,
+            DbError::Unique(_) => {
+                let field = error.unique_field().unwrap_or("code");
+                ApiError::Conflict {
+                    message: format!("this {field} is already used"),
+                    details: json!({ "field": field }),
+                }
+            }
+            DbError::ForeignKey(_) => {
+                ApiError::conflict("the resource is still referenced by other records")
+            }
+            DbError::Immutable(_) => ApiError::conflict("this record can no longer be changed"),
+            DbError::VersionMismatch => {
+                ApiError::conflict("the resource was changed concurrently; retry")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

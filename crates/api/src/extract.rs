@@ -1,0 +1,214 @@
+//! Request parsing at the HTTP edge: JSON bodies, list parameters,
+//! `If-Match`, and JSON merge patches. Every rejection becomes an
+//! [`ApiError`] with the conventions' body.
+
+use crate::error::ApiError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use comptoir_db::resource::Table;
+use comptoir_db::{Page, Sort};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// `axum::Json`, with rejections mapped to 400 / 413.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
+            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// `axum::extract::Path`, with rejections mapped to 400.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// `axum::extract::Query`, with rejections mapped to 400.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// The version an update expects, from `If-Match` (quotes and weak
+/// prefixes tolerated).
+pub struct IfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| ApiError::BadRequest("If-Match must be a version number".into()))?;
+        let version = text
+            .trim()
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<i64>()
+            .map_err(|_| ApiError::BadRequest("If-Match must be a version number".into()))?;
+        Ok(IfMatch(Some(version)))
+    }
+}
+
+impl IfMatch {
+    /// Fails with 412 when the caller's version is stale.
+    pub fn check(&self, current: i64) -> Result<(), ApiError> {
+        match self.0 {
+            Some(expected) if expected != current => Err(ApiError::PreconditionFailed { current }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The paging, sorting and search parameters every list takes.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page number, from 1.
+    pub page: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub page_size: Option<String>,
+    /// Field to sort on; `-field` sorts descending.
+    pub sort: Option<String>,
+    /// Free-text search.
+    pub q: Option<String>,
+}
+
+pub const MAX_PAGE_SIZE: i64 = 200;
+
+impl ListParams {
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let number = |text: &Option<String>, name: &str, default: i64, max: i64| match text {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!("{name} must be a whole number from 1 to {max}"))
+                }),
+        };
+        Ok(Page {
+            page: number(&self.page, "page", 1, 1_000_000)?,
+            page_size: number(&self.page_size, "page_size", 50, MAX_PAGE_SIZE)?,
+        })
+    }
+
+    pub fn sort<T: Table>(&self) -> Result<Option<Sort>, ApiError> {
+        let Some(text) = self.sort.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let (field, descending) = match text.strip_prefix('-') {
+            Some(field) => (field, true),
+            None => (text, false),
+        };
+        T::SORTABLE
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, column)| Some(Sort { column, descending }))
+            .ok_or_else(|| {
+                let names: Vec<&str> = T::SORTABLE.iter().map(|(name, _)| *name).collect();
+                ApiError::BadRequest(format!(
+                    "sort must be one of: {} (prefix - for descending)",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+/// A list page as every list endpoint returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub page_size: i64,
+    pub total: i64,
+}
+
+impl<T> PageOf<T> {
+    pub fn new(listing: comptoir_db::Listing<T>, page: Page) -> Self {
+        Self {
+            items: listing.items,
+            page: page.page,
+            page_size: page.page_size,
+            total: listing.total,
+        }
+    }
+}
+
+/// Parses an optional query filter, reporting a bad value as 400.
+pub fn query_filter<T, E: std::fmt::Display>(
+    name: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|text| parse(text).map_err(|e| ApiError::BadRequest(format!("{name}: {e}"))))
+        .transpose()
+}
+
+/// Applies a JSON merge patch (RFC 7396) to the current representation and
+/// reads the result as a full request, so updates are validated exactly like
+/// creations.
+pub fn merge_patch<T: Serialize, R: DeserializeOwned>(
+    current: &T,
+    patch: Value,
+) -> Result<R, ApiError> {
+    if !patch.is_object() {
+        return Err(ApiError::BadRequest("a PATCH body is a JSON object".into()));
+    }
+    let mut merged = serde_json::to_value(current).map_err(ApiError::internal)?;
+    apply_merge_patch(&mut merged, patch);
+    serde_json::from_value(merged).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+fn apply_merge_patch(target: &mut Value, patch: Value) {
+    match patch {
+        Value::Object(fields) => {
+            if !target.is_object() {
+                *target = Value::Object(Default::default());
+            }
+            if let Value::Object(map) = target {
+                for (key, value) in fields {
+                    if value.is_null() {
+                        map.insert(key, Value::Null);
+                    } else {
+                        apply_merge_patch(map.entry(key).or_insert(Value::Null), value);
+                    }
+                }
+            }
+        }
+        other => *target = other,
+    }
+}

@@ -1,0 +1,81 @@
+//! Comptoir's HTTP layer: one module per resource with its routes and
+//! request types; handlers parse, authorize (`auth::Authorized<P>`), call
+//! the storage layer, and map errors (`error::ApiError`).
+
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod parties;
+pub mod system;
+pub mod users;
+pub mod validate;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
+pub use context::{ApiContext, Config};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Comptoir API", description = "Business management for small and medium businesses: catalog, clients, suppliers, stock, sales."),
+    modifiers(&BearerAuth),
+    components(schemas(error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document and the router, built from the same route list so
+/// the document covers every route.
+pub fn app(ctx: ApiContext) -> Router {
+    let api = OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(catalog::router())
+        .merge(parties::router());
+    let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", api)
+        .split_for_parts();
+    openapi.servers = None;
+    let request_id = HeaderName::from_static("x-request-id");
+    let body_limit = ctx.config.body_limit_bytes;
+    Router::new()
+        .merge(api_router)
+        .merge(system::router(openapi))
+        .fallback(system::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn(system::track_metrics))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(system::make_span))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(ctx)
+}

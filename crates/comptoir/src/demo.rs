@@ -1,0 +1,345 @@
+//! `serve --demo`: a demo organization with one user per role and a
+//! believable catalog, clients and suppliers. Created once; later starts
+//! reuse it.
+
+use crate::{InitError, init_organization};
+use comptoir_api::auth::hash_password;
+use comptoir_db::Db;
+use comptoir_db::audit::{self, Actor};
+use comptoir_db::auth::{self as store, NewUser};
+use comptoir_db::catalog::{self, CategoryInput, ProductInput};
+use comptoir_db::parties::{self, ClientInput, PartyIdentity, SupplierInput};
+use comptoir_domain::catalog::{ClientStatus, PartyKind, ProductKind, Unit, VatCategory};
+use comptoir_domain::identifiers::{Code, Email, Siren, Siret};
+use comptoir_domain::numbers::{Money, Percent, UnitPrice};
+use comptoir_domain::permissions::Role;
+use serde_json::json;
+
+pub const DEMO_PASSWORD: &str = "comptoir-demo";
+const ADMIN_EMAIL: &str = "admin@demo.comptoir.test";
+
+fn price(text: &str) -> UnitPrice {
+    UnitPrice::parse(text).unwrap_or_default()
+}
+
+/// Creates the demo data unless it exists; returns the log-in lines to print.
+pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
+    let logins: Vec<String> = Role::ALL
+        .iter()
+        .map(|role| {
+            format!(
+                "  {:<11} {}@demo.comptoir.test / {DEMO_PASSWORD}",
+                role.as_str(),
+                role.as_str()
+            )
+        })
+        .collect();
+    if store::credentials_by_email(db, ADMIN_EMAIL)
+        .await?
+        .is_some()
+    {
+        return Ok(logins);
+    }
+    let (organization_id, admin_id) =
+        init_organization(db, "Comptoir Démo SARL", ADMIN_EMAIL, DEMO_PASSWORD).await?;
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| InitError::Invalid(e.to_string()))?;
+    let actor = Actor {
+        organization_id,
+        user_id: Some(admin_id),
+        request_id: Some("demo".into()),
+        ip: None,
+    };
+    let mut tx = db.begin().await?;
+    for role in Role::ALL.iter().filter(|r| **r != Role::Admin) {
+        let email = Email::parse(&format!("{}@demo.comptoir.test", role.as_str()))
+            .map_err(|e| InitError::Invalid(e.to_string()))?;
+        store::create_user(
+            &mut tx,
+            NewUser {
+                organization_id,
+                email: &email,
+                name: &format!("Démo {}", role.as_str()),
+                role: *role,
+                password_hash: &hash,
+            },
+        )
+        .await?;
+    }
+
+    let mut categories = Vec::new();
+    for (name, parent) in [
+        ("Mobilier", None),
+        ("Chaises", Some(0)),
+        ("Tables", Some(0)),
+        ("Éclairage", None),
+        ("Épicerie fine", None),
+        ("Prestations", None),
+        ("Location de matériel", None),
+    ] {
+        let category = catalog::insert_category(
+            &mut tx,
+            organization_id,
+            &CategoryInput {
+                parent_id: parent.map(|i: usize| categories[i]),
+                name: name.into(),
+                description: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "create",
+            "category",
+            Some(category.id),
+            None,
+            serde_json::to_value(&category).ok(),
+        )
+        .await?;
+        categories.push(category.id);
+    }
+
+    let goods = [
+        ("Chaise bistrot", 1, "49.90", "22.00"),
+        ("Chaise pliante", 1, "19.50", "8.40"),
+        ("Tabouret de bar", 1, "64.00", "29.00"),
+        ("Fauteuil lounge", 1, "189.00", "95.00"),
+        ("Table ronde 120 cm", 2, "249.00", "120.00"),
+        ("Table pliante 180 cm", 2, "129.00", "61.00"),
+        ("Mange-debout", 2, "89.00", "41.00"),
+        ("Lampadaire LED", 3, "139.00", "58.00"),
+        ("Guirlande guinguette 10 m", 3, "34.90", "12.10"),
+        ("Projecteur 50 W", 3, "59.00", "23.50"),
+    ];
+    let groceries = [
+        ("Huile d'olive 75 cl", "12.90", "6.20"),
+        ("Miel de lavande 250 g", "8.50", "4.10"),
+        ("Confiture d'abricot", "5.90", "2.40"),
+        ("Café en grains 1 kg", "24.00", "11.80"),
+        ("Thé vert 100 g", "7.20", "3.10"),
+    ];
+    let services = [
+        ("Livraison et installation", 5, Unit::Hour, "45.00"),
+        ("Montage de stand", 5, Unit::Hour, "55.00"),
+        ("Régie technique", 5, Unit::Day, "420.00"),
+        ("Location chaise (jour)", 6, Unit::Day, "2.50"),
+        ("Location table (jour)", 6, Unit::Day, "9.00"),
+    ];
+    let mut number = 0;
+    let mut next_code = |prefix: &str| {
+        number += 1;
+        Code::parse(&format!("{prefix}-{number:04}"))
+            .unwrap_or_else(|_| Code::generated("P", number))
+    };
+    let mut inputs = Vec::new();
+    for round in 0..3 {
+        let finish = ["Chêne", "Noir", "Blanc"][round];
+        for (name, category, sale, purchase) in goods {
+            inputs.push(ProductInput {
+                code: next_code("MOB"),
+                name: format!("{name} — {finish}"),
+                description: Some(format!("{name}, finition {}", finish.to_lowercase())),
+                kind: ProductKind::Goods,
+                category_id: Some(categories[category]),
+                unit: Unit::Unit,
+                sale_price: price(sale),
+                purchase_price: Some(price(purchase)),
+                vat_rate: Percent::parse("20").unwrap_or_default(),
+                vat_category: VatCategory::Standard,
+                vat_exemption_reason: None,
+                barcode: None,
+                active: true,
+                attributes: json!({ "finish": finish }),
+            });
+        }
+    }
+    for (round, origin) in ["Provence", "Corse", "Bretagne"].into_iter().enumerate() {
+        for (name, sale, purchase) in groceries {
+            inputs.push(ProductInput {
+                code: next_code("EPI"),
+                name: format!("{name} ({origin})"),
+                description: None,
+                kind: ProductKind::Goods,
+                category_id: Some(categories[4]),
+                unit: if round == 0 {
+                    Unit::Unit
+                } else {
+                    Unit::Package
+                },
+                sale_price: price(sale),
+                purchase_price: Some(price(purchase)),
+                vat_rate: Percent::parse("5.5").unwrap_or_default(),
+                vat_category: VatCategory::Standard,
+                vat_exemption_reason: None,
+                barcode: None,
+                active: true,
+                attributes: json!({ "origin": origin }),
+            });
+        }
+    }
+    for (name, category, unit, sale) in services {
+        inputs.push(ProductInput {
+            code: next_code("SRV"),
+            name: name.into(),
+            description: None,
+            kind: ProductKind::Service,
+            category_id: Some(categories[category]),
+            unit,
+            sale_price: price(sale),
+            purchase_price: None,
+            vat_rate: Percent::parse("20").unwrap_or_default(),
+            vat_category: VatCategory::Standard,
+            vat_exemption_reason: None,
+            barcode: None,
+            active: true,
+            attributes: if category == 6 {
+                json!({ "deposit": "50.00" })
+            } else {
+                json!({})
+            },
+        });
+    }
+    for input in &inputs {
+        let product = catalog::insert_product(&mut tx, organization_id, input).await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "create",
+            "product",
+            Some(product.id),
+            None,
+            serde_json::to_value(&product).ok(),
+        )
+        .await?;
+    }
+
+    let companies = [
+        "Boulangerie Martin",
+        "Hôtel du Port",
+        "Mairie de Saint-Aubin",
+        "Traiteur Lefèvre",
+        "Agence Événements Sud",
+        "Camping Les Pins",
+        "Restaurant Le Zinc",
+        "Cave Dubois",
+        "Théâtre municipal",
+        "Lycée Jean Moulin",
+        "Comité des fêtes",
+        "SARL Bâti-Ouest",
+        "Brasserie du Marché",
+        "Association Les Amis du Jazz",
+        "Golf de la Vallée",
+    ];
+    let individuals = [
+        "Claire Dupont",
+        "Julien Moreau",
+        "Sophie Bernard",
+        "Karim Haddad",
+        "Élodie Petit",
+        "Marc Lambert",
+    ];
+    let siren_body = ["73282932", "55210055", "54205118", "38012986"];
+    for (i, name) in companies.iter().chain(individuals.iter()).enumerate() {
+        let company = i < companies.len();
+        let siren = company
+            .then(|| with_luhn(siren_body[i % siren_body.len()]))
+            .and_then(|s| Siren::parse(&s).ok());
+        let identity = PartyIdentity {
+            kind: if company {
+                PartyKind::Company
+            } else {
+                PartyKind::Individual
+            },
+            name: (*name).into(),
+            email: Email::parse(&format!("contact{}@client{}.example", i + 1, i + 1)).ok(),
+            phone: Some(format!("04 91 00 {:02} {:02}", i, i * 3 % 100)),
+            vat_number: None,
+            siren,
+            siret: None,
+            payment_terms_days: if company { 30 } else { 0 },
+            notes: None,
+        };
+        let client = parties::insert_client(
+            &mut tx,
+            organization_id,
+            &ClientInput {
+                code: None,
+                identity,
+                status: if i % 7 == 6 {
+                    ClientStatus::Prospect
+                } else {
+                    ClientStatus::Active
+                },
+                discount_percent: if company && i % 3 == 0 {
+                    Percent::parse("5").unwrap_or_default()
+                } else {
+                    Percent::ZERO
+                },
+                credit_limit: company.then(|| Money::parse("5000").unwrap_or_default()),
+                price_list_id: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "create",
+            "client",
+            Some(client.id),
+            None,
+            serde_json::to_value(&client).ok(),
+        )
+        .await?;
+    }
+
+    for (i, name) in [
+        "Mobilier Pro Distribution",
+        "Lumière & Cie",
+        "Saveurs du Sud",
+        "Tentes et Structures",
+        "Imprimerie Rapide",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let supplier = parties::insert_supplier(
+            &mut tx,
+            organization_id,
+            &SupplierInput {
+                code: None,
+                identity: PartyIdentity {
+                    kind: PartyKind::Company,
+                    name: (*name).into(),
+                    email: Email::parse(&format!("commandes@fournisseur{}.example", i + 1)).ok(),
+                    phone: None,
+                    vat_number: None,
+                    siren: None,
+                    siret: Siret::parse("73282932000074").ok().filter(|_| i == 0),
+                    payment_terms_days: 45,
+                    notes: None,
+                },
+                active: true,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "create",
+            "supplier",
+            Some(supplier.id),
+            None,
+            serde_json::to_value(&supplier).ok(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(logins)
+}
+
+fn with_luhn(body: &str) -> String {
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|candidate| comptoir_domain::identifiers::luhn_valid(candidate))
+        .unwrap_or_default()
+}

@@ -1,0 +1,121 @@
+//! Wiring: configuration, database, server start, `init`, demo data.
+//! The binary (`main.rs`) and the black-box tests both start the server
+//! through [`start`].
+
+pub mod demo;
+
+use comptoir_api::auth::{Keys, hash_password};
+use comptoir_api::{ApiContext, Config};
+use comptoir_db::auth::{self as store, NewUser};
+use comptoir_db::{Db, DbError};
+use comptoir_domain::identifiers::Email;
+use comptoir_domain::permissions::Role;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use tokio::net::TcpListener;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://comptoir.db?mode=rwc";
+
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // A second server in the same process (tests) reuses the first recorder.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Connects and applies pending migrations.
+pub async fn open_database(url: &str) -> Result<Db, DbError> {
+    let db = Db::connect(url, 16).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The JWT secret: `COMPTOIR_JWT_SECRET`, or one generated once and kept in
+/// the database so restarts and other instances share it.
+pub async fn jwt_secret(db: &Db) -> Result<String, DbError> {
+    if let Ok(secret) = std::env::var("COMPTOIR_JWT_SECRET")
+        && !secret.is_empty()
+    {
+        return Ok(secret);
+    }
+    let generated = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    store::setting_or_insert(db, "jwt_secret", &generated).await
+}
+
+/// Binds `listen` and serves the API until the process stops; returns the
+/// bound address at once (port 0 picks a free one).
+pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<SocketAddr> {
+    let secret = jwt_secret(&db).await.map_err(std::io::Error::other)?;
+    let ctx = ApiContext {
+        db,
+        config: Arc::new(config),
+        keys: Arc::new(Keys::new(secret.as_bytes())),
+        metrics: metrics_handle(),
+    };
+    let listener = TcpListener::bind(listen).await?;
+    let address = listener.local_addr()?;
+    let app = comptoir_api::app(ctx).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            tracing::error!(%error, "server stopped");
+        }
+    });
+    Ok(address)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("a user with the e-mail {0} already exists")]
+    EmailTaken(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Creates an organization and its first admin.
+pub async fn init_organization(
+    db: &Db,
+    name: &str,
+    admin_email: &str,
+    admin_password: &str,
+) -> Result<(uuid::Uuid, uuid::Uuid), InitError> {
+    let email =
+        Email::parse(admin_email).map_err(|e| InitError::Invalid(format!("admin e-mail: {e}")))?;
+    comptoir_api::auth::check_password(admin_password)
+        .map_err(|e| InitError::Invalid(e.to_owned()))?;
+    if name.trim().is_empty() {
+        return Err(InitError::Invalid("the organization needs a name".into()));
+    }
+    let hash = hash_password(admin_password).map_err(|e| InitError::Invalid(e.to_string()))?;
+    let mut tx = db.begin().await?;
+    let organization = store::create_organization(&mut tx, name.trim()).await?;
+    let user = store::create_user(
+        &mut tx,
+        NewUser {
+            organization_id: organization.id,
+            email: &email,
+            name: "Administrateur",
+            role: Role::Admin,
+            password_hash: &hash,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        DbError::Unique(_) => InitError::EmailTaken(email.to_string()),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok((organization.id, user.id))
+}

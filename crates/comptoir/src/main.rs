@@ -1,0 +1,142 @@
+use clap::{Parser, Subcommand};
+use comptoir::{DEFAULT_DATABASE_URL, InitError, demo, init_organization, open_database, start};
+use comptoir_api::Config;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "comptoir",
+    version,
+    about = "Comptoir: business management server (catalog, clients, stock, sales)"
+)]
+struct Cli {
+    /// Database URL: sqlite://FILE?mode=rwc or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the API.
+    Serve {
+        #[arg(long, env = "COMPTOIR_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Create a demo organization, users and data if absent.
+        #[arg(long)]
+        demo: bool,
+        /// Minutes a session may stay idle before refresh is refused.
+        #[arg(long, env = "COMPTOIR_SESSION_IDLE_MINUTES", default_value_t = 30)]
+        session_idle_minutes: u64,
+        /// Largest accepted request body, in bytes.
+        #[arg(long, env = "COMPTOIR_BODY_LIMIT", default_value_t = 1024 * 1024)]
+        body_limit: usize,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create an organization and its first admin.
+    Init {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, env = "COMPTOIR_ADMIN_PASSWORD")]
+        admin_password: String,
+    },
+    /// Check every organization's audit hash chain.
+    VerifyAudit,
+}
+
+fn init_logging() {
+    let filter = EnvFilter::try_from_env("COMPTOIR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("COMPTOIR_LOG_FORMAT").as_deref() == Ok("text") {
+        builder.init();
+    } else {
+        builder.json().with_current_span(true).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let db = open_database(&cli.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Migrate => {
+            println!("migrations applied");
+        }
+        Command::Init {
+            org,
+            admin_email,
+            admin_password,
+        } => match init_organization(&db, &org, &admin_email, &admin_password).await {
+            Ok((organization_id, _)) => {
+                println!("organization {org} created ({organization_id}); log in as {admin_email}")
+            }
+            Err(error @ (InitError::EmailTaken(_) | InitError::Invalid(_))) => {
+                return Err(error.to_string());
+            }
+            Err(error) => return Err(error.to_string()),
+        },
+        Command::VerifyAudit => {
+            let (checked, broken) = comptoir_db::audit::verify(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(match broken {
+                None => {
+                    println!("OK: {checked} audit entries verified");
+                    ExitCode::SUCCESS
+                }
+                Some(link) => {
+                    println!(
+                        "BROKEN: organization {} entry #{} ({}): {}",
+                        link.organization_id, link.seq, link.id, link.reason
+                    );
+                    ExitCode::FAILURE
+                }
+            });
+        }
+        Command::Serve {
+            listen,
+            demo,
+            session_idle_minutes,
+            body_limit,
+        } => {
+            if demo {
+                let logins = demo::ensure_demo(&db).await.map_err(|e| e.to_string())?;
+                println!("Demo organization ready. Log in with (e-mail / password):");
+                for line in logins {
+                    println!("{line}");
+                }
+            }
+            let config = Config {
+                session_idle_timeout: std::time::Duration::from_secs(session_idle_minutes * 60),
+                body_limit_bytes: body_limit,
+                ..Config::default()
+            };
+            let address = start(db, config, &listen)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Comptoir listening on http://{address} (API docs: http://{address}/api/docs)"
+            );
+            tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

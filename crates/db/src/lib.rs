@@ -1,0 +1,16 @@
+//! Comptoir's storage layer. All SQL lives here, written once for both
+//! databases (see `pool`), with one migration folder per backend kept in
+//! lockstep. Other crates call the functions of the per-resource modules.
+
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod error;
+pub mod idempotency;
+pub mod parties;
+pub mod pool;
+pub mod resource;
+
+pub use error::DbError;
+pub use pool::{Arg, Backend, Db, Record, Sql, Tx, now};
+pub use resource::{Filter, Fixed, Listing, Page, Sort};

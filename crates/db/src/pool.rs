@@ -1,0 +1,335 @@
+//! One API over two databases. SQL text is shared (`$1` placeholders work
+//! on both); arguments are collected as [`Arg`] values and bound to the
+//! right driver in one place; rows decode through `sqlx::FromRow` on both.
+
+use crate::error::DbError;
+use chrono::{DateTime, NaiveDate, Utc};
+use comptoir_domain::catalog::{
+    AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
+};
+use comptoir_domain::identifiers::{Barcode, Code, Email, Siren, Siret, VatNumber};
+use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
+use comptoir_domain::permissions::Role;
+use serde_json::Value;
+use sqlx::postgres::{PgArguments, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::types::Json;
+use sqlx::{Arguments, AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two supported databases.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so two
+/// writers queue on the busy timeout instead of failing on lock upgrade.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A value bound to a query.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Uuid(Option<Uuid>),
+    Bool(Option<bool>),
+    Json(Option<Value>),
+    Timestamp(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+}
+
+/// SQL text with its arguments, in `$n` order.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    /// Appends text; `$n` placeholders in it continue the numbering.
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Adds an argument and returns its placeholder (`$n`).
+    pub fn arg(&mut self, value: impl Into<Arg>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    fn sqlite_args(&self) -> Result<SqliteArguments, DbError> {
+        let mut out = SqliteArguments::default();
+        for arg in &self.args {
+            match arg.clone() {
+                Arg::I64(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::Uuid(v) => out.add(v),
+                Arg::Bool(v) => out.add(v),
+                Arg::Json(v) => out.add(v.map(Json)),
+                Arg::Timestamp(v) => out.add(v),
+                Arg::Date(v) => out.add(v),
+            }
+            .map_err(DbError::Bind)?;
+        }
+        Ok(out)
+    }
+
+    fn pg_args(&self) -> Result<PgArguments, DbError> {
+        let mut out = PgArguments::default();
+        for arg in &self.args {
+            match arg.clone() {
+                Arg::I64(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::Uuid(v) => out.add(v),
+                Arg::Bool(v) => out.add(v),
+                Arg::Json(v) => out.add(v.map(Json)),
+                Arg::Timestamp(v) => out.add(v),
+                Arg::Date(v) => out.add(v),
+            }
+            .map_err(DbError::Bind)?;
+        }
+        Ok(out)
+    }
+}
+
+/// A row type readable from both databases.
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// Runs `$body` with `$ex` bound to the backend's executor and `$args` to the
+/// arguments built for that backend. The body is compiled once per backend.
+macro_rules! on_backend {
+    ($target:expr, $sql:expr, |$ex:ident, $args:ident| $body:expr) => {
+        match $target {
+            Target::Sqlite($ex) => {
+                let $args = $sql.sqlite_args()?;
+                $body
+            }
+            Target::Postgres($ex) => {
+                let $args = $sql.pg_args()?;
+                $body
+            }
+        }
+    };
+}
+
+enum Target<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+macro_rules! query_methods {
+    ($($receiver:tt)?) => {
+        /// Runs a statement; returns the rows affected.
+        pub async fn execute(& $($receiver)? self, sql: Sql) -> Result<u64, DbError> {
+            let text = AssertSqlSafe(sql.text.clone());
+            Ok(on_backend!(self.target(), sql, |ex, args| {
+                sqlx::query_with(text, args).execute(ex).await?.rows_affected()
+            }))
+        }
+
+        pub async fn fetch_all<T: Record>(& $($receiver)? self, sql: Sql) -> Result<Vec<T>, DbError> {
+            let text = AssertSqlSafe(sql.text.clone());
+            Ok(on_backend!(self.target(), sql, |ex, args| {
+                sqlx::query_as_with(text, args).fetch_all(ex).await?
+            }))
+        }
+
+        pub async fn fetch_optional<T: Record>(& $($receiver)? self, sql: Sql) -> Result<Option<T>, DbError> {
+            let text = AssertSqlSafe(sql.text.clone());
+            Ok(on_backend!(self.target(), sql, |ex, args| {
+                sqlx::query_as_with(text, args).fetch_optional(ex).await?
+            }))
+        }
+
+        /// One row, or [`DbError::NotFound`].
+        pub async fn fetch_one<T: Record>(& $($receiver)? self, sql: Sql) -> Result<T, DbError> {
+            self.fetch_optional(sql).await?.ok_or(DbError::NotFound)
+        }
+    };
+}
+
+impl Db {
+    /// Connects to `url`: `postgres://…` selects PostgreSQL, `sqlite:…`
+    /// SQLite (WAL, busy timeout, foreign keys on).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(60))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    fn target(&self) -> Target<&SqlitePool, &PgPool> {
+        match self {
+            Db::Sqlite(pool) => Target::Sqlite(pool),
+            Db::Postgres(pool) => Target::Postgres(pool),
+        }
+    }
+
+    query_methods!();
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
+        match self {
+            Tx::Sqlite(tx) => Target::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => Target::Postgres(&mut **tx),
+        }
+    }
+
+    query_methods!(mut);
+}
+
+macro_rules! arg_from {
+    ($variant:ident: $($ty:ty => |$v:ident| $conv:expr),+ $(,)?) => {
+        $(
+            impl From<$ty> for Arg {
+                fn from($v: $ty) -> Self {
+                    Arg::$variant(Some($conv))
+                }
+            }
+            impl From<Option<$ty>> for Arg {
+                fn from(value: Option<$ty>) -> Self {
+                    Arg::$variant(value.map(|$v| $conv))
+                }
+            }
+        )+
+    };
+}
+
+arg_from!(I64:
+    i64 => |v| v,
+    i32 => |v| i64::from(v),
+    Money => |v| v.units(),
+    UnitPrice => |v| v.units(),
+    Quantity => |v| v.units(),
+    Percent => |v| v.units(),
+);
+arg_from!(Text:
+    String => |v| v,
+    &str => |v| v.to_owned(),
+    &String => |v| v.clone(),
+    Code => |v| v.into_inner(),
+    &Code => |v| v.as_str().to_owned(),
+    Email => |v| v.into_inner(),
+    Barcode => |v| v.into_inner(),
+    Siren => |v| v.into_inner(),
+    Siret => |v| v.into_inner(),
+    VatNumber => |v| v.into_inner(),
+    Role => |v| v.as_str().to_owned(),
+    ProductKind => |v| v.as_str().to_owned(),
+    Unit => |v| v.as_str().to_owned(),
+    VatCategory => |v| v.as_str().to_owned(),
+    PartyKind => |v| v.as_str().to_owned(),
+    ClientStatus => |v| v.as_str().to_owned(),
+    AddressKind => |v| v.as_str().to_owned(),
+);
+arg_from!(Uuid: Uuid => |v| v);
+arg_from!(Bool: bool => |v| v);
+arg_from!(Json: Value => |v| v);
+arg_from!(Timestamp: DateTime<Utc> => |v| v);
+arg_from!(Date: NaiveDate => |v| v);
+
+/// Now, truncated to the microsecond both databases keep.
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}

@@ -1,0 +1,14 @@
+//! Comptoir's business rules, with no I/O: exact numbers, identifiers with
+//! check digits, catalog vocabularies, price resolution, roles and
+//! permissions, and the audit hash chain. Every value type here can only
+//! hold a valid value: build it with `parse`, then trust it.
+
+pub mod audit;
+pub mod catalog;
+pub mod errors;
+pub mod identifiers;
+pub mod numbers;
+pub mod permissions;
+pub mod pricing;
+
+pub use errors::{FieldError, FieldErrors};
