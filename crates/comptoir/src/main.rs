@@ -51,7 +51,9 @@ enum Command {
 
 fn init_logging() {
     let filter = EnvFilter::try_from_env("COMPTOIR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("COMPTOIR_LOG_FORMAT").as_deref() == Ok("text") {
         builder.init();
     } else {

@@ -1,0 +1,79 @@
+use crate::helpers::spawn_app;
+use comptoir_db::{Backend, Sql};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn verify_audit(database_url: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", database_url, "verify-audit"])
+        .output()
+        .expect("run comptoir verify-audit");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn mutations_are_audited_and_tampering_is_detected() {
+    let app = spawn_app().await;
+    let product = app.create_product("AUD-1").await;
+    let id = product["id"].as_str().unwrap();
+    app.patch(
+        &format!("/api/v1/products/{id}"),
+        json!({"name": "Renommé"}),
+    )
+    .await;
+    app.delete(&format!("/api/v1/products/{id}")).await;
+
+    let entries = app
+        .get(&format!(
+            "/api/v1/audit?resource_type=product&resource_id={id}"
+        ))
+        .await;
+    assert_eq!(entries.status, StatusCode::OK);
+    let items = entries.body["items"].as_array().unwrap();
+    let actions: Vec<&str> = items
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "update", "delete"]);
+    assert_eq!(items[1]["before"]["name"], "Produit AUD-1");
+    assert_eq!(items[1]["after"]["name"], "Renommé");
+    assert!(
+        items[1]["request_id"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert_eq!(items[0]["ip"], "127.0.0.1");
+    let me = app.get("/api/v1/auth/me").await;
+    assert_eq!(items[0]["user_id"], me.body["user"]["id"]);
+
+    let (ok, out) = verify_audit(&app.database_url);
+    assert!(ok, "{out}");
+    assert!(out.starts_with("OK"), "{out}");
+
+    // The database refuses edits; someone with DDL rights gets around that.
+    let refused = app
+        .db
+        .execute(Sql::new("UPDATE audit_log SET action = 'read'"))
+        .await;
+    assert!(refused.is_err());
+    let drop = match app.db.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    app.db.execute(Sql::new(drop)).await.unwrap();
+    app.db
+        .execute(
+            Sql::new(
+                "UPDATE audit_log SET after_state = NULL WHERE seq = 2 AND organization_id = $1",
+            )
+            .bind(app.organization_id),
+        )
+        .await
+        .unwrap();
+    let (ok, out) = verify_audit(&app.database_url);
+    assert!(!ok);
+    assert!(out.contains("BROKEN") && out.contains("#2"), "{out}");
+}

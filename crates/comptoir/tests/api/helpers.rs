@@ -1,0 +1,204 @@
+//! The test harness: each test gets the real server on a random port and a
+//! fresh database — a new SQLite file, or a new PostgreSQL database when
+//! `COMPTOIR_TEST_DATABASE_URL` names a server.
+
+use comptoir::{init_organization, open_database, start};
+use comptoir_api::Config;
+use comptoir_db::Db;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub database_url: String,
+    pub client: reqwest::Client,
+    pub admin_token: String,
+    pub organization_id: Uuid,
+}
+
+pub fn postgres_server() -> Option<String> {
+    std::env::var("COMPTOIR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"))
+}
+
+/// A URL to a brand-new, empty database.
+pub async fn fresh_database_url() -> String {
+    let name = format!("comptoir_test_{}", Uuid::new_v4().simple());
+    match postgres_server() {
+        Some(server) => {
+            let admin = Db::connect(&server, 1).await.expect("PostgreSQL reachable");
+            admin
+                .execute(comptoir_db::Sql::new(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let base = server
+                .rsplit_once('/')
+                .map_or(server.as_str(), |(base, _)| base)
+                .to_owned();
+            format!("{base}/{name}")
+        }
+        None => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Config::default()).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
+    let database_url = fresh_database_url().await;
+    let db = open_database(&database_url).await.expect("open database");
+    let (organization_id, _) = init_organization(&db, "Test SARL", "admin@test.example", PASSWORD)
+        .await
+        .expect("init");
+    let address = start(db.clone(), config, "127.0.0.1:0")
+        .await
+        .expect("start");
+    let mut app = TestApp {
+        address: format!("http://{address}"),
+        db,
+        database_url,
+        client: reqwest::Client::new(),
+        admin_token: String::new(),
+        organization_id,
+    };
+    app.admin_token = app.login("admin@test.example", PASSWORD).await;
+    app
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, Some(&self.admin_token), None, &[])
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(&self.admin_token), Some(body), &[])
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(
+            Method::PATCH,
+            path,
+            Some(&self.admin_token),
+            Some(body),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, Some(&self.admin_token), None, &[])
+            .await
+    }
+
+    pub async fn try_login(&self, email: &str, password: &str) -> Reply {
+        self.send(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let reply = self.try_login(email, password).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "login {email}: {:?}",
+            reply.body
+        );
+        reply.body["access_token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// Creates a user with `role` and returns its access token.
+    pub async fn user_token(&self, email: &str, role: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/users",
+                json!({"email": email, "name": role, "role": role, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn create_product(&self, code: &str) -> Value {
+        let reply = self
+            .post(
+                "/api/v1/products",
+                json!({"code": code, "name": format!("Produit {code}"), "sale_price": "10.00"}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        reply.body
+    }
+}
+
+pub fn field_names(body: &Value) -> Vec<String> {
+    body["details"]["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! Black-box tests through the HTTP API. The same tests run on SQLite
+//! (default) and on PostgreSQL (`COMPTOIR_TEST_DATABASE_URL`).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod catalog;
+mod conventions;
+mod parties;
+mod storage;
