@@ -35,40 +35,16 @@ async fn refresh_rotates_and_reuse_revokes_the_session() {
     let first = login.body["refresh_token"].as_str().unwrap().to_owned();
     let access = login.body["access_token"].as_str().unwrap().to_owned();
 
-    let refreshed = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": first})),
-            &[],
-        )
-        .await;
+    let refreshed = app.refresh(&first).await;
     assert_eq!(refreshed.status, StatusCode::OK);
     let second = refreshed.body["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
     assert_eq!(refreshed.body["expires_in"], 900);
 
     // The first token again: theft suspected, the whole session ends.
-    let reused = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": first})),
-            &[],
-        )
-        .await;
+    let reused = app.refresh(&first).await;
     assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
-    let after = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": second})),
-            &[],
-        )
-        .await;
+    let after = app.refresh(&second).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     let me = app
         .send(Method::GET, "/api/v1/auth/me", Some(&access), None, &[])
@@ -96,15 +72,7 @@ async fn logout_ends_the_session() {
         .send(Method::GET, "/api/v1/auth/me", Some(&access), None, &[])
         .await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
-    let refreshed = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": refresh})),
-            &[],
-        )
-        .await;
+    let refreshed = app.refresh(&refresh).await;
     assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -117,27 +85,11 @@ async fn an_idle_session_can_no_longer_refresh() {
     .await;
     let login = app.try_login("admin@test.example", PASSWORD).await;
     let refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
-    let active = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": refresh})),
-            &[],
-        )
-        .await;
+    let active = app.refresh(&refresh).await;
     assert_eq!(active.status, StatusCode::OK);
     let next = active.body["refresh_token"].as_str().unwrap().to_owned();
     tokio::time::sleep(Duration::from_millis(2000)).await;
-    let idle = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": next})),
-            &[],
-        )
-        .await;
+    let idle = app.refresh(&next).await;
     assert_eq!(idle.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -162,15 +114,7 @@ async fn deactivated_users_cannot_log_in_or_refresh() {
         app.try_login("sales@test.example", PASSWORD).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let refreshed = app
-        .send(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({"refresh_token": refresh})),
-            &[],
-        )
-        .await;
+    let refreshed = app.refresh(&refresh).await;
     assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
     let me = app
         .send(Method::GET, "/api/v1/auth/me", Some(&access), None, &[])

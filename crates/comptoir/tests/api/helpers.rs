@@ -153,6 +153,17 @@ impl TestApp {
         .await
     }
 
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.send(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": refresh_token})),
+            &[],
+        )
+        .await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let reply = self.try_login(email, password).await;
         assert_eq!(
