@@ -1,16 +1,41 @@
 //! The audit log, read-only (admin).
 
-use crate::auth::{Authorized, require};
+use crate::auth::{Authorized, CurrentUser, require};
 use crate::context::ApiContext;
 use crate::error::ApiResult;
 use crate::extract::{ListParams, PageOf, Query, query_filter};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use comptoir_db::Tx;
 use comptoir_db::audit::{self as store, AuditEntry, AuditQuery};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
+
+/// Records a mutation in the audit log, inside the transaction making it.
+pub(crate) async fn log<T: Serialize>(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    action: &str,
+    resource_type: &str,
+    id: Uuid,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> ApiResult<()> {
+    let as_json = |row: Option<&T>| row.and_then(|row| serde_json::to_value(row).ok());
+    store::record(
+        tx,
+        &user.actor(),
+        action,
+        resource_type,
+        Some(id),
+        as_json(before),
+        as_json(after),
+    )
+    .await?;
+    Ok(())
+}
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(list_audit))

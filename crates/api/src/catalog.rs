@@ -345,6 +345,8 @@ pub struct ProductFilters {
     pub kind: Option<String>,
     pub active: Option<bool>,
     pub barcode: Option<String>,
+    /// Inactive (archived) products are left out unless this is `true` or `active` asks for them.
+    pub include_archived: Option<bool>,
 }
 
 /// List products.
@@ -358,10 +360,13 @@ async fn list_products(
 ) -> ApiResult<axum::Json<PageOf<Product>>> {
     let page = params.page()?;
     let kind = query_filter("kind", filters.kind.as_deref(), ProductKind::parse)?;
+    let active = filters
+        .active
+        .or((filters.include_archived != Some(true)).then_some(true));
     let filter = Filter::organization(auth.organization_id)
         .eq("category_id", filters.category_id)
         .eq("kind", kind)
-        .eq("active", filters.active)
+        .eq("active", active)
         .eq("barcode", filters.barcode)
         .search(Product::SEARCHABLE, params.q.as_deref());
     let listing = resource::list(&ctx.db, filter, params.sort::<Product>()?, page).await?;
@@ -455,7 +460,11 @@ async fn update_product(
     Ok(axum::Json(updated))
 }
 
-/// Delete a product.
+/// Where a product may be referred to; deleting it is refused while any of
+/// these rows exist. Its variants and supplier entries go with it.
+const PRODUCT_REFERRERS: &[(&str, &str)] = &[("price_rules", "product_id")];
+
+/// Delete a product that nothing refers to, with its variants.
 #[utoipa::path(delete, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_product(
@@ -465,6 +474,21 @@ async fn delete_product(
 ) -> ApiResult<StatusCode> {
     let mut tx = ctx.db.begin().await?;
     let current: Product = resource::get_in(&mut tx, auth.organization_id, id).await?;
+    let mut references =
+        resource::references(&mut tx, auth.organization_id, id, PRODUCT_REFERRERS).await?;
+    references.extend(
+        resource::references_through(
+            &mut tx,
+            auth.organization_id,
+            id,
+            ("product_variants", "product_id"),
+            crate::variants::VARIANT_REFERRERS,
+        )
+        .await?,
+    );
+    if !references.is_empty() {
+        return Err(ApiError::still_referenced(&references));
+    }
     resource::delete::<Product>(&mut tx, auth.organization_id, id).await?;
     audit::record(
         &mut tx,

@@ -51,6 +51,27 @@ impl ApiError {
         }
     }
 
+    /// A deletion refused because other records still point at the row;
+    /// `details.referenced_by` counts them per kind of record.
+    pub fn still_referenced(references: &[(&str, i64)]) -> Self {
+        let mut totals = std::collections::BTreeMap::<&str, i64>::new();
+        for (table, n) in references {
+            *totals.entry(table).or_default() += n;
+        }
+        let described: Vec<String> = totals
+            .iter()
+            .map(|(table, n)| format!("{n} {}", table.replace('_', " ")))
+            .collect();
+        let counts: serde_json::Map<String, Value> = totals
+            .into_iter()
+            .map(|(table, n)| (table.to_owned(), json!(n)))
+            .collect();
+        ApiError::Conflict {
+            message: format!("still used by {}", described.join(", ")),
+            details: json!({ "referenced_by": counts }),
+        }
+    }
+
     pub fn field(field: &str, message: &str) -> Self {
         ApiError::Validation(FieldErrors::single(field, message))
     }

@@ -9,10 +9,15 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+mod nested;
 pub mod parties;
+pub mod party_details;
+pub mod price_lists;
+pub mod product_suppliers;
 pub mod system;
 pub mod users;
 pub mod validate;
+pub mod variants;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -57,7 +62,11 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(users::router())
         .merge(audit::router())
         .merge(catalog::router())
-        .merge(parties::router());
+        .merge(variants::router())
+        .merge(price_lists::router())
+        .merge(product_suppliers::router())
+        .merge(parties::router())
+        .merge(party_details::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

@@ -3,7 +3,7 @@
 use crate::auth::{Authorized, require};
 use crate::catalog::to_json;
 use crate::context::ApiContext;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch, query_filter};
 use crate::validate::{MAX_NAME, MAX_TEXT, days, optional, parsed, required};
 use axum::extract::State;
@@ -122,6 +122,8 @@ pub struct ClientFilters {
     pub status: Option<String>,
     /// `company` or `individual`.
     pub kind: Option<String>,
+    /// Archived clients are left out unless this is `true` or `status` asks for them.
+    pub include_archived: Option<bool>,
 }
 
 /// List clients.
@@ -136,10 +138,13 @@ async fn list_clients(
     let page = params.page()?;
     let status = query_filter("status", filters.status.as_deref(), ClientStatus::parse)?;
     let kind = query_filter("kind", filters.kind.as_deref(), PartyKind::parse)?;
-    let filter = Filter::organization(auth.organization_id)
+    let mut filter = Filter::organization(auth.organization_id)
         .eq("status", status)
-        .eq("kind", kind)
-        .search(Client::SEARCHABLE, params.q.as_deref());
+        .eq("kind", kind);
+    if status.is_none() && filters.include_archived != Some(true) {
+        filter = filter.condition("status <> {}", ClientStatus::Archived);
+    }
+    let filter = filter.search(Client::SEARCHABLE, params.q.as_deref());
     let listing = resource::list(&ctx.db, filter, params.sort::<Client>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }
@@ -277,16 +282,29 @@ impl SupplierRequest {
     }
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SupplierFilters {
+    pub active: Option<bool>,
+    /// Inactive (archived) suppliers are left out unless this is `true` or `active` asks for them.
+    pub include_archived: Option<bool>,
+}
+
 /// List suppliers.
 #[utoipa::path(get, path = "/suppliers", tag = "suppliers", security(("bearer" = [])),
-    params(ListParams), responses((status = 200, body = PageOf<Supplier>)))]
+    params(ListParams, SupplierFilters), responses((status = 200, body = PageOf<Supplier>)))]
 async fn list_suppliers(
     auth: Authorized<require::SuppliersRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
+    Query(filters): Query<SupplierFilters>,
 ) -> ApiResult<axum::Json<PageOf<Supplier>>> {
     let page = params.page()?;
+    let active = filters
+        .active
+        .or((filters.include_archived != Some(true)).then_some(true));
     let filter = Filter::organization(auth.organization_id)
+        .eq("active", active)
         .search(Supplier::SEARCHABLE, params.q.as_deref());
     let listing = resource::list(&ctx.db, filter, params.sort::<Supplier>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
@@ -360,7 +378,8 @@ async fn update_supplier(
     Ok(axum::Json(updated))
 }
 
-/// Delete a supplier.
+/// Delete a supplier no product lists; deactivate it instead to keep its
+/// history.
 #[utoipa::path(delete, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_supplier(
@@ -370,6 +389,16 @@ async fn delete_supplier(
 ) -> ApiResult<StatusCode> {
     let mut tx = ctx.db.begin().await?;
     let current: Supplier = resource::get_in(&mut tx, auth.organization_id, id).await?;
+    let references = resource::references(
+        &mut tx,
+        auth.organization_id,
+        id,
+        &[("product_suppliers", "supplier_id")],
+    )
+    .await?;
+    if !references.is_empty() {
+        return Err(ApiError::still_referenced(&references));
+    }
     resource::delete::<Supplier>(&mut tx, auth.organization_id, id).await?;
     audit::record(
         &mut tx,

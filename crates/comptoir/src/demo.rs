@@ -4,16 +4,23 @@
 
 use crate::{InitError, init_organization};
 use comptoir_api::auth::hash_password;
-use comptoir_db::Db;
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
-use comptoir_db::catalog::{self, CategoryInput, ProductInput};
-use comptoir_db::parties::{self, ClientInput, PartyIdentity, SupplierInput};
-use comptoir_domain::catalog::{ClientStatus, PartyKind, ProductKind, Unit, VatCategory};
-use comptoir_domain::identifiers::{Code, Email, Siren, Siret};
-use comptoir_domain::numbers::{Money, Percent, UnitPrice};
+use comptoir_db::catalog::{self, CategoryInput, ProductInput, ProductSupplierInput, VariantInput};
+use comptoir_db::parties::{
+    self, AddressInput, ClientInput, ContactInput, Party, PartyIdentity, SupplierInput,
+};
+use comptoir_db::price_lists::{self, PriceListInput, PriceRuleInput};
+use comptoir_db::{Db, DbError, Fixed, Tx};
+use comptoir_domain::catalog::{
+    AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
+};
+use comptoir_domain::identifiers::{Barcode, Code, Email, Siren, Siret};
+use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
+use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use serde_json::json;
+use uuid::Uuid;
 
 pub const DEMO_PASSWORD: &str = "comptoir-demo";
 const ADMIN_EMAIL: &str = "admin@demo.comptoir.test";
@@ -86,16 +93,7 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
             },
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            "create",
-            "category",
-            Some(category.id),
-            None,
-            serde_json::to_value(&category).ok(),
-        )
-        .await?;
+        created(&mut tx, &actor, "category", category.id, &category).await?;
         categories.push(category.id);
     }
 
@@ -199,18 +197,90 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
             },
         });
     }
+    let mut products = Vec::new();
     for input in &inputs {
         let product = catalog::insert_product(&mut tx, organization_id, input).await?;
-        audit::record(
+        created(&mut tx, &actor, "product", product.id, &product).await?;
+        products.push(product);
+    }
+
+    let mut barcode_number = 0;
+    for product in products.iter().take(4) {
+        for (colour, delta) in [("rouge", "0"), ("vert", "0"), ("noir mat", "5.00")] {
+            barcode_number += 1;
+            let suffix: String = colour
+                .split_whitespace()
+                .map(|w| w.to_uppercase())
+                .collect::<Vec<_>>()
+                .join("-");
+            let variant = catalog::insert_variant(
+                &mut tx,
+                organization_id,
+                product.id,
+                &VariantInput {
+                    code: Code::parse(&format!("{}-{suffix}", product.code))
+                        .map_err(|e| InitError::Invalid(e.to_string()))?,
+                    name: format!("Assise {colour}"),
+                    options: [("couleur".to_owned(), json!(colour))]
+                        .into_iter()
+                        .collect(),
+                    price_delta: price(delta),
+                    barcode: Barcode::parse(&with_ean_check(&format!("200000{barcode_number:06}")))
+                        .ok(),
+                    active: true,
+                },
+            )
+            .await?;
+            created(&mut tx, &actor, "variant", variant.id, &variant).await?;
+        }
+    }
+
+    let resellers = price_lists::insert_price_list(
+        &mut tx,
+        organization_id,
+        &PriceListInput {
+            name: "Revendeurs".into(),
+            description: Some(
+                "Remise revendeurs : -10 %, -15 % sur le mobilier dès 10 pièces".into(),
+            ),
+            active: true,
+        },
+    )
+    .await?;
+    created(&mut tx, &actor, "price_list", resellers.id, &resellers).await?;
+    let percent = |text: &str| Percent::parse(text).unwrap_or_default();
+    let quantity = |text: &str| Quantity::parse(text).unwrap_or_default();
+    for (scope, min_quantity, adjustment) in [
+        (
+            RuleScope::All,
+            "0",
+            RuleAdjustment::DiscountPercent(percent("10")),
+        ),
+        (
+            RuleScope::Category(categories[0]),
+            "10",
+            RuleAdjustment::DiscountPercent(percent("15")),
+        ),
+        (
+            RuleScope::Product(products[1].id),
+            "50",
+            RuleAdjustment::FixedPrice(price("15.90")),
+        ),
+    ] {
+        let rule = price_lists::insert_price_rule(
             &mut tx,
-            &actor,
-            "create",
-            "product",
-            Some(product.id),
-            None,
-            serde_json::to_value(&product).ok(),
+            organization_id,
+            resellers.id,
+            &PriceRuleInput {
+                scope,
+                min_quantity: quantity(min_quantity),
+                adjustment,
+                valid_from: None,
+                valid_to: None,
+            },
         )
         .await?;
+        created(&mut tx, &actor, "price_rule", rule.id, &rule).await?;
     }
 
     let companies = [
@@ -276,22 +346,55 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
                     Percent::ZERO
                 },
                 credit_limit: company.then(|| Money::parse("5000").unwrap_or_default()),
-                price_list_id: None,
+                price_list_id: (company && i % 4 == 1).then_some(resellers.id),
             },
         )
         .await?;
-        audit::record(
+        created(&mut tx, &actor, "client", client.id, &client).await?;
+        let (street, postal_code, city) = STREETS[i % STREETS.len()];
+        let address = parties::insert_address(
             &mut tx,
-            &actor,
-            "create",
-            "client",
-            Some(client.id),
-            None,
-            serde_json::to_value(&client).ok(),
+            organization_id,
+            Party::Client(client.id),
+            &AddressInput {
+                kind: AddressKind::Billing,
+                label: None,
+                line1: format!("{} {street}", i * 7 % 90 + 1),
+                line2: None,
+                postal_code: postal_code.into(),
+                city: city.into(),
+                country: "FR".into(),
+                is_default: true,
+            },
         )
         .await?;
+        created(&mut tx, &actor, "address", address.id, &address).await?;
+        if company {
+            let contact = parties::insert_contact(
+                &mut tx,
+                organization_id,
+                Party::Client(client.id),
+                &ContactInput {
+                    name: individuals[i % individuals.len()].into(),
+                    job_title: Some(
+                        if i % 2 == 0 {
+                            "Gérant"
+                        } else {
+                            "Comptabilité"
+                        }
+                        .into(),
+                    ),
+                    email: Email::parse(&format!("contact{}@client{}.example", i + 1, i + 1)).ok(),
+                    phone: None,
+                    is_primary: true,
+                },
+            )
+            .await?;
+            created(&mut tx, &actor, "contact", contact.id, &contact).await?;
+        }
     }
 
+    let mut suppliers = Vec::new();
     for (i, name) in [
         "Mobilier Pro Distribution",
         "Lumière & Cie",
@@ -322,19 +425,67 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
             },
         )
         .await?;
-        audit::record(
+        created(&mut tx, &actor, "supplier", supplier.id, &supplier).await?;
+        suppliers.push(supplier.id);
+    }
+
+    // Furniture comes from the first supplier, lighting from the second,
+    // groceries from the third.
+    for product in &products {
+        let supplier_id = match product.code.as_str() {
+            code if code.starts_with("EPI") => suppliers[2],
+            _ if product.category_id == Some(categories[3]) => suppliers[1],
+            code if code.starts_with("MOB") => suppliers[0],
+            _ => continue,
+        };
+        let Some(Fixed(purchase_price)) = product.purchase_price else {
+            continue;
+        };
+        let entry = catalog::insert_product_supplier(
             &mut tx,
-            &actor,
-            "create",
-            "supplier",
-            Some(supplier.id),
-            None,
-            serde_json::to_value(&supplier).ok(),
+            organization_id,
+            product.id,
+            &ProductSupplierInput {
+                supplier_id,
+                supplier_reference: Some(format!("REF-{}", product.code)),
+                purchase_price,
+                lead_time_days: 7,
+                min_order_quantity: quantity("10"),
+            },
         )
         .await?;
+        created(&mut tx, &actor, "product_supplier", entry.id, &entry).await?;
     }
     tx.commit().await?;
     Ok(logins)
+}
+
+const STREETS: [(&str, &str, &str); 5] = [
+    ("rue de la République", "13001", "Marseille"),
+    ("avenue Jean Jaurès", "69007", "Lyon"),
+    ("boulevard Gambetta", "06000", "Nice"),
+    ("place du Marché", "34000", "Montpellier"),
+    ("quai des Chartrons", "33000", "Bordeaux"),
+];
+
+/// Audits a demo row as created by the admin.
+async fn created<T: serde::Serialize>(
+    tx: &mut Tx,
+    actor: &Actor,
+    resource_type: &str,
+    id: Uuid,
+    row: &T,
+) -> Result<(), DbError> {
+    let after = serde_json::to_value(row).ok();
+    audit::record(tx, actor, "create", resource_type, Some(id), None, after).await
+}
+
+/// Completes 12 digits with their EAN-13 check digit.
+fn with_ean_check(body: &str) -> String {
+    (0..10)
+        .map(|d| format!("{body}{d}"))
+        .find(|candidate| Barcode::parse(candidate).is_ok())
+        .unwrap_or_default()
 }
 
 fn with_luhn(body: &str) -> String {

@@ -1,12 +1,12 @@
 //! Categories and products.
 
 use crate::error::DbError;
-use crate::pool::{Sql, Tx, now};
-use crate::resource::{Fixed, Table};
+use crate::pool::{Db, Sql, Tx};
+use crate::resource::{self, Fixed, Table, Values};
 use chrono::{DateTime, Utc};
 use comptoir_domain::catalog::{ProductKind, Unit, VatCategory};
 use comptoir_domain::identifiers::{Barcode, Code};
-use comptoir_domain::numbers::{Percent, UnitPrice};
+use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
@@ -42,26 +42,20 @@ pub struct CategoryInput {
     pub description: Option<String>,
 }
 
+fn category_values(input: &CategoryInput) -> Values {
+    vec![
+        ("parent_id", input.parent_id.into()),
+        ("name", input.name.as_str().into()),
+        ("description", input.description.as_deref().into()),
+    ]
+}
+
 pub async fn insert_category(
     tx: &mut Tx,
     organization_id: Uuid,
     input: &CategoryInput,
 ) -> Result<Category, DbError> {
-    let at = now();
-    tx.fetch_one(
-        Sql::new(format!(
-            "INSERT INTO categories (id, organization_id, parent_id, name, description, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6, 1) RETURNING {}",
-            Category::COLUMNS
-        ))
-        .bind(Uuid::new_v4())
-        .bind(organization_id)
-        .bind(input.parent_id)
-        .bind(input.name.as_str())
-        .bind(input.description.as_deref())
-        .bind(at),
-    )
-    .await
+    resource::insert(tx, organization_id, category_values(input)).await
 }
 
 pub async fn update_category(
@@ -71,22 +65,7 @@ pub async fn update_category(
     version: i64,
     input: &CategoryInput,
 ) -> Result<Category, DbError> {
-    tx.fetch_optional(
-        Sql::new(format!(
-            "UPDATE categories SET parent_id = $1, name = $2, description = $3, updated_at = $4, version = version + 1 \
-             WHERE id = $5 AND organization_id = $6 AND version = $7 RETURNING {}",
-            Category::COLUMNS
-        ))
-        .bind(input.parent_id)
-        .bind(input.name.as_str())
-        .bind(input.description.as_deref())
-        .bind(now())
-        .bind(id)
-        .bind(organization_id)
-        .bind(version),
-    )
-    .await?
-    .ok_or(DbError::VersionMismatch)
+    resource::update(tx, organization_id, id, version, category_values(input)).await
 }
 
 /// The category's ancestors, nearest first, stopping if a cycle is met.
@@ -180,38 +159,40 @@ pub struct ProductInput {
     pub attributes: Value,
 }
 
+fn product_values(input: &ProductInput) -> Values {
+    vec![
+        ("code", (&input.code).into()),
+        ("name", input.name.as_str().into()),
+        ("description", input.description.as_deref().into()),
+        ("kind", input.kind.into()),
+        ("category_id", input.category_id.into()),
+        ("unit", input.unit.into()),
+        ("sale_price", input.sale_price.into()),
+        ("purchase_price", input.purchase_price.into()),
+        ("vat_rate", input.vat_rate.into()),
+        ("vat_category", input.vat_category.into()),
+        (
+            "vat_exemption_reason",
+            input.vat_exemption_reason.as_deref().into(),
+        ),
+        (
+            "barcode",
+            input.barcode.as_ref().map(Barcode::as_str).into(),
+        ),
+        ("active", input.active.into()),
+        ("attributes", input.attributes.clone().into()),
+    ]
+}
+
 pub async fn insert_product(
     tx: &mut Tx,
     organization_id: Uuid,
     input: &ProductInput,
 ) -> Result<Product, DbError> {
-    let at = now();
-    tx.fetch_one(
-        Sql::new(format!(
-            "INSERT INTO products (id, organization_id, code, name, description, kind, category_id, unit, sale_price, \
-             purchase_price, vat_rate, vat_category, vat_exemption_reason, barcode, active, attributes, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1) RETURNING {}",
-            Product::COLUMNS
-        ))
-        .bind(Uuid::new_v4())
-        .bind(organization_id)
-        .bind(&input.code)
-        .bind(input.name.as_str())
-        .bind(input.description.as_deref())
-        .bind(input.kind)
-        .bind(input.category_id)
-        .bind(input.unit)
-        .bind(input.sale_price)
-        .bind(input.purchase_price)
-        .bind(input.vat_rate)
-        .bind(input.vat_category)
-        .bind(input.vat_exemption_reason.as_deref())
-        .bind(input.barcode.as_ref().map(|b| b.as_str()))
-        .bind(input.active)
-        .bind(input.attributes.clone())
-        .bind(at),
-    )
-    .await
+    let product: Product = resource::insert(tx, organization_id, product_values(input)).await?;
+    let owner = BarcodeOwner::Product(product.id);
+    set_barcode(tx, organization_id, owner, product.barcode.as_deref()).await?;
+    Ok(product)
 }
 
 pub async fn update_product(
@@ -221,33 +202,222 @@ pub async fn update_product(
     version: i64,
     input: &ProductInput,
 ) -> Result<Product, DbError> {
-    tx.fetch_optional(
-        Sql::new(format!(
-            "UPDATE products SET code = $1, name = $2, description = $3, kind = $4, category_id = $5, unit = $6, \
-             sale_price = $7, purchase_price = $8, vat_rate = $9, vat_category = $10, vat_exemption_reason = $11, \
-             barcode = $12, active = $13, attributes = $14, updated_at = $15, version = version + 1 \
-             WHERE id = $16 AND organization_id = $17 AND version = $18 RETURNING {}",
-            Product::COLUMNS
-        ))
-        .bind(&input.code)
-        .bind(input.name.as_str())
-        .bind(input.description.as_deref())
-        .bind(input.kind)
-        .bind(input.category_id)
-        .bind(input.unit)
-        .bind(input.sale_price)
-        .bind(input.purchase_price)
-        .bind(input.vat_rate)
-        .bind(input.vat_category)
-        .bind(input.vat_exemption_reason.as_deref())
-        .bind(input.barcode.as_ref().map(|b| b.as_str()))
-        .bind(input.active)
-        .bind(input.attributes.clone())
-        .bind(now())
-        .bind(id)
-        .bind(organization_id)
-        .bind(version),
-    )
-    .await?
-    .ok_or(DbError::VersionMismatch)
+    let product: Product =
+        resource::update(tx, organization_id, id, version, product_values(input)).await?;
+    let owner = BarcodeOwner::Product(id);
+    set_barcode(tx, organization_id, owner, product.barcode.as_deref()).await?;
+    Ok(product)
+}
+
+/// What a barcode identifies.
+#[derive(Debug, Clone, Copy)]
+pub enum BarcodeOwner {
+    Product(Uuid),
+    Variant(Uuid),
+}
+
+/// Makes `barcode` the owner's only barcode in the organization's
+/// registry; a barcode already held by another product or variant fails
+/// with [`DbError::Unique`].
+async fn set_barcode(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    owner: BarcodeOwner,
+    barcode: Option<&str>,
+) -> Result<(), DbError> {
+    let (column, id) = match owner {
+        BarcodeOwner::Product(id) => ("product_id", id),
+        BarcodeOwner::Variant(id) => ("variant_id", id),
+    };
+    tx.execute(Sql::new(format!("DELETE FROM barcodes WHERE {column} = $1")).bind(id))
+        .await?;
+    if let Some(barcode) = barcode {
+        tx.execute(
+            Sql::new(format!(
+                "INSERT INTO barcodes (organization_id, barcode, {column}) VALUES ($1, $2, $3)"
+            ))
+            .bind(organization_id)
+            .bind(barcode)
+            .bind(id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The category and its ancestors, nearest first.
+pub async fn category_path(db: &Db, organization_id: Uuid, id: Uuid) -> Result<Vec<Uuid>, DbError> {
+    let rows: Vec<(Uuid,)> = db
+        .fetch_all(
+            Sql::new(
+                "WITH RECURSIVE path (id, parent_id, depth) AS ( \
+                   SELECT id, parent_id, 0 FROM categories WHERE id = $1 AND organization_id = $2 \
+                   UNION ALL \
+                   SELECT c.id, c.parent_id, path.depth + 1 FROM categories c JOIN path ON c.id = path.parent_id \
+                   WHERE path.depth < 100) \
+                 SELECT id FROM path ORDER BY depth",
+            )
+            .bind(id)
+            .bind(organization_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Variant {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub code: String,
+    pub name: String,
+    /// Option values, e.g. `{"size": "L", "color": "red"}`.
+    #[schema(value_type = Object)]
+    pub options: Json<Value>,
+    /// Added to the product's sale price; may be negative.
+    #[schema(value_type = String, example = "2.00")]
+    pub price_delta: Fixed<UnitPrice>,
+    pub barcode: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for Variant {
+    const TABLE: &'static str = "product_variants";
+    const COLUMNS: &'static str = "id, product_id, code, name, options, price_delta, barcode, active, \
+        created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("code", "code"),
+        ("name", "name"),
+        ("price_delta", "price_delta"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["code", "name", "barcode"];
+    const DEFAULT_SORT: &'static str = "code";
+}
+
+pub struct VariantInput {
+    pub code: Code,
+    pub name: String,
+    pub options: serde_json::Map<String, Value>,
+    pub price_delta: UnitPrice,
+    pub barcode: Option<Barcode>,
+    pub active: bool,
+}
+
+fn variant_values(input: &VariantInput) -> Values {
+    vec![
+        ("code", (&input.code).into()),
+        ("name", input.name.as_str().into()),
+        ("options", Value::Object(input.options.clone()).into()),
+        ("price_delta", input.price_delta.into()),
+        (
+            "barcode",
+            input.barcode.as_ref().map(Barcode::as_str).into(),
+        ),
+        ("active", input.active.into()),
+    ]
+}
+
+pub async fn insert_variant(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    product_id: Uuid,
+    input: &VariantInput,
+) -> Result<Variant, DbError> {
+    let mut values = variant_values(input);
+    values.push(("product_id", product_id.into()));
+    let variant: Variant = resource::insert(tx, organization_id, values).await?;
+    let owner = BarcodeOwner::Variant(variant.id);
+    set_barcode(tx, organization_id, owner, variant.barcode.as_deref()).await?;
+    Ok(variant)
+}
+
+pub async fn update_variant(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    input: &VariantInput,
+) -> Result<Variant, DbError> {
+    let variant: Variant =
+        resource::update(tx, organization_id, id, version, variant_values(input)).await?;
+    let owner = BarcodeOwner::Variant(id);
+    set_barcode(tx, organization_id, owner, variant.barcode.as_deref()).await?;
+    Ok(variant)
+}
+
+/// What one supplier offers for one product.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ProductSupplier {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub supplier_id: Uuid,
+    /// The supplier's own reference for the product.
+    pub supplier_reference: Option<String>,
+    #[schema(value_type = String, example = "7.2000")]
+    pub purchase_price: Fixed<UnitPrice>,
+    pub lead_time_days: i64,
+    #[schema(value_type = String, example = "10.000")]
+    pub min_order_quantity: Fixed<Quantity>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for ProductSupplier {
+    const TABLE: &'static str = "product_suppliers";
+    const COLUMNS: &'static str = "id, product_id, supplier_id, supplier_reference, purchase_price, \
+        lead_time_days, min_order_quantity, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("purchase_price", "purchase_price"),
+        ("lead_time_days", "lead_time_days"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["supplier_reference"];
+    const DEFAULT_SORT: &'static str = "purchase_price";
+}
+
+pub struct ProductSupplierInput {
+    pub supplier_id: Uuid,
+    pub supplier_reference: Option<String>,
+    pub purchase_price: UnitPrice,
+    pub lead_time_days: i64,
+    pub min_order_quantity: Quantity,
+}
+
+fn product_supplier_values(input: &ProductSupplierInput) -> Values {
+    vec![
+        ("supplier_id", input.supplier_id.into()),
+        (
+            "supplier_reference",
+            input.supplier_reference.as_deref().into(),
+        ),
+        ("purchase_price", input.purchase_price.into()),
+        ("lead_time_days", input.lead_time_days.into()),
+        ("min_order_quantity", input.min_order_quantity.into()),
+    ]
+}
+
+pub async fn insert_product_supplier(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    product_id: Uuid,
+    input: &ProductSupplierInput,
+) -> Result<ProductSupplier, DbError> {
+    let mut values = product_supplier_values(input);
+    values.push(("product_id", product_id.into()));
+    resource::insert(tx, organization_id, values).await
+}
+
+pub async fn update_product_supplier(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    input: &ProductSupplierInput,
+) -> Result<ProductSupplier, DbError> {
+    let values = product_supplier_values(input);
+    resource::update(tx, organization_id, id, version, values).await
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod idempotency;
 pub mod parties;
 pub mod pool;
+pub mod price_lists;
 pub mod resource;
 
 pub use error::DbError;

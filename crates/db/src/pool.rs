@@ -5,7 +5,7 @@
 use crate::error::DbError;
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::catalog::{
-    AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
+    AddressKind, ClientStatus, PartyKind, PriceScope, ProductKind, Unit, VatCategory,
 };
 use comptoir_domain::identifiers::{Barcode, Code, Email, Siren, Siret, VatNumber};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
@@ -321,6 +321,7 @@ arg_from!(Text:
     PartyKind => |v| v.as_str().to_owned(),
     ClientStatus => |v| v.as_str().to_owned(),
     AddressKind => |v| v.as_str().to_owned(),
+    PriceScope => |v| v.as_str().to_owned(),
 );
 arg_from!(Uuid: Uuid => |v| v);
 arg_from!(Bool: bool => |v| v);

@@ -246,3 +246,112 @@ pub async fn next_counter(tx: &mut Tx, organization_id: Uuid, name: &str) -> Res
         .await?;
     Ok(value)
 }
+
+/// Column values of a row being written, in table order.
+pub type Values = Vec<(&'static str, Arg)>;
+
+/// Inserts a row of the organization from `values`; the id, timestamps and
+/// version are filled in here.
+pub async fn insert<T: Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    values: Values,
+) -> Result<T, DbError> {
+    let at = crate::pool::now();
+    let mut sql = Sql::default();
+    let mut columns = vec!["id", "organization_id", "created_at", "updated_at"];
+    let mut placeholders = vec![
+        sql.arg(Uuid::new_v4()),
+        sql.arg(organization_id),
+        sql.arg(at),
+        sql.arg(at),
+    ];
+    for (column, value) in values {
+        columns.push(column);
+        placeholders.push(sql.arg(value));
+    }
+    sql.push(&format!(
+        "INSERT INTO {} ({}, version) VALUES ({}, 1) RETURNING {}",
+        T::TABLE,
+        columns.join(", "),
+        placeholders.join(", "),
+        T::COLUMNS
+    ));
+    tx.fetch_one(sql).await
+}
+
+/// Writes `values` over the row if it is still at `version`, and bumps the
+/// version; a row changed meanwhile gives [`DbError::VersionMismatch`].
+pub async fn update<T: Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    values: Values,
+) -> Result<T, DbError> {
+    let mut sql = Sql::default();
+    let mut assignments = vec![format!("updated_at = {}", sql.arg(crate::pool::now()))];
+    for (column, value) in values {
+        assignments.push(format!("{column} = {}", sql.arg(value)));
+    }
+    let id = sql.arg(id);
+    let organization = sql.arg(organization_id);
+    let version = sql.arg(version);
+    sql.push(&format!(
+        "UPDATE {} SET {}, version = version + 1 \
+         WHERE id = {id} AND organization_id = {organization} AND version = {version} RETURNING {}",
+        T::TABLE,
+        assignments.join(", "),
+        T::COLUMNS
+    ));
+    tx.fetch_optional(sql)
+        .await?
+        .ok_or(DbError::VersionMismatch)
+}
+
+/// How many of the organization's rows in each `(table, column)` refer to
+/// `id`, keeping only the non-zero counts, keyed by table.
+pub async fn references(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    referrers: &[(&'static str, &'static str)],
+) -> Result<Vec<(&'static str, i64)>, DbError> {
+    let mut found = Vec::new();
+    for (table, column) in referrers {
+        let n = count_where(tx, table, organization_id, column, id).await?;
+        if n > 0 {
+            found.push((*table, n));
+        }
+    }
+    Ok(found)
+}
+
+/// Like [`references`], for rows referring to the children of `id` (the
+/// rows of `children.0` whose `children.1` is `id`).
+pub async fn references_through(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    children: (&'static str, &'static str),
+    referrers: &[(&'static str, &'static str)],
+) -> Result<Vec<(&'static str, i64)>, DbError> {
+    let (child_table, parent_column) = children;
+    let mut found = Vec::new();
+    for (table, column) in referrers {
+        let (n,): (i64,) = tx
+            .fetch_one(
+                Sql::new(format!(
+                    "SELECT COUNT(*) FROM {table} WHERE organization_id = $1 AND {column} IN \
+                     (SELECT id FROM {child_table} WHERE {parent_column} = $2)"
+                ))
+                .bind(organization_id)
+                .bind(id),
+            )
+            .await?;
+        if n > 0 {
+            found.push((*table, n));
+        }
+    }
+    Ok(found)
+}

@@ -99,6 +99,11 @@ vocabulary!(
     AddressKind { Billing => "billing", Shipping => "shipping" }
 );
 
+vocabulary!(
+    /// What a price-list rule applies to (see `pricing` for precedence).
+    PriceScope { All => "all", Category => "category", Product => "product", Variant => "variant" }
+);
+
 /// The VAT rules of EN 16931 for one line: the category decides which rates
 /// are allowed and whether an exemption reason is required.
 pub fn check_vat(

@@ -50,6 +50,11 @@ impl FieldErrors {
         result.and_then(|r| self.check(field, r))
     }
 
+    /// Whether `field` already has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|error| error.field == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

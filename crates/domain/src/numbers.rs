@@ -86,6 +86,7 @@ macro_rules! fixed_point {
         impl $name {
             pub const MAX_DECIMALS: u32 = $max;
             pub const ZERO: Self = Self(Decimal::ZERO);
+            pub const ONE: Self = Self(Decimal::ONE);
 
             /// Parses a JSON string such as `"12.50"`.
             pub fn parse(text: &str) -> Result<Self, NumberError> {

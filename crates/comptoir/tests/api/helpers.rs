@@ -190,6 +190,18 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// POSTs `body` to `path`, asserts 201 and returns the created record.
+    pub async fn create(&self, path: &str, body: Value) -> Value {
+        let reply = self.post(path, body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "POST {path}: {:?}",
+            reply.body
+        );
+        reply.body
+    }
+
     pub async fn create_product(&self, code: &str) -> Value {
         let reply = self
             .post(
@@ -212,4 +224,9 @@ pub fn field_names(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The `id` of a record as returned by the API.
+pub fn id(record: &Value) -> String {
+    record["id"].as_str().expect("record id").to_owned()
 }

@@ -8,4 +8,7 @@ mod auth;
 mod catalog;
 mod conventions;
 mod parties;
+mod party_details;
+mod pricing;
 mod storage;
+mod variants;

@@ -1,0 +1,182 @@
+//! Load benchmark for the Comptoir server.
+//!
+//! For each backend it runs the real `comptoir` binary as a separate process
+//! on a fresh database, creates products from concurrent clients, then pages
+//! through them, and reports throughput, latency percentiles and the
+//! server's resident memory (read from `/proc`, so Linux only).
+//!
+//! Run it from the workspace root, against a release build of the server:
+//!
+//! ```sh
+//! cargo build --release && cargo run --release -p comptoir-bench -- --backend both
+//! ```
+//!
+//! The PostgreSQL run needs `psql` on the PATH and a server reachable at
+//! `--postgres-url`, where it creates, then drops, its own database.
+//! The exit code is non-zero if the server failed to start or any request failed.
+
+mod database;
+mod load;
+mod report;
+mod server;
+mod stats;
+
+use clap::{Parser, ValueEnum, value_parser};
+use database::Database;
+use load::{ListPlan, PAGE_SIZE};
+use report::{BackendReport, Phase};
+use server::{RssSampler, Server};
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long the server idles after start before its baseline memory is read,
+/// so that start-up allocations have settled.
+const IDLE_SETTLE: Duration = Duration::from_secs(1);
+
+#[derive(Parser)]
+#[command(about = "Measure the Comptoir server's throughput, latency and memory under load")]
+struct Cli {
+    /// The server binary to run.
+    #[arg(long, default_value = "target/release/comptoir")]
+    server_binary: PathBuf,
+    #[arg(long, value_enum, default_value_t = BackendChoice::Both)]
+    backend: BackendChoice,
+    /// Maintenance database URL; the bench creates and drops its own database beside it.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres_url: String,
+    /// Products to create, at least one page of 50.
+    #[arg(long, default_value_t = 10_000, value_parser = value_parser!(u32).range(i64::from(PAGE_SIZE)..))]
+    products: u32,
+    /// Concurrent clients in the creation phase.
+    #[arg(long, default_value_t = 32, value_parser = value_parser!(u32).range(1..))]
+    create_concurrency: u32,
+    /// Concurrent connections in the list phase.
+    #[arg(long, default_value_t = 64, value_parser = value_parser!(u32).range(1..))]
+    list_concurrency: u32,
+    /// Measured duration of the list phase.
+    #[arg(long, default_value_t = 20, value_parser = value_parser!(u64).range(1..))]
+    list_seconds: u64,
+    /// Unrecorded list load before measuring, to fill caches and connection pools.
+    #[arg(long, default_value_t = 3)]
+    warmup_seconds: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BackendChoice {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+impl BackendChoice {
+    fn backends(self) -> &'static [Backend] {
+        match self {
+            Self::Sqlite => &[Backend::Sqlite],
+            Self::Postgres => &[Backend::Postgres],
+            Self::Both => &[Backend::Sqlite, Backend::Postgres],
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if !cli.server_binary.is_file() {
+        eprintln!(
+            "error: server binary {} not found; build it first with `cargo build --release`",
+            cli.server_binary.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for &backend in cli.backend.backends() {
+        match run_backend(&cli, backend).await {
+            Ok(report) => {
+                report.print();
+                failures.extend(report.failures());
+                reports.push(report);
+            }
+            Err(message) => failures.push(format!("{backend}: {message}")),
+        }
+    }
+    report::print_table(&reports, cli.create_concurrency, cli.list_concurrency);
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for failure in &failures {
+            eprintln!("FAILED {failure}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Measures one backend on a database of its own, removed afterwards
+/// whatever the outcome.
+async fn run_backend(cli: &Cli, backend: Backend) -> Result<BackendReport, String> {
+    let database = Database::create(backend, &cli.postgres_url).await?;
+    let report = measure(cli, backend, database.url()).await;
+    // A leftover database is worth a warning, not a failed benchmark.
+    if let Err(message) = database.remove().await {
+        eprintln!("warning: {backend}: {message}");
+    }
+    report
+}
+
+async fn measure(cli: &Cli, backend: Backend, database_url: &str) -> Result<BackendReport, String> {
+    server::init(&cli.server_binary, database_url).await?;
+    let server = Server::start(&cli.server_binary, database_url)
+        .await
+        .map_err(|e| format!("server failed to start: {e}"))?;
+    tokio::time::sleep(IDLE_SETTLE).await;
+    let idle_rss_kib = server::rss_kib(server.pid()).ok_or("cannot read the server's VmRSS")?;
+    let token = load::login(server.base_url()).await?;
+    let create = create_phase(cli, &server, &token).await?;
+    let list = list_phase(cli, &server, &token).await?;
+    server.stop().await?;
+    Ok(BackendReport {
+        backend,
+        idle_rss_kib,
+        create,
+        list,
+    })
+}
+
+async fn create_phase(cli: &Cli, server: &Server, token: &str) -> Result<Phase, String> {
+    let concurrency = cli.create_concurrency as usize;
+    let http = load::client(token, concurrency)?;
+    let sampler = RssSampler::start(server.pid());
+    let run = load::create_products(&http, server.base_url(), cli.products, concurrency).await;
+    Ok(Phase::new(run, sampler.stop()))
+}
+
+async fn list_phase(cli: &Cli, server: &Server, token: &str) -> Result<Phase, String> {
+    let plan = ListPlan {
+        products: cli.products,
+        concurrency: cli.list_concurrency as usize,
+        warmup: Duration::from_secs(cli.warmup_seconds),
+        measured: Duration::from_secs(cli.list_seconds),
+    };
+    let http = load::client(token, plan.concurrency)?;
+    // The warm-up counts too: memory grown then is still the server's.
+    let sampler = RssSampler::start(server.pid());
+    let run = load::list_products(&http, server.base_url(), plan).await;
+    Ok(Phase::new(run, sampler.stop()))
+}
