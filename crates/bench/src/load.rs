@@ -147,6 +147,8 @@ async fn create_product(http: &Client, url: &str, number: u32) -> Result<(), Str
 #[derive(Clone, Copy)]
 pub struct ListPlan {
     pub products: u32,
+    /// Pages 1 to `pages` are asked for in turn.
+    pub pages: u32,
     pub concurrency: usize,
     pub warmup: Duration,
     pub measured: Duration,
@@ -159,7 +161,7 @@ pub async fn list_products(http: &Client, base_url: &str, plan: ListPlan) -> Run
     let failures = Arc::new(Failures::default());
     let record_from = Instant::now() + plan.warmup;
     let stop_at = record_from + plan.measured;
-    let pages = plan.products / PAGE_SIZE;
+    let pages = plan.pages;
     let mut workers = JoinSet::new();
     for task in 0..plan.concurrency {
         let (http, base_url, failures) =

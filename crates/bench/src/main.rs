@@ -61,6 +61,16 @@ struct Cli {
     /// Unrecorded list load before measuring, to fill caches and connection pools.
     #[arg(long, default_value_t = 3)]
     warmup_seconds: u64,
+    /// `first`: every request asks for the first page, as a list screen
+    /// opens; `all`: tasks walk every page, deep offsets included.
+    #[arg(long, value_enum, default_value_t = ListPages::First)]
+    list_pages: ListPages,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListPages {
+    First,
+    All,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -170,6 +180,10 @@ async fn create_phase(cli: &Cli, server: &Server, token: &str) -> Result<Phase, 
 async fn list_phase(cli: &Cli, server: &Server, token: &str) -> Result<Phase, String> {
     let plan = ListPlan {
         products: cli.products,
+        pages: match cli.list_pages {
+            ListPages::First => 1,
+            ListPages::All => cli.products / PAGE_SIZE,
+        },
         concurrency: cli.list_concurrency as usize,
         warmup: Duration::from_secs(cli.warmup_seconds),
         measured: Duration::from_secs(cli.list_seconds),
