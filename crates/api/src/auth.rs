@@ -225,6 +225,8 @@ requirements!(
     ClientsWrite,
     SuppliersRead,
     SuppliersWrite,
+    StockRead,
+    StockWrite,
     UsersManage,
     AuditRead,
 );

@@ -462,7 +462,11 @@ async fn update_product(
 
 /// Where a product may be referred to; deleting it is refused while any of
 /// these rows exist. Its variants and supplier entries go with it.
-const PRODUCT_REFERRERS: &[(&str, &str)] = &[("price_rules", "product_id")];
+const PRODUCT_REFERRERS: &[(&str, &str)] = &[
+    ("price_rules", "product_id"),
+    ("stock_movements", "product_id"),
+    ("stock_reservations", "product_id"),
+];
 
 /// Delete a product that nothing refers to, with its variants.
 #[utoipa::path(delete, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),

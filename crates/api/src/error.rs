@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_db::DbError;
+use comptoir_db::stock::{Shortage, StockError};
 use comptoir_domain::FieldErrors;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -22,6 +23,10 @@ pub enum ApiError {
     NotFound,
     #[error("{message}")]
     Conflict { message: String, details: Value },
+    #[error("not enough stock")]
+    InsufficientStock(Vec<Shortage>),
+    #[error("{0}")]
+    InvalidTransition(String),
     #[error("the resource changed since you read it (version {current})")]
     PreconditionFailed { current: i64 },
     #[error("request body too large")]
@@ -92,6 +97,14 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", json!({})),
             ApiError::Conflict { details, .. } => {
                 (StatusCode::CONFLICT, "conflict", details.clone())
+            }
+            ApiError::InsufficientStock(shortages) => (
+                StatusCode::CONFLICT,
+                "insufficient_stock",
+                json!({ "items": shortages }),
+            ),
+            ApiError::InvalidTransition(_) => {
+                (StatusCode::CONFLICT, "invalid_transition", json!({}))
             }
             ApiError::PreconditionFailed { current } => (
                 StatusCode::PRECONDITION_FAILED,
@@ -182,6 +195,18 @@ impl From<DbError> for ApiError {
                 ApiError::conflict("the resource was changed concurrently; retry")
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<StockError> for ApiError {
+    fn from(error: StockError) -> Self {
+        match error {
+            StockError::Insufficient(shortages) => ApiError::InsufficientStock(shortages),
+            StockError::NotActive(status) => {
+                ApiError::InvalidTransition(format!("the reservation is already {status}"))
+            }
+            StockError::Db(error) => error.into(),
         }
     }
 }

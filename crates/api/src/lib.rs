@@ -14,6 +14,7 @@ pub mod parties;
 pub mod party_details;
 pub mod price_lists;
 pub mod product_suppliers;
+pub mod stock;
 pub mod system;
 pub mod users;
 pub mod validate;
@@ -66,7 +67,8 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(price_lists::router())
         .merge(product_suppliers::router())
         .merge(parties::router())
-        .merge(party_details::router());
+        .merge(party_details::router())
+        .merge(stock::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

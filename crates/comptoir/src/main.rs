@@ -1,6 +1,7 @@
 use clap::{Parser, Subcommand};
 use comptoir::{DEFAULT_DATABASE_URL, InitError, demo, init_organization, open_database, start};
 use comptoir_api::Config;
+use comptoir_domain::numbers::Quantity;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -47,6 +48,9 @@ enum Command {
     },
     /// Check every organization's audit hash chain.
     VerifyAudit,
+    /// Recompute every stock level from the movement ledger and the active
+    /// reservations, and report any level that differs.
+    VerifyStock,
 }
 
 fn init_logging() {
@@ -112,6 +116,29 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     ExitCode::FAILURE
                 }
             });
+        }
+        Command::VerifyStock => {
+            let differences = comptoir_db::stock::verify(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(first) = differences.first() else {
+                println!("OK: every stock level matches its ledger");
+                return Ok(ExitCode::SUCCESS);
+            };
+            println!(
+                "MISMATCH: {} level(s) differ; first: organization {} location {} product {} variant {}: \
+                 physical {} but the ledger sums to {}, reserved {} but active reservations sum to {}",
+                differences.len(),
+                first.organization_id,
+                first.location_id,
+                first.product_id,
+                first.variant_key,
+                Quantity::from_units(first.physical),
+                Quantity::from_units(first.ledger),
+                Quantity::from_units(first.reserved),
+                Quantity::from_units(first.active_reservations)
+            );
+            return Ok(ExitCode::FAILURE);
         }
         Command::Serve {
             listen,

@@ -11,6 +11,7 @@ pub mod parties;
 pub mod pool;
 pub mod price_lists;
 pub mod resource;
+pub mod stock;
 
 pub use error::DbError;
 pub use pool::{Arg, Backend, Db, Record, Sql, Tx, now};

@@ -10,5 +10,6 @@ pub mod identifiers;
 pub mod numbers;
 pub mod permissions;
 pub mod pricing;
+pub mod stock;
 
 pub use errors::{FieldError, FieldErrors};

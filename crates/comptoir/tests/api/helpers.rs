@@ -230,3 +230,53 @@ pub fn field_names(body: &Value) -> Vec<String> {
 pub fn id(record: &Value) -> String {
     record["id"].as_str().expect("record id").to_owned()
 }
+
+/// A second `comptoir serve` process on the test app's database, killed
+/// when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// Starts another server process on the same database and waits until
+    /// it answers `/ready`.
+    pub async fn second_process(&self) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("free port")
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .args(["--database-url", &self.database_url, "serve"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .env("COMPTOIR_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn comptoir serve");
+        let process = ServerProcess {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..200 {
+            if let Ok(reply) = self
+                .client
+                .get(format!("{}/ready", process.address))
+                .send()
+                .await
+                && reply.status().is_success()
+            {
+                return process;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the second server process did not become ready");
+    }
+}

@@ -10,5 +10,6 @@ mod conventions;
 mod parties;
 mod party_details;
 mod pricing;
+mod stock;
 mod storage;
 mod variants;

@@ -1,0 +1,665 @@
+//! Warehouses, locations, stock levels, the movement ledger and
+//! reservations.
+//!
+//! Every level change is one conditional statement checked by the rows it
+//! affects: a decrease only happens if the available quantity covers it,
+//! so two clerks taking the last unit at once cannot both succeed, on one
+//! instance or several. The CHECK constraints of the table are the last
+//! line of defence.
+
+use crate::error::DbError;
+use crate::pool::{Db, Sql, Tx, now};
+use crate::resource::{self, Fixed, Table, Values};
+use chrono::{DateTime, Utc};
+use comptoir_domain::numbers::Quantity;
+use comptoir_domain::stock::{LevelChange, LocationKind, MovementPlan, MovementType};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Warehouse {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for Warehouse {
+    const TABLE: &'static str = "warehouses";
+    const COLUMNS: &'static str =
+        "id, code, name, address, active, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("code", "code"),
+        ("name", "name"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["code", "name", "address"];
+    const DEFAULT_SORT: &'static str = "code";
+}
+
+pub struct WarehouseInput {
+    pub code: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub active: bool,
+}
+
+fn warehouse_values(input: &WarehouseInput) -> Values {
+    vec![
+        ("code", input.code.as_str().into()),
+        ("name", input.name.as_str().into()),
+        ("address", input.address.as_deref().into()),
+        ("active", input.active.into()),
+    ]
+}
+
+/// Creates a warehouse with its default internal location, `STOCK`.
+pub async fn insert_warehouse(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    input: &WarehouseInput,
+) -> Result<(Warehouse, Location), DbError> {
+    let warehouse: Warehouse =
+        resource::insert(tx, organization_id, warehouse_values(input)).await?;
+    let location = insert_location(
+        tx,
+        organization_id,
+        &LocationInput {
+            warehouse_id: warehouse.id,
+            parent_id: None,
+            code: "STOCK".into(),
+            name: format!("{} — stock", warehouse.name),
+            kind: LocationKind::Internal,
+            active: true,
+        },
+    )
+    .await?;
+    Ok((warehouse, location))
+}
+
+pub async fn update_warehouse(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    input: &WarehouseInput,
+) -> Result<Warehouse, DbError> {
+    resource::update(tx, organization_id, id, version, warehouse_values(input)).await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Location {
+    pub id: Uuid,
+    pub warehouse_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub code: String,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LocationKind,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for Location {
+    const TABLE: &'static str = "locations";
+    const COLUMNS: &'static str =
+        "id, warehouse_id, parent_id, code, name, kind, active, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("code", "code"),
+        ("name", "name"),
+        ("kind", "kind"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["code", "name"];
+    const DEFAULT_SORT: &'static str = "code";
+}
+
+pub struct LocationInput {
+    pub warehouse_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub code: String,
+    pub name: String,
+    pub kind: LocationKind,
+    pub active: bool,
+}
+
+fn location_values(input: &LocationInput) -> Values {
+    vec![
+        ("warehouse_id", input.warehouse_id.into()),
+        ("parent_id", input.parent_id.into()),
+        ("code", input.code.as_str().into()),
+        ("name", input.name.as_str().into()),
+        ("kind", input.kind.as_str().into()),
+        ("active", input.active.into()),
+    ]
+}
+
+pub async fn insert_location(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    input: &LocationInput,
+) -> Result<Location, DbError> {
+    resource::insert(tx, organization_id, location_values(input)).await
+}
+
+pub async fn update_location(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    input: &LocationInput,
+) -> Result<Location, DbError> {
+    resource::update(tx, organization_id, id, version, location_values(input)).await
+}
+
+/// The location's ancestors, nearest first.
+pub async fn location_ancestors(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<Uuid>, DbError> {
+    let rows: Vec<(Uuid,)> = tx
+        .fetch_all(
+            Sql::new(
+                "WITH RECURSIVE path (id, parent_id, depth) AS ( \
+                   SELECT id, parent_id, 0 FROM locations WHERE id = $1 AND organization_id = $2 \
+                   UNION ALL \
+                   SELECT l.id, l.parent_id, path.depth + 1 FROM locations l JOIN path ON l.id = path.parent_id \
+                   WHERE path.depth < 100) \
+                 SELECT id FROM path WHERE depth > 0 ORDER BY depth",
+            )
+            .bind(id)
+            .bind(organization_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A product, or one variant of it: what a level counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+}
+
+impl Item {
+    /// The variant id, or the nil UUID: levels are unique on it.
+    pub fn variant_key(self) -> Uuid {
+        self.variant_id.unwrap_or(Uuid::nil())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StockLevel {
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    pub location_id: Uuid,
+    pub warehouse_id: Uuid,
+    #[schema(value_type = String, example = "12")]
+    pub physical: Fixed<Quantity>,
+    #[schema(value_type = String, example = "2")]
+    pub reserved: Fixed<Quantity>,
+    /// `physical - reserved`.
+    #[schema(value_type = String, example = "10")]
+    pub available: Fixed<Quantity>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Table for StockLevel {
+    const TABLE: &'static str = "(SELECT l.id, l.organization_id, l.product_id, l.variant_id, l.location_id, \
+        loc.warehouse_id, l.physical, l.reserved, l.physical - l.reserved AS available, l.updated_at \
+        FROM stock_levels l JOIN locations loc ON loc.id = l.location_id) levels";
+    const COLUMNS: &'static str = "product_id, variant_id, location_id, warehouse_id, physical, reserved, available, updated_at";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("physical", "physical"),
+        ("available", "available"),
+        ("updated_at", "updated_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &[];
+    const DEFAULT_SORT: &'static str = "product_id";
+}
+
+/// An issue, transfer or reservation that the available stock cannot
+/// cover.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Shortage {
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    pub location_id: Uuid,
+    #[schema(value_type = String)]
+    pub requested: Quantity,
+    #[schema(value_type = String)]
+    pub available: Quantity,
+}
+
+/// What can stop a stock change.
+#[derive(Debug, thiserror::Error)]
+pub enum StockError {
+    #[error("insufficient stock")]
+    Insufficient(Vec<Shortage>),
+    #[error("the reservation is {0}, not active")]
+    NotActive(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+async fn available(tx: &mut Tx, item: Item, location_id: Uuid) -> Result<Quantity, DbError> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT physical - reserved FROM stock_levels \
+                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3",
+            )
+            .bind(location_id)
+            .bind(item.product_id)
+            .bind(item.variant_key()),
+        )
+        .await?;
+    Ok(Quantity::from_units(row.map_or(0, |(units,)| units)))
+}
+
+async fn shortage(
+    tx: &mut Tx,
+    item: Item,
+    location_id: Uuid,
+    requested: Quantity,
+) -> Result<Shortage, DbError> {
+    Ok(Shortage {
+        product_id: item.product_id,
+        variant_id: item.variant_id,
+        location_id,
+        requested,
+        available: available(tx, item, location_id).await?,
+    })
+}
+
+/// Adds to a level, creating it at its first receipt.
+async fn increase(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    location_id: Uuid,
+    quantity: Quantity,
+) -> Result<(), DbError> {
+    tx.execute(
+        Sql::new(
+            "INSERT INTO stock_levels (id, organization_id, location_id, product_id, variant_id, variant_key, \
+             physical, reserved, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) \
+             ON CONFLICT (location_id, product_id, variant_key) DO UPDATE \
+             SET physical = stock_levels.physical + excluded.physical, updated_at = excluded.updated_at",
+        )
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(location_id)
+        .bind(item.product_id)
+        .bind(item.variant_id)
+        .bind(item.variant_key())
+        .bind(quantity)
+        .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes from a level's physical stock and, for a delivery of reserved
+/// goods, from its reservation, in one conditional statement: it only
+/// happens if what is not reserved for others covers it.
+async fn decrease(
+    tx: &mut Tx,
+    item: Item,
+    location_id: Uuid,
+    quantity: Quantity,
+    from_reserved: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE stock_levels SET physical = physical - $1, reserved = reserved - $2, updated_at = $3 \
+                 WHERE location_id = $4 AND product_id = $5 AND variant_key = $6 \
+                 AND physical - reserved >= $1 - $2 AND reserved >= $2",
+            )
+            .bind(quantity)
+            .bind(from_reserved)
+            .bind(now())
+            .bind(location_id)
+            .bind(item.product_id)
+            .bind(item.variant_key()),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Movement {
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    #[serde(rename = "type")]
+    pub movement_type: MovementType,
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    #[schema(value_type = String, example = "5")]
+    pub quantity: Fixed<Quantity>,
+    pub from_location_id: Option<Uuid>,
+    pub to_location_id: Option<Uuid>,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    pub reservation_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Table for Movement {
+    const TABLE: &'static str = "stock_movements";
+    const COLUMNS: &'static str = "id, movement_type, product_id, variant_id, quantity, from_location_id, \
+        to_location_id, reason, reference, reservation_id, user_id, created_at";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[("created_at", "created_at")];
+    const SEARCHABLE: &'static [&'static str] = &["reason", "reference"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
+/// Who records a movement, and why.
+pub struct MovementNote<'a> {
+    pub user_id: Option<Uuid>,
+    pub reason: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub reservation_id: Option<Uuid>,
+}
+
+async fn insert_movement(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    plan: &MovementPlan,
+    note: &MovementNote<'_>,
+) -> Result<Movement, DbError> {
+    tx.fetch_one(
+        Sql::new(format!(
+            "INSERT INTO stock_movements (id, organization_id, movement_type, product_id, variant_id, variant_key, \
+             quantity, from_location_id, to_location_id, reason, reference, reservation_id, user_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING {}",
+            Movement::COLUMNS
+        ))
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(plan.movement_type.as_str())
+        .bind(item.product_id)
+        .bind(item.variant_id)
+        .bind(item.variant_key())
+        .bind(plan.quantity)
+        .bind(plan.from_location_id)
+        .bind(plan.to_location_id)
+        .bind(note.reason)
+        .bind(note.reference)
+        .bind(note.reservation_id)
+        .bind(note.user_id)
+        .bind(now()),
+    )
+    .await
+}
+
+/// Writes a movement and the level changes it makes, or nothing if the
+/// stock it takes is not available.
+pub async fn record_movement(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    plan: &MovementPlan,
+    note: &MovementNote<'_>,
+) -> Result<Movement, StockError> {
+    for change in plan.changes() {
+        match change {
+            LevelChange::Decrease {
+                location_id,
+                quantity,
+            } => {
+                if !decrease(tx, item, location_id, quantity, Quantity::ZERO).await? {
+                    let short = shortage(tx, item, location_id, quantity).await?;
+                    return Err(StockError::Insufficient(vec![short]));
+                }
+            }
+            LevelChange::Increase {
+                location_id,
+                quantity,
+            } => increase(tx, organization_id, item, location_id, quantity).await?,
+        }
+    }
+    Ok(insert_movement(tx, organization_id, item, plan, note).await?)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Reservation {
+    pub id: Uuid,
+    /// What holds the stock, e.g. `order_line`.
+    pub document_type: String,
+    pub document_line_id: Uuid,
+    pub location_id: Uuid,
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    #[schema(value_type = String, example = "3")]
+    pub quantity: Fixed<Quantity>,
+    /// `active`, `released` or `consumed`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for Reservation {
+    const TABLE: &'static str = "stock_reservations";
+    const COLUMNS: &'static str = "id, document_type, document_line_id, location_id, product_id, variant_id, \
+        quantity, status, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[("created_at", "created_at")];
+    const SEARCHABLE: &'static [&'static str] = &["document_type"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
+pub struct ReservationRequest {
+    pub document_type: String,
+    pub document_line_id: Uuid,
+    pub location_id: Uuid,
+    pub item: Item,
+    pub quantity: Quantity,
+}
+
+/// Reserves every line or none: lines are taken in a fixed order (so two
+/// multi-line reservations cannot deadlock), each with one conditional
+/// update; a shortage on any line lists every short line and the caller
+/// rolls the transaction back.
+pub async fn reserve(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    lines: &[ReservationRequest],
+) -> Result<Vec<Reservation>, StockError> {
+    let mut order: Vec<&ReservationRequest> = lines.iter().collect();
+    order.sort_by_key(|line| {
+        (
+            line.location_id,
+            line.item.product_id,
+            line.item.variant_key(),
+        )
+    });
+    let mut shortages = Vec::new();
+    for line in order {
+        let changed = tx
+            .execute(
+                Sql::new(
+                    "UPDATE stock_levels SET reserved = reserved + $1, updated_at = $2 \
+                     WHERE location_id = $3 AND product_id = $4 AND variant_key = $5 \
+                     AND physical - reserved >= $1",
+                )
+                .bind(line.quantity)
+                .bind(now())
+                .bind(line.location_id)
+                .bind(line.item.product_id)
+                .bind(line.item.variant_key()),
+            )
+            .await?;
+        if changed == 0 {
+            shortages.push(shortage(tx, line.item, line.location_id, line.quantity).await?);
+        }
+    }
+    if !shortages.is_empty() {
+        return Err(StockError::Insufficient(shortages));
+    }
+    let mut reservations = Vec::new();
+    for line in lines {
+        let at = now();
+        let reservation = tx
+            .fetch_one(
+                Sql::new(format!(
+                    "INSERT INTO stock_reservations (id, organization_id, document_type, document_line_id, \
+                     location_id, product_id, variant_id, variant_key, quantity, status, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $10, 1) RETURNING {}",
+                    Reservation::COLUMNS
+                ))
+                .bind(Uuid::new_v4())
+                .bind(organization_id)
+                .bind(line.document_type.as_str())
+                .bind(line.document_line_id)
+                .bind(line.location_id)
+                .bind(line.item.product_id)
+                .bind(line.item.variant_id)
+                .bind(line.item.variant_key())
+                .bind(line.quantity)
+                .bind(at),
+            )
+            .await?;
+        reservations.push(reservation);
+    }
+    Ok(reservations)
+}
+
+/// Moves an active reservation to `status`; only one caller can end it.
+async fn end_reservation(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    status: &str,
+) -> Result<Reservation, StockError> {
+    let ended: Option<Reservation> = tx
+        .fetch_optional(
+            Sql::new(format!(
+                "UPDATE stock_reservations SET status = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 AND organization_id = $4 AND status = 'active' RETURNING {}",
+                Reservation::COLUMNS
+            ))
+            .bind(status)
+            .bind(now())
+            .bind(id)
+            .bind(organization_id),
+        )
+        .await?;
+    match ended {
+        Some(reservation) => Ok(reservation),
+        None => {
+            let current: Reservation = resource::get_in(tx, organization_id, id).await?;
+            Err(StockError::NotActive(current.status))
+        }
+    }
+}
+
+fn item_of(reservation: &Reservation) -> Item {
+    Item {
+        product_id: reservation.product_id,
+        variant_id: reservation.variant_id,
+    }
+}
+
+/// Gives reserved stock back to the available quantity.
+pub async fn release(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Reservation, StockError> {
+    let reservation = end_reservation(tx, organization_id, id, "released").await?;
+    let item = item_of(&reservation);
+    tx.execute(
+        Sql::new(
+            "UPDATE stock_levels SET reserved = reserved - $1, updated_at = $2 \
+             WHERE location_id = $3 AND product_id = $4 AND variant_key = $5",
+        )
+        .bind(reservation.quantity.0)
+        .bind(now())
+        .bind(reservation.location_id)
+        .bind(item.product_id)
+        .bind(item.variant_key()),
+    )
+    .await?;
+    Ok(reservation)
+}
+
+/// Delivers reserved stock: the reservation ends and an issue movement
+/// takes the goods out of the location.
+pub async fn consume(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    note: &MovementNote<'_>,
+) -> Result<(Reservation, Movement), StockError> {
+    let reservation = end_reservation(tx, organization_id, id, "consumed").await?;
+    let item = item_of(&reservation);
+    let quantity = reservation.quantity.0;
+    if !decrease(tx, item, reservation.location_id, quantity, quantity).await? {
+        let short = shortage(tx, item, reservation.location_id, quantity).await?;
+        return Err(StockError::Insufficient(vec![short]));
+    }
+    let plan = MovementPlan {
+        movement_type: MovementType::Issue,
+        quantity,
+        from_location_id: Some(reservation.location_id),
+        to_location_id: None,
+    };
+    let note = MovementNote {
+        reservation_id: Some(reservation.id),
+        ..*note
+    };
+    let movement = insert_movement(tx, organization_id, item, &plan, &note).await?;
+    Ok((reservation, movement))
+}
+
+/// A level that differs from what its ledger or its reservations add up to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LevelDifference {
+    pub organization_id: Uuid,
+    pub location_id: Uuid,
+    pub product_id: Uuid,
+    pub variant_key: Uuid,
+    pub physical: i64,
+    pub ledger: i64,
+    pub reserved: i64,
+    pub active_reservations: i64,
+}
+
+/// Recomputes every level from the ledger and the active reservations and
+/// returns those that differ.
+pub async fn verify(db: &Db) -> Result<Vec<LevelDifference>, DbError> {
+    db.fetch_all(Sql::new(
+        "WITH ledger AS ( \
+           SELECT location_id, product_id, variant_key, CAST(SUM(quantity) AS BIGINT) AS total FROM ( \
+             SELECT to_location_id AS location_id, product_id, variant_key, quantity FROM stock_movements \
+               WHERE to_location_id IS NOT NULL \
+             UNION ALL \
+             SELECT from_location_id, product_id, variant_key, -quantity FROM stock_movements \
+               WHERE from_location_id IS NOT NULL) moves \
+           GROUP BY location_id, product_id, variant_key), \
+         held AS ( \
+           SELECT location_id, product_id, variant_key, CAST(SUM(quantity) AS BIGINT) AS total \
+           FROM stock_reservations WHERE status = 'active' GROUP BY location_id, product_id, variant_key) \
+         SELECT l.organization_id, l.location_id, l.product_id, l.variant_key, l.physical, \
+           COALESCE(ledger.total, 0) AS ledger, l.reserved, COALESCE(held.total, 0) AS active_reservations \
+         FROM stock_levels l \
+         LEFT JOIN ledger ON ledger.location_id = l.location_id AND ledger.product_id = l.product_id \
+           AND ledger.variant_key = l.variant_key \
+         LEFT JOIN held ON held.location_id = l.location_id AND held.product_id = l.product_id \
+           AND held.variant_key = l.variant_key \
+         WHERE l.physical <> COALESCE(ledger.total, 0) OR l.reserved <> COALESCE(held.total, 0) \
+         ORDER BY l.organization_id, l.location_id, l.product_id",
+    ))
+    .await
+}
