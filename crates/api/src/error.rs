@@ -203,9 +203,11 @@ impl From<StockError> for ApiError {
     fn from(error: StockError) -> Self {
         match error {
             StockError::Insufficient(shortages) => ApiError::InsufficientStock(shortages),
-            StockError::NotActive(status) => {
-                ApiError::InvalidTransition(format!("the reservation is already {status}"))
-            }
+            StockError::InvalidTransition(message) => ApiError::InvalidTransition(message),
+            StockError::Blocked(number) => ApiError::Conflict {
+                message: format!("inventory {number} is in progress on this stock"),
+                details: json!({ "inventory": number }),
+            },
             StockError::Db(error) => error.into(),
         }
     }

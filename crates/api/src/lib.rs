@@ -9,6 +9,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod inventories;
 mod nested;
 pub mod parties;
 pub mod party_details;
@@ -68,7 +69,8 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(product_suppliers::router())
         .merge(parties::router())
         .merge(party_details::router())
-        .merge(stock::router());
+        .merge(stock::router())
+        .merge(inventories::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

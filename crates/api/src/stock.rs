@@ -357,7 +357,7 @@ async fn update_location(
 
 /// Checks that the item is a stocked product (or one of its variants) of
 /// the organization and that every location given is one of its own.
-async fn check_item(
+pub(crate) async fn check_item(
     tx: &mut Tx,
     organization_id: Uuid,
     errors: &mut FieldErrors,
@@ -465,6 +465,7 @@ async fn create_movement(
         reason: reason.as_deref(),
         reference: reference.as_deref(),
         reservation_id: None,
+        inventory_id: None,
     };
     let movement =
         store::record_movement(&mut tx, auth.organization_id, item, &plan, &note).await?;
@@ -747,6 +748,7 @@ async fn consume_reservation(
         reason: Some("delivery"),
         reference: None,
         reservation_id: None,
+        inventory_id: None,
     };
     let (reservation, movement) = store::consume(&mut tx, auth.organization_id, id, &note).await?;
     log(

@@ -243,8 +243,11 @@ pub struct Shortage {
 pub enum StockError {
     #[error("insufficient stock")]
     Insufficient(Vec<Shortage>),
-    #[error("the reservation is {0}, not active")]
-    NotActive(String),
+    #[error("{0}")]
+    InvalidTransition(String),
+    /// An open inventory covers the item and location.
+    #[error("inventory {0} is in progress on this stock")]
+    Blocked(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -364,11 +367,14 @@ impl Table for Movement {
 }
 
 /// Who records a movement, and why.
+#[derive(Clone, Copy)]
 pub struct MovementNote<'a> {
     pub user_id: Option<Uuid>,
     pub reason: Option<&'a str>,
     pub reference: Option<&'a str>,
     pub reservation_id: Option<Uuid>,
+    /// The inventory writing its adjustments: it does not block itself.
+    pub inventory_id: Option<Uuid>,
 }
 
 async fn insert_movement(
@@ -429,7 +435,33 @@ pub async fn record_movement(
             } => increase(tx, organization_id, item, location_id, quantity).await?,
         }
     }
+    // Checked after the level updates: on PostgreSQL those hold the level
+    // rows, so an inventory opening at the same time either sees this
+    // movement in its snapshot or is seen here.
+    for location_id in [plan.from_location_id, plan.to_location_id]
+        .into_iter()
+        .flatten()
+    {
+        check_not_blocked(tx, organization_id, item, location_id, note.inventory_id).await?;
+    }
     Ok(insert_movement(tx, organization_id, item, plan, note).await?)
+}
+
+/// Refuses a movement that an open inventory (other than `except`) covers.
+async fn check_not_blocked(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    location_id: Uuid,
+    except: Option<Uuid>,
+) -> Result<(), StockError> {
+    let covering =
+        crate::inventories::open_covering(tx, organization_id, item.product_id, location_id)
+            .await?;
+    match covering.into_iter().find(|(id, _)| Some(*id) != except) {
+        Some((_, number)) => Err(StockError::Blocked(number)),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -559,7 +591,10 @@ async fn end_reservation(
         Some(reservation) => Ok(reservation),
         None => {
             let current: Reservation = resource::get_in(tx, organization_id, id).await?;
-            Err(StockError::NotActive(current.status))
+            Err(StockError::InvalidTransition(format!(
+                "the reservation is already {}",
+                current.status
+            )))
         }
     }
 }
@@ -615,6 +650,7 @@ pub async fn consume(
         from_location_id: Some(reservation.location_id),
         to_location_id: None,
     };
+    check_not_blocked(tx, organization_id, item, reservation.location_id, None).await?;
     let note = MovementNote {
         reservation_id: Some(reservation.id),
         ..*note

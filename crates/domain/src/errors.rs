@@ -50,6 +50,10 @@ impl FieldErrors {
         result.and_then(|r| self.check(field, r))
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Whether `field` already has an error.
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|error| error.field == field)

@@ -280,3 +280,49 @@ mod tests {
         }
     }
 }
+
+vocabulary!(
+    /// Where a physical inventory is in its life.
+    InventoryStatus { Open => "open", Closed => "closed", Cancelled => "cancelled" }
+);
+
+vocabulary!(
+    /// What can be done to an open inventory.
+    InventoryAction { Close => "close", Cancel => "cancel" }
+);
+
+/// The inventory state machine: only an open inventory can be closed
+/// (adjusting the stock) or cancelled (leaving it as it is).
+pub fn inventory_transition(
+    status: InventoryStatus,
+    action: InventoryAction,
+) -> Result<InventoryStatus, String> {
+    match (status, action) {
+        (InventoryStatus::Open, InventoryAction::Close) => Ok(InventoryStatus::Closed),
+        (InventoryStatus::Open, InventoryAction::Cancel) => Ok(InventoryStatus::Cancelled),
+        (status, action) => Err(format!("a {status} inventory cannot {action}")),
+    }
+}
+
+#[cfg(test)]
+mod inventory_tests {
+    use super::*;
+
+    #[test]
+    fn only_an_open_inventory_moves_on() {
+        for status in InventoryStatus::ALL {
+            for action in InventoryAction::ALL {
+                let outcome = inventory_transition(*status, *action);
+                match (status, action) {
+                    (InventoryStatus::Open, InventoryAction::Close) => {
+                        assert_eq!(outcome, Ok(InventoryStatus::Closed))
+                    }
+                    (InventoryStatus::Open, InventoryAction::Cancel) => {
+                        assert_eq!(outcome, Ok(InventoryStatus::Cancelled))
+                    }
+                    _ => assert!(outcome.is_err(), "{status} {action}"),
+                }
+            }
+        }
+    }
+}
