@@ -227,6 +227,8 @@ requirements!(
     SuppliersWrite,
     StockRead,
     StockWrite,
+    PurchasesRead,
+    PurchasesWrite,
     UsersManage,
     AuditRead,
 );

@@ -15,6 +15,8 @@ pub mod parties;
 pub mod party_details;
 pub mod price_lists;
 pub mod product_suppliers;
+pub mod purchasing;
+pub mod replenishment;
 pub mod stock;
 pub mod system;
 pub mod users;
@@ -70,7 +72,9 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(parties::router())
         .merge(party_details::router())
         .merge(stock::router())
-        .merge(inventories::router());
+        .merge(inventories::router())
+        .merge(purchasing::router())
+        .merge(replenishment::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

@@ -552,6 +552,8 @@ pub struct LevelFilters {
     pub variant_id: Option<Uuid>,
     pub warehouse_id: Option<Uuid>,
     pub location_id: Option<Uuid>,
+    /// `true`: only items under their reorder minimum in the warehouse.
+    pub below_min: Option<bool>,
 }
 
 /// Stock levels per product, variant and location.
@@ -564,11 +566,14 @@ async fn list_levels(
     Query(filters): Query<LevelFilters>,
 ) -> ApiResult<axum::Json<PageOf<StockLevel>>> {
     let page = params.page()?;
-    let filter = Filter::organization(auth.organization_id)
+    let mut filter = Filter::organization(auth.organization_id)
         .eq("product_id", filters.product_id)
         .eq("variant_id", filters.variant_id)
         .eq("warehouse_id", filters.warehouse_id)
         .eq("location_id", filters.location_id);
+    if filters.below_min == Some(true) {
+        filter = filter.clause(store::BELOW_MINIMUM);
+    }
     let listing = resource::list(&ctx.db, filter, params.sort::<StockLevel>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }

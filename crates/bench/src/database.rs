@@ -60,7 +60,9 @@ impl Database {
     }
 }
 
-async fn psql(url: &str, sql: &str) -> Result<(), String> {
+/// Runs `sql` through psql, stopping at the first error; several statements
+/// in one call run as one transaction.
+pub async fn psql(url: &str, sql: &str) -> Result<(), String> {
     let output = Command::new("psql")
         .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
         .output()
@@ -78,7 +80,7 @@ async fn psql(url: &str, sql: &str) -> Result<(), String> {
 
 /// `admin_url` with its database name replaced by `name`, keeping the same
 /// host, credentials and query parameters.
-fn with_database(admin_url: &str, name: &str) -> String {
+pub fn with_database(admin_url: &str, name: &str) -> String {
     let (base, query) = admin_url
         .split_once('?')
         .map_or((admin_url, String::new()), |(base, query)| {

@@ -1,5 +1,6 @@
 //! The load itself: login, then the creation and list phases, each driven by
-//! concurrent tokio tasks over one shared HTTP client.
+//! concurrent tokio tasks over one shared HTTP client, and the timed driver
+//! the other scenarios' phases run on too.
 
 use crate::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -80,6 +81,44 @@ pub fn client(token: &str, concurrency: usize) -> Result<Client, String> {
         .map_err(|e| format!("cannot build HTTP client: {e}"))
 }
 
+/// What one task of a timed phase sends, over and over. Each task owns its
+/// requester, so it can keep state of its own, such as whether its first
+/// answer was checked.
+pub trait Requester: Send + 'static {
+    fn send(&mut self) -> impl Future<Output = Result<(), String>> + Send;
+}
+
+/// Runs one task per requester, each sending one request after another:
+/// nothing is recorded during the warm-up, then everything for the measured
+/// duration. A request still in flight at the end is waited for and counted,
+/// and the throughput's wall time covers it.
+pub async fn timed<R: Requester>(requesters: Vec<R>, warmup: Duration, measured: Duration) -> Run {
+    let failures = Arc::new(Failures::default());
+    let record_from = Instant::now() + warmup;
+    let stop_at = record_from + measured;
+    let mut workers = JoinSet::new();
+    for mut requester in requesters {
+        let failures = Arc::clone(&failures);
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let sent = Instant::now();
+                if sent >= stop_at {
+                    return latencies;
+                }
+                match requester.send().await {
+                    Ok(()) if sent >= record_from => latencies.push(sent.elapsed()),
+                    Ok(()) => {}
+                    Err(message) => failures.record(message),
+                }
+            }
+        });
+    }
+    let latencies = join_all(workers, &failures).await;
+    let elapsed = record_from.elapsed();
+    failures.to_run(latencies, elapsed)
+}
+
 /// Creates products 1 to `products`, `concurrency` requests at a time.
 pub async fn create_products(
     http: &Client,
@@ -158,36 +197,36 @@ pub struct ListPlan {
 /// during the warm-up, then everything for the measured duration.
 pub async fn list_products(http: &Client, base_url: &str, plan: ListPlan) -> Run {
     let base_url: Arc<str> = base_url.into();
-    let failures = Arc::new(Failures::default());
-    let record_from = Instant::now() + plan.warmup;
-    let stop_at = record_from + plan.measured;
     let pages = plan.pages;
-    let mut workers = JoinSet::new();
-    for task in 0..plan.concurrency {
-        let (http, base_url, failures) =
-            (http.clone(), Arc::clone(&base_url), Arc::clone(&failures));
-        // Different starting pages, so tasks do not all ask for the same rows.
-        let mut page = (task as u32) % pages + 1;
-        workers.spawn(async move {
-            let mut latencies = Vec::new();
-            let mut expected_total = Some(plan.products);
-            loop {
-                let sent = Instant::now();
-                if sent >= stop_at {
-                    return latencies;
-                }
-                match list_page(&http, &base_url, page, expected_total.take()).await {
-                    Ok(()) if sent >= record_from => latencies.push(sent.elapsed()),
-                    Ok(()) => {}
-                    Err(message) => failures.record(message),
-                }
-                page = page % pages + 1;
-            }
-        });
+    let readers = (0..plan.concurrency)
+        .map(|task| PageReader {
+            http: http.clone(),
+            base_url: Arc::clone(&base_url),
+            // Different starting pages, so tasks do not all ask for the same rows.
+            page: (task as u32) % pages + 1,
+            pages,
+            expected_total: Some(plan.products),
+        })
+        .collect();
+    timed(readers, plan.warmup, plan.measured).await
+}
+
+/// One list task: walks the pages in turn, checking only its first answer.
+struct PageReader {
+    http: Client,
+    base_url: Arc<str>,
+    page: u32,
+    pages: u32,
+    expected_total: Option<u32>,
+}
+
+impl Requester for PageReader {
+    async fn send(&mut self) -> Result<(), String> {
+        let expected_total = self.expected_total.take();
+        let result = list_page(&self.http, &self.base_url, self.page, expected_total).await;
+        self.page = self.page % self.pages + 1;
+        result
     }
-    let latencies = join_all(workers, &failures).await;
-    let elapsed = record_from.elapsed();
-    failures.to_run(latencies, elapsed)
 }
 
 /// Fetches one page; checks its content only when `expected_total` is given,
@@ -224,9 +263,22 @@ fn check_page(body: &[u8], expected_total: u32) -> Result<(), String> {
     }
 }
 
+/// POSTs `body` as set-up, not load: expects 201 and returns the created
+/// resource.
+pub async fn create(http: &Client, url: &str, body: &Value) -> Result<Value, String> {
+    let response = http
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| format!("POST {url}: {e}"))?;
+    let body = expect_status(response, StatusCode::CREATED, url).await?;
+    serde_json::from_slice(&body).map_err(|e| format!("POST {url}: invalid JSON: {e}"))
+}
+
 /// Reads the whole body, so a request's latency covers the full response,
 /// and turns an unexpected status into an error that carries the body.
-async fn expect_status(
+pub async fn expect_status(
     response: Response,
     expected: StatusCode,
     url: &str,

@@ -1,25 +1,37 @@
 //! Load benchmark for the Comptoir server.
 //!
-//! For each backend it runs the real `comptoir` binary as a separate process
-//! on a fresh database, creates products from concurrent clients, then pages
-//! through them, and reports throughput, latency percentiles and the
-//! server's resident memory (read from `/proc`, so Linux only).
+//! It runs the real `comptoir` binary as a separate process on a fresh
+//! database and reports throughput, latency percentiles and the server's
+//! resident memory (read from `/proc`, so Linux only). Two scenarios:
+//!
+//! - `catalog` (the default), on each backend: creates products from
+//!   concurrent clients, then pages through them.
+//! - `stock`, on PostgreSQL only: stock issues and reservations on one hot
+//!   product, each beside pgbench running the same conditional UPDATE
+//!   straight on the database, then reading a product's history out of a
+//!   ledger of a million movements (see `stock` and `ledger`).
 //!
 //! Run it from the workspace root, against a release build of the server:
 //!
 //! ```sh
 //! cargo build --release && cargo run --release -p comptoir-bench -- --backend both
+//! cargo build --release && cargo run --release -p comptoir-bench -- --scenario stock
 //! ```
 //!
-//! The PostgreSQL run needs `psql` on the PATH and a server reachable at
-//! `--postgres-url`, where it creates, then drops, its own database.
+//! A PostgreSQL run needs `psql` on the PATH and a server reachable at
+//! `--postgres-url`, where it creates, then drops, its own database; the
+//! stock scenario needs `pgbench` too, and a second scratch database.
 //! The exit code is non-zero if the server failed to start or any request failed.
 
+mod ceiling;
 mod database;
+mod ledger;
 mod load;
 mod report;
 mod server;
 mod stats;
+mod stock;
+mod stock_report;
 
 use clap::{Parser, ValueEnum, value_parser};
 use database::Database;
@@ -41,6 +53,9 @@ struct Cli {
     /// The server binary to run.
     #[arg(long, default_value = "target/release/comptoir")]
     server_binary: PathBuf,
+    #[arg(long, value_enum, default_value_t = Scenario::Catalog)]
+    scenario: Scenario,
+    /// Catalog scenario only: the stock scenario runs on PostgreSQL.
     #[arg(long, value_enum, default_value_t = BackendChoice::Both)]
     backend: BackendChoice,
     /// Maintenance database URL; the bench creates and drops its own database beside it.
@@ -65,6 +80,33 @@ struct Cli {
     /// opens; `all`: tasks walk every page, deep offsets included.
     #[arg(long, value_enum, default_value_t = ListPages::First)]
     list_pages: ListPages,
+    /// Stock scenario: the concurrent clients on the hot product, one level
+    /// after another.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32,64",
+          value_parser = value_parser!(u32).range(1..))]
+    clients: Vec<u32>,
+    /// Stock scenario: measured duration of every run, after a 2 s warm-up
+    /// (none for pgbench).
+    #[arg(long, default_value_t = 10, value_parser = value_parser!(u64).range(1..))]
+    seconds: u64,
+    /// Stock scenario: movements seeded in the ledger, spread over 100 products.
+    #[arg(long, default_value_t = 1_000_000,
+          value_parser = value_parser!(u32).range(i64::from(ledger::PRODUCTS)..))]
+    ledger_movements: u32,
+    /// Stock scenario: the concurrent connections reading the ledger, one
+    /// run after another.
+    #[arg(long, value_delimiter = ',', default_value = "1,8",
+          value_parser = value_parser!(u32).range(1..))]
+    ledger_connections: Vec<u32>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Scenario {
+    /// Create then list products, on each backend chosen.
+    Catalog,
+    /// Hot-product movements and reservations against the database's
+    /// ceiling, then the movement ledger; PostgreSQL only.
+    Stock,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,10 +157,26 @@ async fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let failures = match cli.scenario {
+        Scenario::Catalog => catalog(&cli).await,
+        Scenario::Stock => stock::run(&cli).await,
+    };
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for failure in &failures {
+            eprintln!("FAILED {failure}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs the catalog scenario on each backend chosen; returns what failed.
+async fn catalog(cli: &Cli) -> Vec<String> {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for &backend in cli.backend.backends() {
-        match run_backend(&cli, backend).await {
+        match run_backend(cli, backend).await {
             Ok(report) => {
                 report.print();
                 failures.extend(report.failures());
@@ -128,14 +186,7 @@ async fn main() -> ExitCode {
         }
     }
     report::print_table(&reports, cli.create_concurrency, cli.list_concurrency);
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        for failure in &failures {
-            eprintln!("FAILED {failure}");
-        }
-        ExitCode::FAILURE
-    }
+    failures
 }
 
 /// Measures one backend on a database of its own, removed afterwards

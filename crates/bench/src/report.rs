@@ -30,7 +30,7 @@ impl Phase {
         self.stats.count() as f64 / self.elapsed.as_secs_f64()
     }
 
-    fn failure(&self, name: &str) -> Option<String> {
+    pub fn failure(&self, name: &str) -> Option<String> {
         (self.errors > 0).then(|| {
             format!(
                 "{name} phase had {} errors; first: {}",
@@ -120,6 +120,6 @@ pub fn print_table(reports: &[BackendReport], create_concurrency: u32, list_conc
     }
 }
 
-fn mib(kib: u64) -> String {
+pub fn mib(kib: u64) -> String {
     format!("{:.1}", kib as f64 / 1024.0)
 }

@@ -122,6 +122,9 @@ pub struct Product {
     pub active: bool,
     #[schema(value_type = Object)]
     pub attributes: Json<Value>,
+    /// Weighted average unit cost, kept by receipts; read-only.
+    #[schema(value_type = String, example = "7.2000")]
+    pub average_cost: Fixed<UnitPrice>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -130,7 +133,7 @@ pub struct Product {
 impl Table for Product {
     const TABLE: &'static str = "products";
     const COLUMNS: &'static str = "id, code, name, description, kind, category_id, unit, sale_price, purchase_price, \
-        vat_rate, vat_category, vat_exemption_reason, barcode, active, attributes, created_at, updated_at, version";
+        vat_rate, vat_category, vat_exemption_reason, barcode, active, attributes, average_cost, created_at, updated_at, version";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
         ("code", "code"),
         ("name", "name"),

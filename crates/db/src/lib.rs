@@ -11,6 +11,7 @@ pub mod inventories;
 pub mod parties;
 pub mod pool;
 pub mod price_lists;
+pub mod purchasing;
 pub mod resource;
 pub mod stock;
 

@@ -99,6 +99,12 @@ impl Filter {
         self
     }
 
+    /// A fixed condition without values.
+    pub fn clause(mut self, condition: &'static str) -> Self {
+        self.conditions.push(condition.to_owned());
+        self
+    }
+
     /// `column IS NULL`.
     pub fn is_null(mut self, column: &str) -> Self {
         self.conditions.push(format!("{column} IS NULL"));

@@ -212,7 +212,7 @@ pub struct StockLevel {
 }
 
 impl Table for StockLevel {
-    const TABLE: &'static str = "(SELECT l.id, l.organization_id, l.product_id, l.variant_id, l.location_id, \
+    const TABLE: &'static str = "(SELECT l.id, l.organization_id, l.product_id, l.variant_id, l.variant_key, l.location_id, \
         loc.warehouse_id, l.physical, l.reserved, l.physical - l.reserved AS available, l.updated_at \
         FROM stock_levels l JOIN locations loc ON loc.id = l.location_id) levels";
     const COLUMNS: &'static str = "product_id, variant_id, location_id, warehouse_id, physical, reserved, available, updated_at";
@@ -224,6 +224,16 @@ impl Table for StockLevel {
     const SEARCHABLE: &'static [&'static str] = &[];
     const DEFAULT_SORT: &'static str = "product_id";
 }
+
+/// Keeps the levels of items whose warehouse stock is under their reorder
+/// minimum (a condition on the `StockLevel` listing).
+pub const BELOW_MINIMUM: &str = "EXISTS (SELECT 1 FROM reorder_rules r \
+    WHERE r.warehouse_id = levels.warehouse_id AND r.product_id = levels.product_id \
+    AND r.variant_key = levels.variant_key AND r.min_quantity > ( \
+      SELECT COALESCE(SUM(w.physical - w.reserved), 0) FROM stock_levels w \
+      JOIN locations wl ON wl.id = w.location_id \
+      WHERE wl.warehouse_id = r.warehouse_id AND w.product_id = r.product_id \
+      AND w.variant_key = r.variant_key))";
 
 /// An issue, transfer or reservation that the available stock cannot
 /// cover.

@@ -5,11 +5,13 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod documents;
 pub mod errors;
 pub mod identifiers;
 pub mod numbers;
 pub mod permissions;
 pub mod pricing;
+pub mod purchasing;
 pub mod stock;
 
 pub use errors::{FieldError, FieldErrors};

@@ -11,6 +11,7 @@ mod inventories;
 mod parties;
 mod party_details;
 mod pricing;
+mod purchasing;
 mod stock;
 mod storage;
 mod variants;
