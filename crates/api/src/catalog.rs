@@ -41,7 +41,7 @@ pub(crate) async fn check_reference<T: comptoir_db::Record + Table>(
     id: Option<Uuid>,
 ) -> ApiResult<()> {
     if let Some(id) = id {
-        match resource::get_in::<T>(tx, organization_id, id).await {
+        match resource::read_in::<T>(tx, organization_id, id).await {
             Ok(_) => {}
             Err(comptoir_db::DbError::NotFound) => errors.add(field, "no such record"),
             Err(other) => return Err(other.into()),

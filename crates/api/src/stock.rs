@@ -364,7 +364,7 @@ pub(crate) async fn check_item(
     field: &str,
     item: Item,
 ) -> ApiResult<()> {
-    match resource::get_in::<Product>(tx, organization_id, item.product_id).await {
+    match resource::read_in::<Product>(tx, organization_id, item.product_id).await {
         Ok(product) if product.kind == ProductKind::Service => {
             errors.add(format!("{field}product_id"), "services have no stock")
         }
@@ -375,7 +375,7 @@ pub(crate) async fn check_item(
         Err(other) => return Err(other.into()),
     }
     if let Some(variant_id) = item.variant_id {
-        match resource::get_in::<Variant>(tx, organization_id, variant_id).await {
+        match resource::read_in::<Variant>(tx, organization_id, variant_id).await {
             Ok(variant) if variant.product_id == item.product_id => {}
             Ok(_) => errors.add(
                 format!("{field}variant_id"),
@@ -468,7 +468,7 @@ async fn create_movement(
         inventory_id: None,
     };
     let movement =
-        store::record_movement(&mut tx, auth.organization_id, item, &plan, &note).await?;
+        store::prepare_movement(&mut tx, auth.organization_id, item, &plan, &note).await?;
     log(
         &mut tx,
         &auth,
@@ -479,6 +479,8 @@ async fn create_movement(
         Some(&movement),
     )
     .await?;
+    // Last, so the level row is locked only until the commit that follows.
+    store::apply_movement(&mut tx, auth.organization_id, item, &plan).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(movement)))
 }
@@ -662,7 +664,7 @@ async fn create_reservations(
         }
     }
     errors.finish(|| ())?;
-    let reservations = store::reserve(&mut tx, auth.organization_id, &requests).await?;
+    let reservations = store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
     for reservation in &reservations {
         log(
             &mut tx,
@@ -675,6 +677,8 @@ async fn create_reservations(
         )
         .await?;
     }
+    // Last, so the level rows are locked only until the commit that follows.
+    store::hold(&mut tx, &requests).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(reservations)))
 }

@@ -69,8 +69,8 @@ impl AuditEntry {
 }
 
 /// Appends an entry to the organization's chain. The chain head row is
-/// taken with a conditional update first, so concurrent transactions of
-/// one organization append one after the other, never from the same head.
+/// taken first, so concurrent transactions of one organization append one
+/// after the other, never from the same head.
 pub async fn record(
     tx: &mut Tx,
     actor: &Actor,
@@ -80,19 +80,18 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), DbError> {
-    tx.execute(
-        Sql::new(
-            "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
-             ON CONFLICT (organization_id) DO NOTHING",
-        )
-        .bind(actor.organization_id)
-        .bind(GENESIS_HASH),
-    )
-    .await?;
+    // One statement creates the head or takes the next number; the row
+    // stays locked until commit, so entries of one organization chain in
+    // order. `hash` is still the previous entry's here.
     let (seq, previous_hash): (i64, String) = tx
         .fetch_one(
-            Sql::new("UPDATE audit_heads SET seq = seq + 1 WHERE organization_id = $1 RETURNING seq, hash")
-                .bind(actor.organization_id),
+            Sql::new(
+                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 1, $2) \
+                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq + 1 \
+                 RETURNING seq, hash",
+            )
+            .bind(actor.organization_id)
+            .bind(GENESIS_HASH),
         )
         .await?;
     let mut entry = AuditEntry {
@@ -112,35 +111,49 @@ pub async fn record(
         hash: String::new(),
     };
     entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
-    tx.execute(
-        Sql::new(
-            "INSERT INTO audit_log (id, organization_id, seq, user_id, action, resource_type, resource_id, \
-             before_state, after_state, at, request_id, ip, previous_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(entry.id)
+    // The head stays locked from the number above to commit: on PostgreSQL
+    // the entry and the new head go in one round trip to keep that short.
+    match tx.backend() {
+        crate::Backend::Postgres => {
+            let sql = format!(
+                "WITH entry AS ({INSERT_ENTRY}) \
+                 UPDATE audit_heads SET hash = $14 WHERE organization_id = $2"
+            );
+            tx.execute(bind_entry(Sql::new(sql), &entry)).await?;
+        }
+        crate::Backend::Sqlite => {
+            tx.execute(bind_entry(Sql::new(INSERT_ENTRY), &entry))
+                .await?;
+            tx.execute(
+                Sql::new("UPDATE audit_heads SET hash = $1 WHERE organization_id = $2")
+                    .bind(entry.hash.as_str())
+                    .bind(entry.organization_id),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (id, organization_id, seq, user_id, action, resource_type, \
+    resource_id, before_state, after_state, at, request_id, ip, previous_hash, hash) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+fn bind_entry(sql: Sql, entry: &AuditEntry) -> Sql {
+    sql.bind(entry.id)
         .bind(entry.organization_id)
         .bind(entry.seq)
         .bind(entry.user_id)
         .bind(entry.action.as_str())
         .bind(entry.resource_type.as_str())
         .bind(entry.resource_id)
-        .bind(entry.before.map(|j| j.0))
-        .bind(entry.after.map(|j| j.0))
+        .bind(entry.before.as_ref().map(|j| j.0.clone()))
+        .bind(entry.after.as_ref().map(|j| j.0.clone()))
         .bind(entry.at)
-        .bind(entry.request_id)
-        .bind(entry.ip)
+        .bind(entry.request_id.clone())
+        .bind(entry.ip.clone())
         .bind(entry.previous_hash.as_str())
-        .bind(entry.hash.as_str()),
-    )
-    .await?;
-    tx.execute(
-        Sql::new("UPDATE audit_heads SET hash = $1 WHERE organization_id = $2")
-            .bind(entry.hash)
-            .bind(actor.organization_id),
-    )
-    .await?;
-    Ok(())
+        .bind(entry.hash.as_str())
 }
 
 pub struct AuditQuery {

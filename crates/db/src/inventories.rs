@@ -154,13 +154,14 @@ pub async fn open(
     let from = "FROM stock_levels l JOIN locations loc ON loc.id = l.location_id \
                 JOIN products p ON p.id = l.product_id JOIN inventories inv ON inv.id = $1";
     if tx.backend() == Backend::Postgres {
-        // Hold the levels until the snapshot commits: a movement updating
-        // one either lands before it, or waits and then sees the inventory.
+        // Waits for the movements in flight in this warehouse (they hold
+        // the same lock shared); later ones will see this inventory.
         tx.execute(
             Sql::new(format!(
-                "{SUBTREE} SELECT l.id {from} WHERE {IN_SCOPE} FOR UPDATE OF l"
+                "SELECT pg_advisory_xact_lock({}) FROM warehouses WHERE id = $1",
+                stock::inventory_lock_key("id")
             ))
-            .bind(inventory.id),
+            .bind(scope.warehouse_id),
         )
         .await?;
     }

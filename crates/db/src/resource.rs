@@ -197,6 +197,16 @@ pub async fn get_in<T: Record + Table>(
         .await
 }
 
+/// Like [`get`], inside a transaction but without locking the row: for
+/// checking references, which foreign keys already protect.
+pub async fn read_in<T: Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<T, DbError> {
+    tx.fetch_one(by_id_sql::<T>(organization_id, id, "")).await
+}
+
 /// Deletes a row of the organization. A row still referenced elsewhere
 /// fails with [`DbError::ForeignKey`].
 pub async fn delete<T: Table>(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<(), DbError> {

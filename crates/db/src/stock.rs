@@ -428,6 +428,39 @@ pub async fn record_movement(
     plan: &MovementPlan,
     note: &MovementNote<'_>,
 ) -> Result<Movement, StockError> {
+    let movement = prepare_movement(tx, organization_id, item, plan, note).await?;
+    apply_movement(tx, organization_id, item, plan).await?;
+    Ok(movement)
+}
+
+/// The first half of a movement: checks no open inventory covers it and
+/// appends it to the ledger. The caller then audits it and calls
+/// [`apply_movement`] last, so the hot level row stays locked only from
+/// its update to the commit.
+pub async fn prepare_movement(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    plan: &MovementPlan,
+    note: &MovementNote<'_>,
+) -> Result<Movement, StockError> {
+    for location_id in [plan.from_location_id, plan.to_location_id]
+        .into_iter()
+        .flatten()
+    {
+        check_not_blocked(tx, organization_id, item, location_id, note.inventory_id).await?;
+    }
+    Ok(insert_movement(tx, organization_id, item, plan, note).await?)
+}
+
+/// The level changes of a movement, decreases first; a shortage fails
+/// the whole movement.
+pub async fn apply_movement(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    plan: &MovementPlan,
+) -> Result<(), StockError> {
     for change in plan.changes() {
         match change {
             LevelChange::Decrease {
@@ -445,19 +478,13 @@ pub async fn record_movement(
             } => increase(tx, organization_id, item, location_id, quantity).await?,
         }
     }
-    // Checked after the level updates: on PostgreSQL those hold the level
-    // rows, so an inventory opening at the same time either sees this
-    // movement in its snapshot or is seen here.
-    for location_id in [plan.from_location_id, plan.to_location_id]
-        .into_iter()
-        .flatten()
-    {
-        check_not_blocked(tx, organization_id, item, location_id, note.inventory_id).await?;
-    }
-    Ok(insert_movement(tx, organization_id, item, plan, note).await?)
+    Ok(())
 }
 
-/// Refuses a movement that an open inventory (other than `except`) covers.
+/// Refuses a movement that an open inventory (other than `except`)
+/// covers. On PostgreSQL it first takes the warehouse's inventory lock in
+/// shared mode: movements never wait for each other, but an inventory
+/// opening (exclusive) waits for those in flight, and later ones see it.
 async fn check_not_blocked(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -465,6 +492,16 @@ async fn check_not_blocked(
     location_id: Uuid,
     except: Option<Uuid>,
 ) -> Result<(), StockError> {
+    if tx.backend() == crate::Backend::Postgres {
+        tx.execute(
+            Sql::new(format!(
+                "SELECT pg_advisory_xact_lock_shared({}) FROM locations WHERE id = $1",
+                inventory_lock_key("warehouse_id")
+            ))
+            .bind(location_id),
+        )
+        .await?;
+    }
     let covering =
         crate::inventories::open_covering(tx, organization_id, item.product_id, location_id)
             .await?;
@@ -472,6 +509,12 @@ async fn check_not_blocked(
         Some((_, number)) => Err(StockError::Blocked(number)),
         None => Ok(()),
     }
+}
+
+/// The advisory-lock key of a warehouse's inventories (PostgreSQL), as an
+/// expression over the column holding the warehouse id.
+pub(crate) fn inventory_lock_key(warehouse_column: &str) -> String {
+    format!("hashtextextended('inventory:' || CAST({warehouse_column} AS TEXT), 0)")
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -509,15 +552,46 @@ pub struct ReservationRequest {
     pub quantity: Quantity,
 }
 
-/// Reserves every line or none: lines are taken in a fixed order (so two
-/// multi-line reservations cannot deadlock), each with one conditional
-/// update; a shortage on any line lists every short line and the caller
-/// rolls the transaction back.
-pub async fn reserve(
+/// Records the reservations of document lines, not yet holding stock:
+/// the caller audits them, then calls [`hold`] last.
+pub async fn insert_reservations(
     tx: &mut Tx,
     organization_id: Uuid,
     lines: &[ReservationRequest],
-) -> Result<Vec<Reservation>, StockError> {
+) -> Result<Vec<Reservation>, DbError> {
+    let mut reservations = Vec::new();
+    for line in lines {
+        let at = now();
+        let reservation = tx
+            .fetch_one(
+                Sql::new(format!(
+                    "INSERT INTO stock_reservations (id, organization_id, document_type, document_line_id, \
+                     location_id, product_id, variant_id, variant_key, quantity, status, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $10, 1) RETURNING {}",
+                    Reservation::COLUMNS
+                ))
+                .bind(Uuid::new_v4())
+                .bind(organization_id)
+                .bind(line.document_type.as_str())
+                .bind(line.document_line_id)
+                .bind(line.location_id)
+                .bind(line.item.product_id)
+                .bind(line.item.variant_id)
+                .bind(line.item.variant_key())
+                .bind(line.quantity)
+                .bind(at),
+            )
+            .await?;
+        reservations.push(reservation);
+    }
+    Ok(reservations)
+}
+
+/// Holds the stock of every line or fails: lines are taken in a fixed
+/// order (so two multi-line reservations cannot deadlock), each with one
+/// conditional update; a shortage on any line lists every short line and
+/// the caller rolls the transaction back.
+pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), StockError> {
     let mut order: Vec<&ReservationRequest> = lines.iter().collect();
     order.sort_by_key(|line| {
         (
@@ -546,35 +620,11 @@ pub async fn reserve(
             shortages.push(shortage(tx, line.item, line.location_id, line.quantity).await?);
         }
     }
-    if !shortages.is_empty() {
-        return Err(StockError::Insufficient(shortages));
+    if shortages.is_empty() {
+        Ok(())
+    } else {
+        Err(StockError::Insufficient(shortages))
     }
-    let mut reservations = Vec::new();
-    for line in lines {
-        let at = now();
-        let reservation = tx
-            .fetch_one(
-                Sql::new(format!(
-                    "INSERT INTO stock_reservations (id, organization_id, document_type, document_line_id, \
-                     location_id, product_id, variant_id, variant_key, quantity, status, created_at, updated_at, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $10, 1) RETURNING {}",
-                    Reservation::COLUMNS
-                ))
-                .bind(Uuid::new_v4())
-                .bind(organization_id)
-                .bind(line.document_type.as_str())
-                .bind(line.document_line_id)
-                .bind(line.location_id)
-                .bind(line.item.product_id)
-                .bind(line.item.variant_id)
-                .bind(line.item.variant_key())
-                .bind(line.quantity)
-                .bind(at),
-            )
-            .await?;
-        reservations.push(reservation);
-    }
-    Ok(reservations)
 }
 
 /// Moves an active reservation to `status`; only one caller can end it.
