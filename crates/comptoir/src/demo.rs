@@ -6,19 +6,26 @@ use crate::{InitError, init_organization};
 use comptoir_api::auth::hash_password;
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
-use comptoir_db::catalog::{self, CategoryInput, ProductInput, ProductSupplierInput, VariantInput};
+use comptoir_db::catalog::{
+    self, CategoryInput, Product, ProductInput, ProductSupplierInput, VariantInput,
+};
 use comptoir_db::parties::{
     self, AddressInput, ClientInput, ContactInput, Party, PartyIdentity, SupplierInput,
 };
 use comptoir_db::price_lists::{self, PriceListInput, PriceRuleInput};
+use comptoir_db::purchasing::{self, PurchaseLineInput, PurchaseOrderInput, ReorderRuleInput};
+use comptoir_db::stock::{self, Item, MovementNote, WarehouseInput};
 use comptoir_db::{Db, DbError, Fixed, Tx};
 use comptoir_domain::catalog::{
     AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
 };
+use comptoir_domain::documents::LineAmounts;
 use comptoir_domain::identifiers::{Barcode, Code, Email, Siren, Siret};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
+use comptoir_domain::purchasing::PurchaseStatus;
+use comptoir_domain::stock::{MovementPlan, MovementType};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -456,8 +463,121 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         .await?;
         created(&mut tx, &actor, "product_supplier", entry.id, &entry).await?;
     }
+
+    demo_stock(&mut tx, &actor, &products, suppliers[0]).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// A warehouse holding every stocked product at its purchase price, a few
+/// reorder rules (some already under their minimum) and a purchase order
+/// on its way.
+async fn demo_stock(
+    tx: &mut Tx,
+    actor: &Actor,
+    products: &[Product],
+    furniture_supplier: Uuid,
+) -> Result<(), InitError> {
+    let organization_id = actor.organization_id;
+    let (warehouse, stock) = stock::insert_warehouse(
+        tx,
+        organization_id,
+        &WarehouseInput {
+            code: "MRS".into(),
+            name: "Entrepôt Marseille".into(),
+            address: Some("12 boulevard de Paris, 13002 Marseille".into()),
+            active: true,
+        },
+    )
+    .await?;
+    created(tx, actor, "warehouse", warehouse.id, &warehouse).await?;
+    created(tx, actor, "location", stock.id, &stock).await?;
+    let goods: Vec<&Product> = products
+        .iter()
+        .filter(|p| p.kind == ProductKind::Goods)
+        .collect();
+    for (i, product) in goods.iter().enumerate() {
+        let received = Quantity::from_units(((i * 7 % 40) as i64 + 4) * 10_000);
+        let cost = product.purchase_price.map(|p| p.0).unwrap_or_default();
+        purchasing::update_average_cost(tx, product.id, UnitPrice::ZERO, received, cost).await?;
+        let plan = MovementPlan::new(MovementType::Receipt, received, None, Some(stock.id))
+            .map_err(|_| InitError::Invalid("demo receipt".into()))?;
+        let note = MovementNote {
+            user_id: actor.user_id,
+            reason: Some("stock initial"),
+            reference: Some("DEMO"),
+            reservation_id: None,
+            inventory_id: None,
+        };
+        let item = Item {
+            product_id: product.id,
+            variant_id: None,
+        };
+        let movement = stock::record_movement(tx, organization_id, item, &plan, &note)
+            .await
+            .map_err(|e| InitError::Invalid(e.to_string()))?;
+        created(tx, actor, "stock_movement", movement.id, &movement).await?;
+    }
+    for product in goods.iter().take(4) {
+        let rule = purchasing::insert_rule(
+            tx,
+            organization_id,
+            &ReorderRuleInput {
+                item: Item {
+                    product_id: product.id,
+                    variant_id: None,
+                },
+                warehouse_id: warehouse.id,
+                min_quantity: Quantity::from_units(20 * 10_000),
+                max_quantity: Quantity::from_units(60 * 10_000),
+                supplier_id: None,
+            },
+        )
+        .await?;
+        created(tx, actor, "reorder_rule", rule.id, &rule).await?;
+    }
+    let lines = goods
+        .iter()
+        .take(2)
+        .map(|product| PurchaseLineInput {
+            item: Item {
+                product_id: product.id,
+                variant_id: None,
+            },
+            description: product.name.clone(),
+            amounts: LineAmounts {
+                quantity: Quantity::from_units(24 * 10_000),
+                unit_price: product.purchase_price.map(|p| p.0).unwrap_or_default(),
+                discount_percent: Percent::ZERO,
+                vat_category: product.vat_category,
+                vat_rate: product.vat_rate.0,
+            },
+        })
+        .collect();
+    let order = purchasing::insert_order(
+        tx,
+        organization_id,
+        &PurchaseOrderInput {
+            supplier_id: furniture_supplier,
+            warehouse_id: Some(warehouse.id),
+            currency: "EUR".into(),
+            issue_date: chrono::Utc::now().date_naive(),
+            expected_date: None,
+            notes: Some("Réassort chaises".into()),
+            lines,
+        },
+    )
+    .await?;
+    let sent = purchasing::set_status(
+        tx,
+        organization_id,
+        order.id,
+        PurchaseStatus::Draft,
+        PurchaseStatus::Sent,
+    )
+    .await?;
+    created(tx, actor, "purchase_order", order.id, &sent).await?;
+    Ok(())
 }
 
 const STREETS: [(&str, &str, &str); 5] = [
