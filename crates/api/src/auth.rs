@@ -229,6 +229,7 @@ requirements!(
     StockWrite,
     PurchasesRead,
     PurchasesWrite,
+    DataImport,
     UsersManage,
     AuditRead,
 );

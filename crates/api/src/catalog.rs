@@ -267,7 +267,7 @@ pub struct ProductRequest {
 }
 
 impl ProductRequest {
-    fn validate(self) -> Result<ProductInput, FieldErrors> {
+    pub(crate) fn validate(self) -> Result<ProductInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = required_parsed(&mut errors, "code", self.code, Code::parse);
         let name = required(&mut errors, "name", self.name, MAX_NAME);
@@ -373,7 +373,7 @@ async fn list_products(
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 
-async fn check_product_references(
+pub(crate) async fn check_product_references(
     tx: &mut Tx,
     organization_id: Uuid,
     input: &ProductInput,

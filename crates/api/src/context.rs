@@ -14,6 +14,8 @@ pub struct Config {
     pub login_window: Duration,
     pub login_max_failures: i64,
     pub body_limit_bytes: usize,
+    /// Largest import file.
+    pub upload_limit_bytes: usize,
 }
 
 impl Default for Config {
@@ -24,6 +26,7 @@ impl Default for Config {
             login_window: Duration::from_secs(15 * 60),
             login_max_failures: 10,
             body_limit_bytes: 1024 * 1024,
+            upload_limit_bytes: 50 * 1024 * 1024,
         }
     }
 }
@@ -34,4 +37,7 @@ pub struct ApiContext {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub metrics: PrometheusHandle,
+    /// Progress of the imports running in this process (SQLite cannot
+    /// record it in the database while the import's transaction is open).
+    pub imports: crate::imports::RunningImports,
 }

@@ -9,6 +9,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod imports;
 pub mod inventories;
 mod nested;
 pub mod parties;
@@ -74,7 +75,8 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(stock::router())
         .merge(inventories::router())
         .merge(purchasing::router())
-        .merge(replenishment::router());
+        .merge(replenishment::router())
+        .merge(imports::router(ctx.config.upload_limit_bytes));
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

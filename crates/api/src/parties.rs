@@ -85,7 +85,7 @@ pub struct ClientRequest {
 }
 
 impl ClientRequest {
-    fn validate(self) -> Result<ClientInput, FieldErrors> {
+    pub(crate) fn validate(self) -> Result<ClientInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = parsed(&mut errors, "code", self.code, Code::parse);
         let identity = self.identity.validate(&mut errors);
@@ -149,7 +149,7 @@ async fn list_clients(
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 
-async fn check_client_references(
+pub(crate) async fn check_client_references(
     tx: &mut comptoir_db::Tx,
     organization_id: Uuid,
     input: &ClientInput,
@@ -270,7 +270,7 @@ pub struct SupplierRequest {
 }
 
 impl SupplierRequest {
-    fn validate(self) -> Result<SupplierInput, FieldErrors> {
+    pub(crate) fn validate(self) -> Result<SupplierInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = parsed(&mut errors, "code", self.code, Code::parse);
         let identity = self.identity.validate(&mut errors);

@@ -62,6 +62,7 @@ pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<Sock
         config: Arc::new(config),
         keys: Arc::new(Keys::new(secret.as_bytes())),
         metrics: metrics_handle(),
+        imports: Default::default(),
     };
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod idempotency;
+pub mod imports;
 pub mod inventories;
 pub mod parties;
 pub mod pool;

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod conventions;
+mod imports;
 mod inventories;
 mod parties;
 mod party_details;

@@ -1,0 +1,839 @@
+//! Spreadsheet imports: `POST /imports` stores the upload and answers 202;
+//! a background task reads it row by row and upserts by `code`, with the
+//! same validation (and messages) as the API. The whole import runs in
+//! one transaction: a dry run or an `abort` import with a bad row rolls it
+//! back, and a crash leaves nothing half-written.
+
+use crate::auth::{Authorized, CurrentUser, require};
+use crate::catalog::{ProductRequest, check_product_references};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ListParams, PageOf, Path, Query, merge_patch};
+use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use comptoir_db::catalog::{self as catalog_store, Category, Product};
+use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
+use comptoir_db::parties::{self as party_store, Client, Supplier};
+use comptoir_db::resource::{self, Table};
+use comptoir_db::{Db, Filter, Sql, Tx};
+use comptoir_domain::FieldErrors;
+use comptoir_transfer::columns::{CLIENTS, ColumnMap, Entity, PRODUCTS, SUPPLIERS};
+use comptoir_transfer::csv_reader::CsvRows;
+use comptoir_transfer::numbers::normalize_decimal;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::io::AsyncWriteExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router(upload_limit_bytes: usize) -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list_imports, start_import))
+        .routes(routes!(get_import))
+        .routes(routes!(import_errors))
+        .routes(routes!(template))
+        .layer(DefaultBodyLimit::max(upload_limit_bytes))
+}
+
+/// Progress of the imports running in this process, by import id.
+pub type RunningImports = Arc<Mutex<HashMap<Uuid, Progress>>>;
+
+fn entity(name: &str) -> Option<&'static Entity> {
+    [&PRODUCTS, &CLIENTS, &SUPPLIERS]
+        .into_iter()
+        .find(|entity| entity.name == name)
+}
+
+fn upload_path(id: Uuid) -> PathBuf {
+    std::env::temp_dir()
+        .join("comptoir-imports")
+        .join(format!("{id}.upload"))
+}
+
+/// Start an import (multipart: `file`, `entity` = `products` | `clients` |
+/// `suppliers`, `mode` = `dry_run` | `commit`, `on_error` = `abort` |
+/// `skip`). Answers 202 at once; follow it at `/imports/{id}`.
+#[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "file, entity, mode, on_error"),
+    responses((status = 202, body = Import), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_import(
+    auth: Authorized<require::DataImport>,
+    State(ctx): State<ApiContext>,
+    mut multipart: Multipart,
+) -> ApiResult<(StatusCode, axum::Json<Import>)> {
+    let staging = std::env::temp_dir()
+        .join("comptoir-imports")
+        .join(format!("{}.part", Uuid::new_v4()));
+    let result = receive(&mut multipart, &staging).await;
+    let (fields, file_name) = match result {
+        Ok(received) => received,
+        Err(error) => {
+            let _ = tokio::fs::remove_file(&staging).await;
+            return Err(error);
+        }
+    };
+    let mut errors = FieldErrors::new();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let entity_name = field("entity").unwrap_or_default().to_owned();
+    if entity(&entity_name).is_none() {
+        errors.add("entity", "must be one of: products, clients, suppliers");
+    }
+    let mode = field("mode").unwrap_or("dry_run").to_owned();
+    if !matches!(mode.as_str(), "dry_run" | "commit") {
+        errors.add("mode", "must be dry_run or commit");
+    }
+    let on_error = field("on_error").unwrap_or("abort").to_owned();
+    if !matches!(on_error.as_str(), "abort" | "skip") {
+        errors.add("on_error", "must be abort or skip");
+    }
+    if file_name.is_none() {
+        errors.add("file", "is required");
+    }
+    if let Err(errors) = errors.finish(|| ()) {
+        let _ = tokio::fs::remove_file(&staging).await;
+        return Err(errors.into());
+    }
+    let import = store::create(
+        &ctx.db,
+        &NewImport {
+            organization_id: auth.organization_id,
+            user_id: auth.user_id,
+            entity: &entity_name,
+            mode: &mode,
+            on_error: &on_error,
+            file_name: file_name.as_deref(),
+        },
+    )
+    .await?;
+    let path = upload_path(import.id);
+    tokio::fs::rename(&staging, &path)
+        .await
+        .map_err(ApiError::internal)?;
+    let job = Job {
+        running: ctx.imports.clone(),
+        db: ctx.db.clone(),
+        user: auth.0.clone(),
+        import: import.clone(),
+        path,
+    };
+    tokio::spawn(job.run());
+    Ok((StatusCode::ACCEPTED, axum::Json(import)))
+}
+
+/// Reads the multipart body: text fields in memory, the file streamed to
+/// `staging`.
+async fn receive(
+    multipart: &mut Multipart,
+    staging: &PathBuf,
+) -> ApiResult<(Vec<(String, String)>, Option<String>)> {
+    let too_large = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(error.body_text())
+        }
+    };
+    if let Some(parent) = staging.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    let mut fields = Vec::new();
+    let mut file_name = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            file_name = Some(field.file_name().unwrap_or("upload").to_owned());
+            let mut file = tokio::fs::File::create(staging)
+                .await
+                .map_err(ApiError::internal)?;
+            while let Some(chunk) = field.chunk().await.map_err(too_large)? {
+                file.write_all(&chunk).await.map_err(ApiError::internal)?;
+            }
+            file.flush().await.map_err(ApiError::internal)?;
+        } else {
+            fields.push((name, field.text().await.map_err(too_large)?));
+        }
+    }
+    Ok((fields, file_name))
+}
+
+/// List imports, newest first.
+#[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = [])),
+    params(ListParams), responses((status = 200, body = PageOf<Import>)))]
+async fn list_imports(
+    auth: Authorized<require::DataImport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+) -> ApiResult<axum::Json<PageOf<Import>>> {
+    let page = params.page()?;
+    let filter =
+        Filter::organization(auth.organization_id).search(Import::SEARCHABLE, params.q.as_deref());
+    let sort = params.sort::<Import>()?.or(Some(comptoir_db::Sort {
+        column: "created_at",
+        descending: true,
+    }));
+    let listing = resource::list(&ctx.db, filter, sort, page).await?;
+    Ok(axum::Json(PageOf::new(listing, page)))
+}
+
+/// An import's status and progress.
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Import), (status = 404, body = ErrorBody)))]
+async fn get_import(
+    auth: Authorized<require::DataImport>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<Import>> {
+    let mut import: Import = resource::get(&ctx.db, auth.organization_id, id).await?;
+    let live = ctx
+        .imports
+        .lock()
+        .ok()
+        .and_then(|running| running.get(&id).copied());
+    if let (Some(progress), "running") = (live, import.status.as_str()) {
+        import.total_rows = progress.total_rows;
+        import.processed_rows = progress.processed_rows;
+        import.created_count = progress.created;
+        import.updated_count = progress.updated;
+        import.failed_count = progress.failed;
+    }
+    Ok(axum::Json(import))
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Every problem of every row: row number, column, value, message.
+#[utoipa::path(get, path = "/imports/{id}/errors.csv", tag = "imports", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn import_errors(
+    auth: Authorized<require::DataImport>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<impl IntoResponse> {
+    resource::get::<Import>(&ctx.db, auth.organization_id, id).await?;
+    let mut out = String::from("row,column,value,message\n");
+    for problem in store::problems(&ctx.db, id).await? {
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            problem.row_number,
+            csv_field(&problem.column_name),
+            csv_field(problem.value.as_deref().unwrap_or_default()),
+            csv_field(&problem.message)
+        ));
+    }
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out))
+}
+
+/// An empty file with the entity's columns, to fill in.
+#[utoipa::path(get, path = "/imports/templates/{entity}", tag = "imports", security(("bearer" = [])),
+    params(("entity" = String, Path, description = "`products.csv`, `clients.csv` or `suppliers.csv`")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn template(
+    _auth: Authorized<require::DataImport>,
+    Path(file): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let entity = file
+        .strip_suffix(".csv")
+        .and_then(entity)
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        format!("{}\n", entity.template_header()),
+    ))
+}
+
+/// One import running in the background.
+struct Job {
+    running: RunningImports,
+    db: Db,
+    user: CurrentUser,
+    import: Import,
+    path: PathBuf,
+}
+
+/// What became of one row.
+enum Outcome {
+    Created,
+    Updated,
+}
+
+/// How many rows the reader may be ahead of the database.
+const ROW_BUFFER: usize = 256;
+
+impl Job {
+    async fn run(self) {
+        let outcome = self.execute().await;
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(&self.import.id);
+        }
+        let _ = tokio::fs::remove_file(&self.path).await;
+        if let Err((progress, message)) = outcome {
+            tracing::warn!(import = %self.import.id, %message, "import failed");
+            let _ =
+                store::report(&self.db, self.import.id, "failed", progress, Some(&message)).await;
+        }
+    }
+
+    async fn execute(&self) -> Result<(), (Progress, String)> {
+        let mut progress = Progress::default();
+        let fail = |progress: Progress, message: String| (progress, message);
+        let entity =
+            entity(&self.import.entity).ok_or_else(|| fail(progress, "unknown entity".into()))?;
+        store::report(&self.db, self.import.id, "running", progress, None)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let file = std::fs::File::open(&self.path).map_err(|e| fail(progress, e.to_string()))?;
+        let (sender, mut rows) = tokio::sync::mpsc::channel(ROW_BUFFER);
+        let reader = tokio::task::spawn_blocking(move || read_rows(file, sender));
+        let Some(Ok(header)) = rows.recv().await else {
+            let message = match reader.await {
+                Ok(Err(message)) => message,
+                _ => "the file could not be read".to_owned(),
+            };
+            return Err(fail(progress, message));
+        };
+        let map = match entity.map_headers(&header.fields) {
+            Ok(map) => map,
+            Err(header_problems) => {
+                let problems: Vec<RowProblem> = header_problems
+                    .into_iter()
+                    .map(|(column, message)| RowProblem {
+                        row_number: 1,
+                        column_name: column,
+                        value: None,
+                        message,
+                    })
+                    .collect();
+                let _ = store::add_problems(&self.db, self.import.id, &problems).await;
+                return Err(fail(progress, "the header row has problems".into()));
+            }
+        };
+        let categories = categories_by_name(&self.db, self.user.organization_id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let mut tx = self
+            .db
+            .begin()
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        // Problems wait in a file until the import's transaction ends: on
+        // SQLite no other write can happen while it is open.
+        let mut spool = Spool::create(&self.path).map_err(|e| fail(progress, e.to_string()))?;
+        while let Some(row) = rows.recv().await {
+            let row = row.map_err(|message| fail(progress, message))?;
+            progress.total_rows += 1;
+            let number = row.number as i64;
+            tx.execute(Sql::new("SAVEPOINT import_row"))
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            let cells = Cells {
+                map: &map,
+                headers: &header.fields,
+                fields: &row.fields,
+                number,
+            };
+            match self.upsert(&mut tx, entity, &categories, cells).await {
+                Ok(Outcome::Created) => progress.created += 1,
+                Ok(Outcome::Updated) => progress.updated += 1,
+                Err(row_problems) => {
+                    progress.failed += 1;
+                    spool
+                        .write(&row_problems)
+                        .map_err(|e| fail(progress, e.to_string()))?;
+                    tx.execute(Sql::new("ROLLBACK TO SAVEPOINT import_row"))
+                        .await
+                        .map_err(|e| fail(progress, e.to_string()))?;
+                }
+            }
+            tx.execute(Sql::new("RELEASE SAVEPOINT import_row"))
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            progress.processed_rows += 1;
+            if progress.processed_rows % 100 == 0
+                && let Ok(mut running) = self.running.lock()
+            {
+                running.insert(self.import.id, progress);
+            }
+        }
+        if let Ok(Err(message)) = reader.await {
+            return Err(fail(progress, message));
+        }
+        let abort = self.import.on_error == "abort" && progress.failed > 0;
+        let message = if self.import.mode == "dry_run" {
+            tx.rollback()
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            Some("dry run: nothing was written")
+        } else if abort {
+            tx.rollback()
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            Some("some rows have problems: nothing was written (on_error=abort)")
+        } else {
+            tx.commit()
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            None
+        };
+        spool
+            .drain_into(&self.db, self.import.id)
+            .await
+            .map_err(|e| fail(progress, e))?;
+        store::report(&self.db, self.import.id, "done", progress, message)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))
+    }
+
+    /// Validates one row like the API would and writes it, or returns its
+    /// problems.
+    async fn upsert(
+        &self,
+        tx: &mut Tx,
+        entity: &Entity,
+        categories: &HashMap<String, Uuid>,
+        cells: Cells<'_>,
+    ) -> Result<Outcome, Vec<RowProblem>> {
+        let Cells {
+            map,
+            headers,
+            fields,
+            number,
+        } = cells;
+        let organization_id = self.user.organization_id;
+        let column_of = |field: &str| {
+            map.fields
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, index)| *index)
+        };
+        let problem = |field: &str, message: String| {
+            let index = column_of(field);
+            RowProblem {
+                row_number: number,
+                column_name: index
+                    .and_then(|i| headers.get(i).cloned())
+                    .unwrap_or_else(|| field.to_owned()),
+                value: index.and_then(|i| fields.get(i).cloned()),
+                message,
+            }
+        };
+        let (object, mut problems) = row_object(map, fields, &problem);
+        let db_problem = |error: comptoir_db::DbError| match error {
+            comptoir_db::DbError::Unique(_) => {
+                let field = error.unique_field().unwrap_or("code");
+                vec![problem(field, format!("this {field} is already used"))]
+            }
+            other => vec![problem("code", format!("could not be written: {other}"))],
+        };
+        let field_problems = |errors: FieldErrors| {
+            errors
+                .into_vec()
+                .into_iter()
+                .map(|e| problem(&e.field, e.message))
+                .collect::<Vec<_>>()
+        };
+        let code = object
+            .get("code")
+            .and_then(Value::as_str)
+            .map(str::to_uppercase);
+        match entity.name {
+            "products" => {
+                let mut object = object;
+                if let Some(name) = object.remove("category") {
+                    let wanted = name.as_str().unwrap_or_default().trim().to_lowercase();
+                    match categories.get(&wanted) {
+                        Some(id) => {
+                            object.insert("category_id".into(), json!(id));
+                        }
+                        None => {
+                            problems.push(problem("category", "no category of this name".into()))
+                        }
+                    }
+                }
+                let existing: Option<Product> = match &code {
+                    Some(code) => by_code(tx, organization_id, code)
+                        .await
+                        .map_err(db_problem)?,
+                    None => None,
+                };
+                let request: ProductRequest = request_from(existing.as_ref(), object)
+                    .map_err(|message| vec![problem("code", message)])?;
+                let input = request.validate().map_err(|e| {
+                    let mut all = problems.clone();
+                    all.extend(field_problems(e));
+                    all
+                })?;
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                check_product_references(tx, organization_id, &input)
+                    .await
+                    .map_err(|_| vec![problem("category", "no such record".into())])?;
+                let (after, outcome, before) = match existing {
+                    Some(current) => (
+                        catalog_store::update_product(
+                            tx,
+                            organization_id,
+                            current.id,
+                            current.version,
+                            &input,
+                        )
+                        .await
+                        .map_err(db_problem)?,
+                        Outcome::Updated,
+                        Some(current),
+                    ),
+                    None => (
+                        catalog_store::insert_product(tx, organization_id, &input)
+                            .await
+                            .map_err(db_problem)?,
+                        Outcome::Created,
+                        None,
+                    ),
+                };
+                self.audit(tx, "product", after.id, before.as_ref(), &after)
+                    .await
+                    .map_err(db_problem)?;
+                Ok(outcome)
+            }
+            "clients" => {
+                let existing: Option<Client> = match &code {
+                    Some(code) => by_code(tx, organization_id, code)
+                        .await
+                        .map_err(db_problem)?,
+                    None => None,
+                };
+                let request: ClientRequest = request_from(existing.as_ref(), object)
+                    .map_err(|message| vec![problem("code", message)])?;
+                let input = request.validate().map_err(|e| {
+                    let mut all = problems.clone();
+                    all.extend(field_problems(e));
+                    all
+                })?;
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                check_client_references(tx, organization_id, &input)
+                    .await
+                    .map_err(|_| vec![problem("price_list_id", "no such record".into())])?;
+                let (after, outcome, before) = match existing {
+                    Some(current) => (
+                        party_store::update_client(
+                            tx,
+                            organization_id,
+                            current.id,
+                            current.version,
+                            &input,
+                        )
+                        .await
+                        .map_err(db_problem)?,
+                        Outcome::Updated,
+                        Some(current),
+                    ),
+                    None => (
+                        party_store::insert_client(tx, organization_id, &input)
+                            .await
+                            .map_err(db_problem)?,
+                        Outcome::Created,
+                        None,
+                    ),
+                };
+                self.audit(tx, "client", after.id, before.as_ref(), &after)
+                    .await
+                    .map_err(db_problem)?;
+                Ok(outcome)
+            }
+            _ => {
+                let existing: Option<Supplier> = match &code {
+                    Some(code) => by_code(tx, organization_id, code)
+                        .await
+                        .map_err(db_problem)?,
+                    None => None,
+                };
+                let request: SupplierRequest = request_from(existing.as_ref(), object)
+                    .map_err(|message| vec![problem("code", message)])?;
+                let input = request.validate().map_err(|e| {
+                    let mut all = problems.clone();
+                    all.extend(field_problems(e));
+                    all
+                })?;
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                let (after, outcome, before) = match existing {
+                    Some(current) => (
+                        party_store::update_supplier(
+                            tx,
+                            organization_id,
+                            current.id,
+                            current.version,
+                            &input,
+                        )
+                        .await
+                        .map_err(db_problem)?,
+                        Outcome::Updated,
+                        Some(current),
+                    ),
+                    None => (
+                        party_store::insert_supplier(tx, organization_id, &input)
+                            .await
+                            .map_err(db_problem)?,
+                        Outcome::Created,
+                        None,
+                    ),
+                };
+                self.audit(tx, "supplier", after.id, before.as_ref(), &after)
+                    .await
+                    .map_err(db_problem)?;
+                Ok(outcome)
+            }
+        }
+    }
+
+    async fn audit<T: serde::Serialize>(
+        &self,
+        tx: &mut Tx,
+        resource_type: &str,
+        id: Uuid,
+        before: Option<&T>,
+        after: &T,
+    ) -> Result<(), comptoir_db::DbError> {
+        let action = if before.is_some() {
+            "import_update"
+        } else {
+            "import_create"
+        };
+        comptoir_db::audit::record(
+            tx,
+            &self.user.actor(),
+            action,
+            resource_type,
+            Some(id),
+            before.and_then(|b| serde_json::to_value(b).ok()),
+            serde_json::to_value(after).ok(),
+        )
+        .await
+    }
+}
+
+/// The request a row stands for: the row's fields merged over the current
+/// record when the code exists (like a PATCH), or the row alone.
+fn request_from<T: serde::Serialize, R: serde::de::DeserializeOwned>(
+    existing: Option<&T>,
+    object: Map<String, Value>,
+) -> Result<R, String> {
+    match existing {
+        Some(current) => merge_patch(current, Value::Object(object)).map_err(|e| e.to_string()),
+        None => serde_json::from_value(Value::Object(object)).map_err(|e| e.to_string()),
+    }
+}
+
+async fn by_code<T: comptoir_db::Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    code: &str,
+) -> Result<Option<T>, comptoir_db::DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "SELECT {} FROM {} WHERE organization_id = $1 AND code = $2",
+            T::COLUMNS,
+            T::TABLE
+        ))
+        .bind(organization_id)
+        .bind(code),
+    )
+    .await
+}
+
+/// The organization's categories by lower-case name.
+async fn categories_by_name(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<HashMap<String, Uuid>, comptoir_db::DbError> {
+    let rows: Vec<(Uuid, String)> = db
+        .fetch_all(
+            Sql::new(format!(
+                "SELECT id, name FROM {} WHERE organization_id = $1 ORDER BY id",
+                Category::TABLE
+            ))
+            .bind(organization_id),
+        )
+        .await?;
+    let mut by_name = HashMap::new();
+    for (id, name) in rows {
+        by_name.entry(name.trim().to_lowercase()).or_insert(id);
+    }
+    Ok(by_name)
+}
+
+/// One data row and where its cells go.
+#[derive(Clone, Copy)]
+struct Cells<'a> {
+    map: &'a ColumnMap,
+    headers: &'a [String],
+    fields: &'a [String],
+    number: i64,
+}
+
+/// Fields whose cells are numbers written the spreadsheet way.
+const DECIMAL_FIELDS: &[&str] = &[
+    "sale_price",
+    "purchase_price",
+    "vat_rate",
+    "discount_percent",
+    "credit_limit",
+];
+
+/// The JSON object of a row: blank cells are left out (a blank does not
+/// erase), numbers get a decimal point, yes/no cells become booleans.
+fn row_object(
+    map: &ColumnMap,
+    fields: &[String],
+    problem: &impl Fn(&str, String) -> RowProblem,
+) -> (Map<String, Value>, Vec<RowProblem>) {
+    let mut object = Map::new();
+    let mut problems = Vec::new();
+    for (field, index) in &map.fields {
+        let Some(cell) = fields.get(*index).filter(|cell| !cell.is_empty()) else {
+            continue;
+        };
+        let value = match *field {
+            "active" => match cell.to_lowercase().as_str() {
+                "1" | "oui" | "o" | "yes" | "y" | "true" | "vrai" | "x" => json!(true),
+                "0" | "non" | "n" | "no" | "false" | "faux" => json!(false),
+                _ => {
+                    problems.push(problem(
+                        field,
+                        "must be oui/non, yes/no, true/false or 1/0".into(),
+                    ));
+                    continue;
+                }
+            },
+            "payment_terms_days" => match cell.parse::<i64>() {
+                Ok(days) => json!(days),
+                Err(_) => {
+                    problems.push(problem(field, "must be a whole number of days".into()));
+                    continue;
+                }
+            },
+            field if DECIMAL_FIELDS.contains(&field) => json!(normalize_decimal(cell)),
+            _ => json!(cell),
+        };
+        object.insert((*field).to_owned(), value);
+    }
+    (object, problems)
+}
+
+struct Row {
+    number: u64,
+    fields: Vec<String>,
+}
+
+/// The header travels as the first message, then every row.
+fn read_rows(
+    file: std::fs::File,
+    sender: tokio::sync::mpsc::Sender<Result<Row, String>>,
+) -> Result<(), String> {
+    let mut csv = CsvRows::open(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let header = Row {
+        number: 1,
+        fields: csv.headers().to_vec(),
+    };
+    if sender.blocking_send(Ok(header)).is_err() {
+        return Ok(());
+    }
+    loop {
+        match csv.next_row() {
+            Ok(Some(fields)) => {
+                let row = Row {
+                    number: csv.row_number(),
+                    fields,
+                };
+                if sender.blocking_send(Ok(row)).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                let message = format!("row {}: {error}", csv.row_number() + 1);
+                let _ = sender.blocking_send(Err(message.clone()));
+                return Err(message);
+            }
+        }
+    }
+}
+
+/// Row problems kept on disk while the import runs, one JSON line each.
+struct Spool {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl Spool {
+    fn create(upload: &std::path::Path) -> std::io::Result<Self> {
+        let path = upload.with_extension("problems");
+        let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        Ok(Self { path, file })
+    }
+
+    fn write(&mut self, problems: &[RowProblem]) -> std::io::Result<()> {
+        for problem in problems {
+            let line = json!([
+                problem.row_number,
+                problem.column_name,
+                problem.value,
+                problem.message
+            ]);
+            writeln!(self.file, "{line}")?;
+        }
+        Ok(())
+    }
+
+    /// Moves the spooled problems into the database, a batch at a time.
+    async fn drain_into(mut self, db: &Db, import_id: Uuid) -> Result<(), String> {
+        use std::io::BufRead;
+        self.file.flush().map_err(|e| e.to_string())?;
+        let file = std::fs::File::open(&self.path).map_err(|e| e.to_string())?;
+        let mut batch = Vec::new();
+        for line in std::io::BufReader::new(file).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            let (row_number, column_name, value, message): (i64, String, Option<String>, String) =
+                serde_json::from_str(&line).map_err(|e| e.to_string())?;
+            batch.push(RowProblem {
+                row_number,
+                column_name,
+                value,
+                message,
+            });
+            if batch.len() == 500 {
+                store::add_problems(db, import_id, &batch)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                batch.clear();
+            }
+        }
+        store::add_problems(db, import_id, &batch)
+            .await
+            .map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_file(&self.path);
+        Ok(())
+    }
+}

@@ -1,0 +1,235 @@
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use comptoir_api::Config;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+async fn upload(
+    app: &TestApp,
+    entity: &str,
+    mode: &str,
+    on_error: &str,
+    file: Vec<u8>,
+) -> (StatusCode, Value) {
+    let form = Form::new()
+        .text("entity", entity.to_owned())
+        .text("mode", mode.to_owned())
+        .text("on_error", on_error.to_owned())
+        .part("file", Part::bytes(file).file_name("import.csv"));
+    let reply = app
+        .client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&app.admin_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = reply.status();
+    (status, reply.json().await.unwrap_or(Value::Null))
+}
+
+/// Uploads and waits until the import has finished.
+async fn import(app: &TestApp, entity: &str, mode: &str, on_error: &str, file: Vec<u8>) -> Value {
+    let (status, started) = upload(app, entity, mode, on_error, file).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started:?}");
+    assert_eq!(started["status"], "queued");
+    let path = format!("/api/v1/imports/{}", started["id"].as_str().unwrap());
+    for _ in 0..400 {
+        let current = app.get(&path).await.body;
+        if current["status"] == "done" || current["status"] == "failed" {
+            return current;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the import did not finish");
+}
+
+async fn errors_csv(app: &TestApp, import: &Value) -> String {
+    app.client
+        .get(app.url(&format!(
+            "/api/v1/imports/{}/errors.csv",
+            import["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Windows-1252, as French Excel saves "CSV (séparateur: point-virgule)".
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'é' => 0xE9,
+            'è' => 0xE8,
+            'ê' => 0xEA,
+            'ô' => 0xF4,
+            'ç' => 0xE7,
+            c if c.is_ascii() => c as u8,
+            other => panic!("add {other} to the test encoder"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_french_excel_file_imports_products_and_updates_them_by_code() {
+    let app = spawn_app().await;
+    app.create("/api/v1/categories", json!({"name": "Épicerie"}))
+        .await;
+    let file = windows_1252(
+        "Référence;Désignation;Prix HT;TVA;Catégorie;Actif\r\n\
+         cafe-1;Café crème;2,50;5,5;épicerie;oui\r\n\
+         the-1;Thé vert;1 234,5;20;;non\r\n\
+         ;;;;;\r\n\
+         pain-1;Pain complet;3;5,5;;\r\n",
+    );
+    let done = import(&app, "products", "commit", "abort", file).await;
+    assert_eq!(done["status"], "done", "{done:?}");
+    assert_eq!(
+        (done["created_count"].clone(), done["failed_count"].clone()),
+        (json!(3), json!(0))
+    );
+    let coffee = app.get("/api/v1/products?q=CAFE-1").await.body["items"][0].clone();
+    assert_eq!(coffee["name"], "Café crème");
+    assert_eq!(coffee["sale_price"], "2.50");
+    assert_eq!(coffee["vat_rate"], "5.50");
+    assert!(coffee["category_id"].is_string());
+    let tea = app
+        .get("/api/v1/products?q=THE-1&include_archived=true")
+        .await
+        .body["items"][0]
+        .clone();
+    assert_eq!(tea["sale_price"], "1234.50");
+    assert_eq!(tea["active"], false);
+
+    let update = "code,sale_price\nCAFE-1,2.80\n".as_bytes().to_vec();
+    let updated = import(&app, "products", "commit", "abort", update).await;
+    assert_eq!(
+        updated["updated_count"],
+        1,
+        "{updated:?} {}",
+        errors_csv(&app, &updated).await
+    );
+    let coffee = app.get("/api/v1/products?q=CAFE-1").await.body["items"][0].clone();
+    assert_eq!(coffee["sale_price"], "2.80");
+    assert_eq!(
+        coffee["name"], "Café crème",
+        "columns absent from the file are kept"
+    );
+    assert_eq!(coffee["version"], 2);
+}
+
+#[tokio::test]
+async fn every_problem_is_reported_and_abort_writes_nothing_while_skip_keeps_good_rows() {
+    let app = spawn_app().await;
+    let file = "code,name,sale_price,barcode,active\n\
+                OK-1,Bon,1.00,,oui\n\
+                ,Sans code,-2,123,peut-être\n\
+                OK-2,Bon aussi,2,,\n\
+                BAD 3,,abc,,\n"
+        .as_bytes()
+        .to_vec();
+    let aborted = import(&app, "products", "commit", "abort", file.clone()).await;
+    assert_eq!(aborted["status"], "done");
+    assert_eq!(aborted["failed_count"], 2);
+    assert!(
+        aborted["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written")
+    );
+    assert_eq!(app.get("/api/v1/products").await.body["total"], 0);
+    let report = errors_csv(&app, &aborted).await;
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "row,column,value,message");
+    for expected in [
+        "3,active,peut-être,",
+        "3,barcode,123,",
+        "3,code,,is required",
+        "3,sale_price,-2,",
+        "5,code,BAD 3,",
+        "5,name,,is required",
+        "5,sale_price,abc,",
+    ] {
+        assert!(
+            lines.iter().any(|line| line.starts_with(expected)),
+            "{expected} missing from:\n{report}"
+        );
+    }
+
+    let dry = import(&app, "products", "dry_run", "skip", file.clone()).await;
+    assert_eq!(
+        (dry["created_count"].clone(), dry["failed_count"].clone()),
+        (json!(2), json!(2))
+    );
+    assert_eq!(
+        app.get("/api/v1/products").await.body["total"],
+        0,
+        "a dry run writes nothing"
+    );
+
+    let skipped = import(&app, "products", "commit", "skip", file).await;
+    assert_eq!(skipped["created_count"], 2);
+    assert_eq!(app.get("/api/v1/products").await.body["total"], 2);
+}
+
+#[tokio::test]
+async fn clients_import_with_french_headers_and_header_problems_fail_clearly() {
+    let app = spawn_app().await;
+    let file = "Raison sociale;Courriel;Remise;Délai de paiement\n\
+                Hôtel du Port;contact@hotel.example;5,5;45\n\
+                Cave Dubois;pas-un-mail;;trente\n"
+        .as_bytes()
+        .to_vec();
+    let done = import(&app, "clients", "commit", "skip", file).await;
+    assert_eq!(
+        (done["created_count"].clone(), done["failed_count"].clone()),
+        (json!(1), json!(1))
+    );
+    let hotel = app.get("/api/v1/clients?q=Port").await.body["items"][0].clone();
+    assert_eq!(hotel["discount_percent"], "5.50");
+    assert_eq!(hotel["payment_terms_days"], 45);
+    assert_eq!(hotel["code"], "CLI-00001");
+    let report = errors_csv(&app, &done).await;
+    assert!(report.contains("3,Courriel,pas-un-mail,"), "{report}");
+    assert!(report.contains("3,Délai de paiement,trente,"), "{report}");
+
+    let bad_header = "Nom,Couleur\nA,rouge\n".as_bytes().to_vec();
+    let failed = import(&app, "suppliers", "commit", "abort", bad_header).await;
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        errors_csv(&app, &failed)
+            .await
+            .contains("1,Couleur,,unknown column")
+    );
+
+    let template = app
+        .client
+        .get(app.url("/api/v1/imports/templates/clients.csv"))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(template.starts_with("code,kind,name,email"));
+}
+
+#[tokio::test]
+async fn bad_requests_and_oversized_files_are_refused() {
+    let app = spawn_app_with(Config {
+        upload_limit_bytes: 1024,
+        ..Config::default()
+    })
+    .await;
+    let (status, body) = upload(&app, "invoices", "maybe", "abort", b"code\n".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["details"]["fields"].as_array().unwrap().len(), 2);
+    let (status, body) = upload(&app, "products", "commit", "abort", vec![b'x'; 4096]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body:?}");
+    assert_eq!(body["code"], "payload_too_large");
+}

@@ -1,0 +1,155 @@
+//! Import jobs and the problems they report.
+
+use crate::error::DbError;
+use crate::pool::{Db, Sql, now};
+use crate::resource::Table;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Import {
+    pub id: Uuid,
+    /// `products`, `clients` or `suppliers`.
+    pub entity: String,
+    /// `dry_run` or `commit`.
+    pub mode: String,
+    /// `abort` or `skip`.
+    pub on_error: String,
+    pub file_name: Option<String>,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    pub total_rows: i64,
+    pub processed_rows: i64,
+    pub created_count: i64,
+    pub updated_count: i64,
+    pub failed_count: i64,
+    /// Why the import failed as a whole, or what a dry run would do.
+    pub message: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for Import {
+    const TABLE: &'static str = "imports";
+    const COLUMNS: &'static str = "id, entity, mode, on_error, file_name, status, total_rows, processed_rows, \
+        created_count, updated_count, failed_count, message, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[("created_at", "created_at")];
+    const SEARCHABLE: &'static [&'static str] = &["file_name", "entity"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
+pub struct NewImport<'a> {
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+    pub entity: &'a str,
+    pub mode: &'a str,
+    pub on_error: &'a str,
+    pub file_name: Option<&'a str>,
+}
+
+pub async fn create(db: &Db, new: &NewImport<'_>) -> Result<Import, DbError> {
+    let at = now();
+    db.fetch_one(
+        Sql::new(format!(
+            "INSERT INTO imports (id, organization_id, user_id, entity, mode, on_error, file_name, status, \
+             created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8, 1) RETURNING {}",
+            Import::COLUMNS
+        ))
+        .bind(Uuid::new_v4())
+        .bind(new.organization_id)
+        .bind(new.user_id)
+        .bind(new.entity)
+        .bind(new.mode)
+        .bind(new.on_error)
+        .bind(new.file_name)
+        .bind(at),
+    )
+    .await
+}
+
+/// Where an import stands.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Progress {
+    pub total_rows: i64,
+    pub processed_rows: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub failed: i64,
+}
+
+pub async fn report(
+    db: &Db,
+    id: Uuid,
+    status: &str,
+    progress: Progress,
+    message: Option<&str>,
+) -> Result<(), DbError> {
+    db.execute(
+        Sql::new(
+            "UPDATE imports SET status = $1, total_rows = $2, processed_rows = $3, created_count = $4, \
+             updated_count = $5, failed_count = $6, message = $7, updated_at = $8, version = version + 1 \
+             WHERE id = $9",
+        )
+        .bind(status)
+        .bind(progress.total_rows)
+        .bind(progress.processed_rows)
+        .bind(progress.created)
+        .bind(progress.updated)
+        .bind(progress.failed)
+        .bind(message)
+        .bind(now())
+        .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One problem of one row.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RowProblem {
+    pub row_number: i64,
+    pub column_name: String,
+    pub value: Option<String>,
+    pub message: String,
+}
+
+pub async fn add_problems(
+    db: &Db,
+    import_id: Uuid,
+    problems: &[RowProblem],
+) -> Result<(), DbError> {
+    for chunk in problems.chunks(200) {
+        let mut sql = Sql::default();
+        let mut rows = Vec::new();
+        for problem in chunk {
+            rows.push(format!(
+                "({}, {}, {}, {}, {}, {})",
+                sql.arg(Uuid::new_v4()),
+                sql.arg(import_id),
+                sql.arg(problem.row_number),
+                sql.arg(problem.column_name.as_str()),
+                sql.arg(problem.value.as_deref()),
+                sql.arg(problem.message.as_str())
+            ));
+        }
+        sql.push(&format!(
+            "INSERT INTO import_errors (id, import_id, row_number, column_name, value, message) VALUES {}",
+            rows.join(", ")
+        ));
+        db.execute(sql).await?;
+    }
+    Ok(())
+}
+
+pub async fn problems(db: &Db, import_id: Uuid) -> Result<Vec<RowProblem>, DbError> {
+    db.fetch_all(
+        Sql::new(
+            "SELECT row_number, column_name, value, message FROM import_errors \
+             WHERE import_id = $1 ORDER BY row_number, column_name",
+        )
+        .bind(import_id),
+    )
+    .await
+}
