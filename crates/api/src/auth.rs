@@ -230,6 +230,7 @@ requirements!(
     PurchasesRead,
     PurchasesWrite,
     DataImport,
+    DataExport,
     UsersManage,
     AuditRead,
 );

@@ -359,18 +359,27 @@ async fn list_products(
     Query(filters): Query<ProductFilters>,
 ) -> ApiResult<axum::Json<PageOf<Product>>> {
     let page = params.page()?;
+    let filter = product_filter(auth.organization_id, filters, params.q.as_deref())?;
+    let listing = resource::list(&ctx.db, filter, params.sort::<Product>()?, page).await?;
+    Ok(axum::Json(PageOf::new(listing, page)))
+}
+
+/// The products a list or an export shows.
+pub(crate) fn product_filter(
+    organization_id: Uuid,
+    filters: ProductFilters,
+    q: Option<&str>,
+) -> ApiResult<Filter> {
     let kind = query_filter("kind", filters.kind.as_deref(), ProductKind::parse)?;
     let active = filters
         .active
         .or((filters.include_archived != Some(true)).then_some(true));
-    let filter = Filter::organization(auth.organization_id)
+    Ok(Filter::organization(organization_id)
         .eq("category_id", filters.category_id)
         .eq("kind", kind)
         .eq("active", active)
         .eq("barcode", filters.barcode)
-        .search(Product::SEARCHABLE, params.q.as_deref());
-    let listing = resource::list(&ctx.db, filter, params.sort::<Product>()?, page).await?;
-    Ok(axum::Json(PageOf::new(listing, page)))
+        .search(Product::SEARCHABLE, q))
 }
 
 pub(crate) async fn check_product_references(

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod context;
 pub mod error;
+pub mod exports;
 pub mod extract;
 pub mod idempotency;
 pub mod imports;
@@ -76,7 +77,8 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(inventories::router())
         .merge(purchasing::router())
         .merge(replenishment::router())
-        .merge(imports::router(ctx.config.upload_limit_bytes));
+        .merge(imports::router(ctx.config.upload_limit_bytes))
+        .merge(exports::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

@@ -136,17 +136,40 @@ async fn list_clients(
     Query(filters): Query<ClientFilters>,
 ) -> ApiResult<axum::Json<PageOf<Client>>> {
     let page = params.page()?;
+    let filter = client_filter(auth.organization_id, filters, params.q.as_deref())?;
+    let listing = resource::list(&ctx.db, filter, params.sort::<Client>()?, page).await?;
+    Ok(axum::Json(PageOf::new(listing, page)))
+}
+
+/// The clients a list or an export shows.
+pub(crate) fn client_filter(
+    organization_id: Uuid,
+    filters: ClientFilters,
+    q: Option<&str>,
+) -> ApiResult<Filter> {
     let status = query_filter("status", filters.status.as_deref(), ClientStatus::parse)?;
     let kind = query_filter("kind", filters.kind.as_deref(), PartyKind::parse)?;
-    let mut filter = Filter::organization(auth.organization_id)
+    let mut filter = Filter::organization(organization_id)
         .eq("status", status)
         .eq("kind", kind);
     if status.is_none() && filters.include_archived != Some(true) {
         filter = filter.condition("status <> {}", ClientStatus::Archived);
     }
-    let filter = filter.search(Client::SEARCHABLE, params.q.as_deref());
-    let listing = resource::list(&ctx.db, filter, params.sort::<Client>()?, page).await?;
-    Ok(axum::Json(PageOf::new(listing, page)))
+    Ok(filter.search(Client::SEARCHABLE, q))
+}
+
+/// The suppliers a list or an export shows.
+pub(crate) fn supplier_filter(
+    organization_id: Uuid,
+    filters: SupplierFilters,
+    q: Option<&str>,
+) -> Filter {
+    let active = filters
+        .active
+        .or((filters.include_archived != Some(true)).then_some(true));
+    Filter::organization(organization_id)
+        .eq("active", active)
+        .search(Supplier::SEARCHABLE, q)
 }
 
 pub(crate) async fn check_client_references(
@@ -300,12 +323,7 @@ async fn list_suppliers(
     Query(filters): Query<SupplierFilters>,
 ) -> ApiResult<axum::Json<PageOf<Supplier>>> {
     let page = params.page()?;
-    let active = filters
-        .active
-        .or((filters.include_archived != Some(true)).then_some(true));
-    let filter = Filter::organization(auth.organization_id)
-        .eq("active", active)
-        .search(Supplier::SEARCHABLE, params.q.as_deref());
+    let filter = supplier_filter(auth.organization_id, filters, params.q.as_deref());
     let listing = resource::list(&ctx.db, filter, params.sort::<Supplier>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }

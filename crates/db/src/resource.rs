@@ -145,12 +145,24 @@ pub async fn list<T: Record + Table>(
         T::TABLE
     ));
     let (total,): (i64,) = db.fetch_one(count).await?;
+    let items = page_of(db, &filter, sort, page).await?;
+    Ok(Listing { items, total })
+}
 
+/// One page of rows matching `filter`, without counting them all: for
+/// walking a whole list (exports).
+pub async fn page_of<T: Record + Table>(
+    db: &Db,
+    filter: &Filter,
+    sort: Option<Sort>,
+    page: Page,
+) -> Result<Vec<T>, DbError> {
+    let where_clause = filter.conditions.join(" AND ");
     let (column, direction) = match sort {
         Some(sort) => (sort.column, if sort.descending { "DESC" } else { "ASC" }),
         None => (T::DEFAULT_SORT, "ASC"),
     };
-    let mut select = filter.sql;
+    let mut select = filter.sql.clone();
     let limit = select.arg(page.page_size);
     let offset = select.arg((page.page - 1).saturating_mul(page.page_size));
     select.push(&format!(
@@ -158,8 +170,7 @@ pub async fn list<T: Record + Table>(
         T::COLUMNS,
         T::TABLE
     ));
-    let items = db.fetch_all(select).await?;
-    Ok(Listing { items, total })
+    db.fetch_all(select).await
 }
 
 fn by_id_sql<T: Table>(organization_id: Uuid, id: Uuid, suffix: &str) -> Sql {

@@ -233,3 +233,70 @@ async fn bad_requests_and_oversized_files_are_refused() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body:?}");
     assert_eq!(body["code"], "payload_too_large");
 }
+
+async fn export(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let reply = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    (reply.status(), reply.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_export_imports_back_to_the_same_data() {
+    let source = spawn_app().await;
+    source
+        .create("/api/v1/categories", json!({"name": "Épicerie"}))
+        .await;
+    let file = "code;désignation;prix ht;prix achat;tva;catégorie;code barre;description;actif\n\
+                MIEL;Miel de lavande;8,50;4,1234;5,5;Épicerie;4006381333931;\"Pot; 250 g\";oui\n\
+                CAFE;Café \"grains\";24;;20;;;;non\n"
+        .as_bytes()
+        .to_vec();
+    let done = import(&source, "products", "commit", "abort", file).await;
+    assert_eq!(done["created_count"], 2, "{done:?}");
+    source
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Hôtel du Port", "email": "contact@hotel.example", "discount_percent": "5", "credit_limit": "5000"}),
+        )
+        .await;
+
+    let (status, products) = export(&source, "/api/v1/products/export?include_archived=true").await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = products.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("code,name,description,kind,category"));
+    assert!(products.contains(",Pot; 250 g,"), "{products}");
+    let (_, excel) = export(
+        &source,
+        "/api/v1/products/export?include_archived=true&excel=true",
+    )
+    .await;
+    assert!(excel.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(excel.contains(";8,50;4,1234;5,50;"), "{excel}");
+    let (_, clients) = export(&source, "/api/v1/clients/export").await;
+    assert!(clients.contains(",5.00,5000.00,"), "{clients}");
+
+    let target = spawn_app().await;
+    target
+        .create("/api/v1/categories", json!({"name": "Épicerie"}))
+        .await;
+    for (entity, csv) in [("products", &excel), ("clients", &clients)] {
+        let done = import(&target, entity, "commit", "abort", csv.as_bytes().to_vec()).await;
+        assert_eq!(done["failed_count"], 0, "{entity}: {done:?}");
+    }
+    assert_eq!(
+        export(&target, "/api/v1/products/export?include_archived=true")
+            .await
+            .1,
+        products
+    );
+    assert_eq!(export(&target, "/api/v1/clients/export").await.1, clients);
+
+    let (status, _) = export(&source, "/api/v1/products/export?format=pdf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

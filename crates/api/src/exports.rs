@@ -1,0 +1,362 @@
+//! Exports of the lists as CSV, with the same filters as the lists,
+//! streamed a page at a time. The columns are the import's, so an export
+//! imports back to the same data. `?excel=true` writes what French Excel
+//! opens right: `;` separators, decimal commas and a BOM.
+
+use crate::auth::{Authorized, require};
+use crate::catalog::{ProductFilters, product_filter};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ListParams, Query};
+use crate::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use comptoir_db::catalog::{Category, Product};
+use comptoir_db::parties::{Client, Supplier};
+use comptoir_db::resource::{self, Table};
+use comptoir_db::{Db, Filter, Page, Record};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(export_products))
+        .routes(routes!(export_clients))
+        .routes(routes!(export_suppliers))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `csv`, the only format so far.
+    pub format: Option<String>,
+    /// `true`: `;` separators, decimal commas and a BOM, for French Excel.
+    pub excel: Option<bool>,
+}
+
+/// One cell, typed so the Excel flavour knows what a number is.
+enum Cell {
+    Text(String),
+    Number(String),
+    Empty,
+}
+
+impl Cell {
+    fn text(value: impl Into<String>) -> Self {
+        Cell::Text(value.into())
+    }
+
+    fn optional(value: Option<impl Into<String>>) -> Self {
+        value.map_or(Cell::Empty, |v| Cell::Text(v.into()))
+    }
+
+    fn number(value: impl ToString) -> Self {
+        Cell::Number(value.to_string())
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Style {
+    excel: bool,
+}
+
+impl Style {
+    fn from(params: &ExportParams) -> ApiResult<Self> {
+        match params.format.as_deref() {
+            None | Some("csv") => Ok(Style {
+                excel: params.excel == Some(true),
+            }),
+            Some(other) => Err(ApiError::BadRequest(format!(
+                "format: {other} is not supported; use csv"
+            ))),
+        }
+    }
+
+    fn separator(self) -> char {
+        if self.excel { ';' } else { ',' }
+    }
+
+    fn field(self, text: &str) -> String {
+        if text.contains([self.separator(), '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn line(self, cells: &[Cell]) -> String {
+        let fields: Vec<String> = cells
+            .iter()
+            .map(|cell| match cell {
+                Cell::Text(text) => self.field(text),
+                Cell::Number(number) if self.excel => number.replace('.', ","),
+                Cell::Number(number) => number.clone(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        let mut line = fields.join(&self.separator().to_string());
+        line.push_str("\r\n");
+        line
+    }
+}
+
+/// How many rows each database read brings.
+const CHUNK: i64 = 500;
+
+/// Streams every row matching `filter` as CSV.
+fn csv_response<T, F>(
+    db: Db,
+    filter: Filter,
+    style: Style,
+    file_name: &str,
+    columns: &'static [&'static str],
+    cells: F,
+) -> Response
+where
+    T: Record + Table + Send + 'static,
+    F: Fn(&T) -> Vec<Cell> + Send + Sync + 'static,
+{
+    let header = columns.iter().map(|c| Cell::text(*c)).collect::<Vec<_>>();
+    let mut first = if style.excel {
+        "\u{feff}".to_owned()
+    } else {
+        String::new()
+    };
+    first.push_str(&style.line(&header));
+    let cells = Arc::new(cells);
+    let state = (db, filter, Some(first), 1_i64, false);
+    let stream = futures_util::stream::unfold(state, move |(db, filter, first, page, done)| {
+        let cells = Arc::clone(&cells);
+        async move {
+            if let Some(first) = first {
+                return Some((Ok(first), (db, filter, None, page, done)));
+            }
+            if done {
+                return None;
+            }
+            let rows = resource::page_of::<T>(
+                &db,
+                &filter,
+                None,
+                Page {
+                    page,
+                    page_size: CHUNK,
+                },
+            )
+            .await;
+            match rows {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let last = (rows.len() as i64) < CHUNK;
+                    let text: String = rows.iter().map(|row| style.line(&cells(row))).collect();
+                    Some((Ok(text), (db, filter, None, page + 1, last)))
+                }
+                Err(error) => Some((
+                    Err(std::io::Error::other(error.to_string())),
+                    (db, filter, None, page, true),
+                )),
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// Export products (the list's filters apply).
+#[utoipa::path(get, path = "/products/export", tag = "catalog", security(("bearer" = [])),
+    params(ListParams, ProductFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_products(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<ProductFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let style = Style::from(&export)?;
+    let filter = product_filter(auth.organization_id, filters, params.q.as_deref())?;
+    let categories: HashMap<Uuid, String> = category_names(&ctx.db, auth.organization_id).await?;
+    Ok(csv_response(
+        ctx.db.clone(),
+        filter,
+        style,
+        "products.csv",
+        &[
+            "code",
+            "name",
+            "description",
+            "kind",
+            "category",
+            "unit",
+            "sale_price",
+            "purchase_price",
+            "vat_rate",
+            "vat_category",
+            "vat_exemption_reason",
+            "barcode",
+            "active",
+        ],
+        move |p: &Product| {
+            vec![
+                Cell::text(&p.code),
+                Cell::text(&p.name),
+                Cell::optional(p.description.clone()),
+                Cell::text(p.kind.as_str()),
+                Cell::optional(p.category_id.and_then(|id| categories.get(&id).cloned())),
+                Cell::text(p.unit.as_str()),
+                Cell::number(p.sale_price.0),
+                p.purchase_price
+                    .map_or(Cell::Empty, |price| Cell::number(price.0)),
+                Cell::number(p.vat_rate.0),
+                Cell::text(p.vat_category.as_str()),
+                Cell::optional(p.vat_exemption_reason.clone()),
+                Cell::optional(p.barcode.clone()),
+                Cell::text(p.active.to_string()),
+            ]
+        },
+    ))
+}
+
+async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uuid, String>> {
+    let filter = Filter::organization(organization_id);
+    let mut names = HashMap::new();
+    let mut page = 1;
+    loop {
+        let chunk: Vec<Category> = resource::page_of(
+            db,
+            &filter,
+            None,
+            Page {
+                page,
+                page_size: CHUNK,
+            },
+        )
+        .await?;
+        let last = (chunk.len() as i64) < CHUNK;
+        names.extend(chunk.into_iter().map(|c| (c.id, c.name)));
+        if last {
+            return Ok(names);
+        }
+        page += 1;
+    }
+}
+
+/// Export clients (the list's filters apply).
+#[utoipa::path(get, path = "/clients/export", tag = "clients", security(("bearer" = [])),
+    params(ListParams, ClientFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_clients(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<ClientFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let style = Style::from(&export)?;
+    let filter = client_filter(auth.organization_id, filters, params.q.as_deref())?;
+    const COLUMNS: [&str; 13] = [
+        "code",
+        "kind",
+        "name",
+        "email",
+        "phone",
+        "vat_number",
+        "siren",
+        "siret",
+        "status",
+        "payment_terms_days",
+        "discount_percent",
+        "credit_limit",
+        "notes",
+    ];
+    Ok(csv_response(
+        ctx.db.clone(),
+        filter,
+        style,
+        "clients.csv",
+        &COLUMNS,
+        |c: &Client| {
+            vec![
+                Cell::text(&c.code),
+                Cell::text(c.kind.as_str()),
+                Cell::text(&c.name),
+                Cell::optional(c.email.clone()),
+                Cell::optional(c.phone.clone()),
+                Cell::optional(c.vat_number.clone()),
+                Cell::optional(c.siren.clone()),
+                Cell::optional(c.siret.clone()),
+                Cell::text(c.status.as_str()),
+                Cell::number(c.payment_terms_days),
+                Cell::number(c.discount_percent.0),
+                c.credit_limit
+                    .map_or(Cell::Empty, |limit| Cell::number(limit.0)),
+                Cell::optional(c.notes.clone()),
+            ]
+        },
+    ))
+}
+
+/// Export suppliers (the list's filters apply).
+#[utoipa::path(get, path = "/suppliers/export", tag = "suppliers", security(("bearer" = [])),
+    params(ListParams, SupplierFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_suppliers(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<SupplierFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let style = Style::from(&export)?;
+    let filter = supplier_filter(auth.organization_id, filters, params.q.as_deref());
+    const COLUMNS: [&str; 11] = [
+        "code",
+        "kind",
+        "name",
+        "email",
+        "phone",
+        "vat_number",
+        "siren",
+        "siret",
+        "payment_terms_days",
+        "active",
+        "notes",
+    ];
+    Ok(csv_response(
+        ctx.db.clone(),
+        filter,
+        style,
+        "suppliers.csv",
+        &COLUMNS,
+        |s: &Supplier| {
+            vec![
+                Cell::text(&s.code),
+                Cell::text(s.kind.as_str()),
+                Cell::text(&s.name),
+                Cell::optional(s.email.clone()),
+                Cell::optional(s.phone.clone()),
+                Cell::optional(s.vat_number.clone()),
+                Cell::optional(s.siren.clone()),
+                Cell::optional(s.siret.clone()),
+                Cell::number(s.payment_terms_days),
+                Cell::text(s.active.to_string()),
+                Cell::optional(s.notes.clone()),
+            ]
+        },
+    ))
+}
