@@ -34,7 +34,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
-    /// `csv`, the only format so far.
+    /// `csv` (default) or `xlsx`.
     pub format: Option<String>,
     /// `true`: `;` separators, decimal commas and a BOM, for French Excel.
     pub excel: Option<bool>,
@@ -62,22 +62,32 @@ impl Cell {
 }
 
 #[derive(Clone, Copy)]
+enum Format {
+    Csv(Style),
+    /// Typed cells: numbers as numbers.
+    Xlsx,
+}
+
+impl Format {
+    fn from(params: &ExportParams) -> ApiResult<Self> {
+        match params.format.as_deref() {
+            None | Some("csv") => Ok(Format::Csv(Style {
+                excel: params.excel == Some(true),
+            })),
+            Some("xlsx") => Ok(Format::Xlsx),
+            Some(other) => Err(ApiError::BadRequest(format!(
+                "format: {other} is not supported; use csv or xlsx"
+            ))),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
 struct Style {
     excel: bool,
 }
 
 impl Style {
-    fn from(params: &ExportParams) -> ApiResult<Self> {
-        match params.format.as_deref() {
-            None | Some("csv") => Ok(Style {
-                excel: params.excel == Some(true),
-            }),
-            Some(other) => Err(ApiError::BadRequest(format!(
-                "format: {other} is not supported; use csv"
-            ))),
-        }
-    }
-
     fn separator(self) -> char {
         if self.excel { ';' } else { ',' }
     }
@@ -109,12 +119,117 @@ impl Style {
 /// How many rows each database read brings.
 const CHUNK: i64 = 500;
 
+/// Every row matching `filter`, in the requested format.
+async fn export_rows<T, F>(
+    db: Db,
+    filter: Filter,
+    format: Format,
+    stem: &str,
+    columns: &'static [&'static str],
+    cells: F,
+) -> ApiResult<Response>
+where
+    T: Record + Table + Send + 'static,
+    F: Fn(&T) -> Vec<Cell> + Send + Sync + 'static,
+{
+    match format {
+        Format::Csv(style) => Ok(csv_response(db, filter, style, stem, columns, cells)),
+        Format::Xlsx => xlsx_response(db, filter, stem, columns, cells).await,
+    }
+}
+
+/// Writes the rows into a workbook a page at a time; in constant-memory
+/// mode each finished row leaves memory for a temporary file.
+async fn xlsx_response<T, F>(
+    db: Db,
+    filter: Filter,
+    stem: &str,
+    columns: &'static [&'static str],
+    cells: F,
+) -> ApiResult<Response>
+where
+    T: Record + Table,
+    F: Fn(&T) -> Vec<Cell>,
+{
+    use rust_xlsxwriter::Workbook;
+    let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e);
+    let mut workbook = Workbook::new();
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(failed)?;
+    sheet.set_name(stem).map_err(failed)?;
+    for (column, name) in columns.iter().enumerate() {
+        sheet
+            .write_string(0, column as u16, *name)
+            .map_err(failed)?;
+    }
+    let mut row_number: u32 = 1;
+    let mut page = 1;
+    loop {
+        let rows: Vec<T> = resource::page_of(
+            &db,
+            &filter,
+            None,
+            Page {
+                page,
+                page_size: CHUNK,
+            },
+        )
+        .await?;
+        for row in &rows {
+            for (column, cell) in cells(row).into_iter().enumerate() {
+                let column = column as u16;
+                match cell {
+                    Cell::Text(text) => {
+                        sheet
+                            .write_string(row_number, column, text)
+                            .map_err(failed)?;
+                    }
+                    Cell::Number(number) => match number.parse::<f64>() {
+                        Ok(value) => {
+                            sheet
+                                .write_number(row_number, column, value)
+                                .map_err(failed)?;
+                        }
+                        Err(_) => {
+                            sheet
+                                .write_string(row_number, column, number)
+                                .map_err(failed)?;
+                        }
+                    },
+                    Cell::Empty => {}
+                }
+            }
+            row_number += 1;
+        }
+        if (rows.len() as i64) < CHUNK {
+            break;
+        }
+        page += 1;
+    }
+    let bytes = workbook.save_to_buffer().map_err(failed)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Streams every row matching `filter` as CSV.
 fn csv_response<T, F>(
     db: Db,
     filter: Filter,
     style: Style,
-    file_name: &str,
+    stem: &str,
     columns: &'static [&'static str],
     cells: F,
 ) -> Response
@@ -169,7 +284,7 @@ where
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
+                format!("attachment; filename=\"{stem}.csv\""),
             ),
         ],
         Body::from_stream(stream),
@@ -188,14 +303,14 @@ async fn export_products(
     Query(filters): Query<ProductFilters>,
     Query(export): Query<ExportParams>,
 ) -> ApiResult<Response> {
-    let style = Style::from(&export)?;
+    let format = Format::from(&export)?;
     let filter = product_filter(auth.organization_id, filters, params.q.as_deref())?;
     let categories: HashMap<Uuid, String> = category_names(&ctx.db, auth.organization_id).await?;
-    Ok(csv_response(
+    export_rows(
         ctx.db.clone(),
         filter,
-        style,
-        "products.csv",
+        format,
+        "products",
         &[
             "code",
             "name",
@@ -229,7 +344,8 @@ async fn export_products(
                 Cell::text(p.active.to_string()),
             ]
         },
-    ))
+    )
+    .await
 }
 
 async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uuid, String>> {
@@ -267,7 +383,7 @@ async fn export_clients(
     Query(filters): Query<ClientFilters>,
     Query(export): Query<ExportParams>,
 ) -> ApiResult<Response> {
-    let style = Style::from(&export)?;
+    let format = Format::from(&export)?;
     let filter = client_filter(auth.organization_id, filters, params.q.as_deref())?;
     const COLUMNS: [&str; 13] = [
         "code",
@@ -284,11 +400,11 @@ async fn export_clients(
         "credit_limit",
         "notes",
     ];
-    Ok(csv_response(
+    export_rows(
         ctx.db.clone(),
         filter,
-        style,
-        "clients.csv",
+        format,
+        "clients",
         &COLUMNS,
         |c: &Client| {
             vec![
@@ -308,7 +424,8 @@ async fn export_clients(
                 Cell::optional(c.notes.clone()),
             ]
         },
-    ))
+    )
+    .await
 }
 
 /// Export suppliers (the list's filters apply).
@@ -322,7 +439,7 @@ async fn export_suppliers(
     Query(filters): Query<SupplierFilters>,
     Query(export): Query<ExportParams>,
 ) -> ApiResult<Response> {
-    let style = Style::from(&export)?;
+    let format = Format::from(&export)?;
     let filter = supplier_filter(auth.organization_id, filters, params.q.as_deref());
     const COLUMNS: [&str; 11] = [
         "code",
@@ -337,11 +454,11 @@ async fn export_suppliers(
         "active",
         "notes",
     ];
-    Ok(csv_response(
+    export_rows(
         ctx.db.clone(),
         filter,
-        style,
-        "suppliers.csv",
+        format,
+        "suppliers",
         &COLUMNS,
         |s: &Supplier| {
             vec![
@@ -358,5 +475,6 @@ async fn export_suppliers(
                 Cell::optional(s.notes.clone()),
             ]
         },
-    ))
+    )
+    .await
 }

@@ -22,6 +22,7 @@ use comptoir_domain::FieldErrors;
 use comptoir_transfer::columns::{CLIENTS, ColumnMap, Entity, PRODUCTS, SUPPLIERS};
 use comptoir_transfer::csv_reader::CsvRows;
 use comptoir_transfer::numbers::normalize_decimal;
+use comptoir_transfer::xlsx_reader;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -56,11 +57,12 @@ fn upload_path(id: Uuid) -> PathBuf {
         .join(format!("{id}.upload"))
 }
 
-/// Start an import (multipart: `file`, `entity` = `products` | `clients` |
-/// `suppliers`, `mode` = `dry_run` | `commit`, `on_error` = `abort` |
-/// `skip`). Answers 202 at once; follow it at `/imports/{id}`.
+/// Start an import (multipart: `file` (CSV or XLSX), `entity` = `products`
+/// | `clients` | `suppliers`, `mode` = `dry_run` | `commit`, `on_error` =
+/// `abort` | `skip`, and for XLSX an optional `sheet`). Answers 202 at
+/// once; follow it at `/imports/{id}`.
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "file, entity, mode, on_error"),
+    request_body(content_type = "multipart/form-data", description = "file, entity, mode, on_error, sheet"),
     responses((status = 202, body = Import), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn start_import(
     auth: Authorized<require::DataImport>,
@@ -122,6 +124,7 @@ async fn start_import(
         .map_err(ApiError::internal)?;
     let job = Job {
         running: ctx.imports.clone(),
+        sheet: field("sheet").map(str::to_owned),
         db: ctx.db.clone(),
         user: auth.0.clone(),
         import: import.clone(),
@@ -263,6 +266,8 @@ async fn template(
 /// One import running in the background.
 struct Job {
     running: RunningImports,
+    /// The XLSX sheet to read; the first one when absent.
+    sheet: Option<String>,
     db: Db,
     user: CurrentUser,
     import: Import,
@@ -300,9 +305,10 @@ impl Job {
         store::report(&self.db, self.import.id, "running", progress, None)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
-        let file = std::fs::File::open(&self.path).map_err(|e| fail(progress, e.to_string()))?;
         let (sender, mut rows) = tokio::sync::mpsc::channel(ROW_BUFFER);
-        let reader = tokio::task::spawn_blocking(move || read_rows(file, sender));
+        let (path, sheet) = (self.path.clone(), self.sheet.clone());
+        let reader =
+            tokio::task::spawn_blocking(move || read_rows(&path, sheet.as_deref(), sender));
         let Some(Ok(header)) = rows.recv().await else {
             let message = match reader.await {
                 Ok(Err(message)) => message,
@@ -747,11 +753,25 @@ struct Row {
     fields: Vec<String>,
 }
 
-/// The header travels as the first message, then every row.
+/// The header travels as the first message, then every row. XLSX files
+/// are recognized by their ZIP signature; anything else is read as CSV.
 fn read_rows(
-    file: std::fs::File,
+    path: &std::path::Path,
+    sheet: Option<&str>,
     sender: tokio::sync::mpsc::Sender<Result<Row, String>>,
 ) -> Result<(), String> {
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut signature = [0_u8; 4];
+    let read = std::io::Read::read(&mut file, &mut signature).map_err(|e| e.to_string())?;
+    if xlsx_reader::looks_like_xlsx(&signature[..read]) {
+        return xlsx_reader::read_rows(path, sheet, |number, fields| {
+            sender.blocking_send(Ok(Row { number, fields })).is_ok()
+        })
+        .inspect_err(|message| {
+            let _ = sender.blocking_send(Err(message.clone()));
+        });
+    }
+    std::io::Seek::rewind(&mut file).map_err(|e| e.to_string())?;
     let mut csv = CsvRows::open(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     let header = Row {
         number: 1,

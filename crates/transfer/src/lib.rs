@@ -6,3 +6,4 @@
 pub mod columns;
 pub mod csv_reader;
 pub mod numbers;
+pub mod xlsx_reader;

@@ -11,7 +11,18 @@ async fn upload(
     on_error: &str,
     file: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let form = Form::new()
+    upload_form(app, Form::new(), entity, mode, on_error, file).await
+}
+
+async fn upload_form(
+    app: &TestApp,
+    form: Form,
+    entity: &str,
+    mode: &str,
+    on_error: &str,
+    file: Vec<u8>,
+) -> (StatusCode, Value) {
+    let form = form
         .text("entity", entity.to_owned())
         .text("mode", mode.to_owned())
         .text("on_error", on_error.to_owned())
@@ -30,7 +41,18 @@ async fn upload(
 
 /// Uploads and waits until the import has finished.
 async fn import(app: &TestApp, entity: &str, mode: &str, on_error: &str, file: Vec<u8>) -> Value {
-    let (status, started) = upload(app, entity, mode, on_error, file).await;
+    import_form(app, Form::new(), entity, mode, on_error, file).await
+}
+
+async fn import_form(
+    app: &TestApp,
+    form: Form,
+    entity: &str,
+    mode: &str,
+    on_error: &str,
+    file: Vec<u8>,
+) -> Value {
+    let (status, started) = upload_form(app, form, entity, mode, on_error, file).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started:?}");
     assert_eq!(started["status"], "queued");
     let path = format!("/api/v1/imports/{}", started["id"].as_str().unwrap());
@@ -232,6 +254,101 @@ async fn bad_requests_and_oversized_files_are_refused() {
     let (status, body) = upload(&app, "products", "commit", "abort", vec![b'x'; 4096]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body:?}");
     assert_eq!(body["code"], "payload_too_large");
+}
+
+async fn export_bytes(app: &TestApp, path: &str) -> Vec<u8> {
+    app.client
+        .get(app.url(path))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn xlsx_files_import_from_a_named_sheet_and_export_with_numbers_as_numbers() {
+    let app = spawn_app().await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.add_worksheet().set_name("Notes").unwrap();
+    let sheet = workbook.add_worksheet().set_name("Articles").unwrap();
+    for (column, header) in ["Référence", "Désignation", "Prix HT", "TVA", "Actif"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "LAMPE").unwrap();
+    sheet.write_string(1, 1, "Lampe de bureau").unwrap();
+    sheet.write_number(1, 2, 39.9).unwrap();
+    sheet.write_number(1, 3, 20).unwrap();
+    sheet.write_boolean(1, 4, true).unwrap();
+    sheet.write_string(3, 0, "VIS").unwrap();
+    sheet.write_string(3, 1, "Vis 4x40 (boîte)").unwrap();
+    sheet.write_number(3, 2, 0.1234).unwrap();
+    sheet.write_number(3, 3, 20).unwrap();
+    let file = workbook.save_to_buffer().unwrap();
+
+    let done = import_form(
+        &app,
+        Form::new().text("sheet", "Articles"),
+        "products",
+        "commit",
+        "abort",
+        file,
+    )
+    .await;
+    assert_eq!(
+        done["created_count"],
+        2,
+        "{done:?} {}",
+        errors_csv(&app, &done).await
+    );
+    let lamp = app.get("/api/v1/products?q=LAMPE").await.body["items"][0].clone();
+    assert_eq!(lamp["sale_price"], "39.90");
+    let screws = app.get("/api/v1/products?q=VIS").await.body["items"][0].clone();
+    assert_eq!(screws["sale_price"], "0.1234");
+
+    let xlsx = export_bytes(&app, "/api/v1/products/export?format=xlsx").await;
+    assert!(xlsx.starts_with(b"PK"), "an XLSX (ZIP) file");
+    let copy = spawn_app().await;
+    let done = import(&copy, "products", "commit", "abort", xlsx).await;
+    assert_eq!(
+        done["created_count"],
+        2,
+        "{done:?} {}",
+        errors_csv(&copy, &done).await
+    );
+    assert_eq!(
+        export(&copy, "/api/v1/products/export").await.1,
+        export(&app, "/api/v1/products/export").await.1
+    );
+
+    let missing = import_form(
+        &app,
+        Form::new().text("sheet", "Stock"),
+        "products",
+        "commit",
+        "abort",
+        workbook_bytes(),
+    )
+    .await;
+    assert_eq!(missing["status"], "failed");
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("no sheet named Stock")
+    );
+}
+
+fn workbook_bytes() -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.add_worksheet().write_string(0, 0, "code").unwrap();
+    workbook.save_to_buffer().unwrap()
 }
 
 async fn export(app: &TestApp, path: &str) -> (StatusCode, String) {
