@@ -9,13 +9,15 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, Query};
 use crate::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
+use crate::stock::{LevelFilters, MovementFilters, level_filter, movement_filter};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use comptoir_db::catalog::{Category, Product};
+use comptoir_db::catalog::{Category, Product, Variant};
 use comptoir_db::parties::{Client, Supplier};
 use comptoir_db::resource::{self, Table};
+use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
 use comptoir_db::{Db, Filter, Page, Record};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -29,6 +31,8 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(export_products))
         .routes(routes!(export_clients))
         .routes(routes!(export_suppliers))
+        .routes(routes!(export_levels))
+        .routes(routes!(export_movements))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -349,11 +353,20 @@ async fn export_products(
 }
 
 async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uuid, String>> {
+    names::<Category>(db, organization_id, |c| (c.id, c.name.clone())).await
+}
+
+/// A readable name for every row of `T` in the organization, by id.
+async fn names<T: Record + Table>(
+    db: &Db,
+    organization_id: Uuid,
+    name: impl Fn(&T) -> (Uuid, String),
+) -> ApiResult<HashMap<Uuid, String>> {
     let filter = Filter::organization(organization_id);
     let mut names = HashMap::new();
     let mut page = 1;
     loop {
-        let chunk: Vec<Category> = resource::page_of(
+        let chunk: Vec<T> = resource::page_of(
             db,
             &filter,
             None,
@@ -364,12 +377,138 @@ async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uui
         )
         .await?;
         let last = (chunk.len() as i64) < CHUNK;
-        names.extend(chunk.into_iter().map(|c| (c.id, c.name)));
+        names.extend(chunk.iter().map(&name));
         if last {
             return Ok(names);
         }
         page += 1;
     }
+}
+
+/// Codes of products, variants and locations (`WAREHOUSE/LOCATION`), by id.
+struct StockNames {
+    products: HashMap<Uuid, String>,
+    variants: HashMap<Uuid, String>,
+    locations: HashMap<Uuid, String>,
+}
+
+impl StockNames {
+    async fn load(db: &Db, organization_id: Uuid) -> ApiResult<Self> {
+        let warehouses =
+            names::<Warehouse>(db, organization_id, |w| (w.id, w.code.clone())).await?;
+        let locations = names::<Location>(db, organization_id, |l| {
+            let warehouse = warehouses.get(&l.warehouse_id).cloned().unwrap_or_default();
+            (l.id, format!("{warehouse}/{}", l.code))
+        })
+        .await?;
+        Ok(Self {
+            products: names::<Product>(db, organization_id, |p| (p.id, p.code.clone())).await?,
+            variants: names::<Variant>(db, organization_id, |v| (v.id, v.code.clone())).await?,
+            locations,
+        })
+    }
+
+    fn product(&self, id: Uuid) -> Cell {
+        Cell::optional(self.products.get(&id).cloned())
+    }
+
+    fn variant(&self, id: Option<Uuid>) -> Cell {
+        Cell::optional(id.and_then(|id| self.variants.get(&id).cloned()))
+    }
+
+    fn location(&self, id: Option<Uuid>) -> Cell {
+        Cell::optional(id.and_then(|id| self.locations.get(&id).cloned()))
+    }
+}
+
+/// Export stock levels (the list's filters apply).
+#[utoipa::path(get, path = "/stock/export", tag = "stock", security(("bearer" = [])),
+    params(LevelFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_levels(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(filters): Query<LevelFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let format = Format::from(&export)?;
+    let filter = level_filter(auth.organization_id, filters);
+    let names = StockNames::load(&ctx.db, auth.organization_id).await?;
+    export_rows(
+        ctx.db.clone(),
+        filter,
+        format,
+        "stock",
+        &[
+            "location",
+            "product",
+            "variant",
+            "physical",
+            "reserved",
+            "available",
+        ],
+        move |l: &StockLevel| {
+            vec![
+                names.location(Some(l.location_id)),
+                names.product(l.product_id),
+                names.variant(l.variant_id),
+                Cell::number(l.physical.0),
+                Cell::number(l.reserved.0),
+                Cell::number(l.available.0),
+            ]
+        },
+    )
+    .await
+}
+
+/// Export stock movements (the list's filters apply), oldest first.
+#[utoipa::path(get, path = "/stock/movements/export", tag = "stock", security(("bearer" = [])),
+    params(ListParams, MovementFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_movements(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<MovementFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let format = Format::from(&export)?;
+    let filter = movement_filter(auth.organization_id, filters, params.q.as_deref())?;
+    let names = StockNames::load(&ctx.db, auth.organization_id).await?;
+    export_rows(
+        ctx.db.clone(),
+        filter,
+        format,
+        "movements",
+        &[
+            "created_at",
+            "type",
+            "product",
+            "variant",
+            "quantity",
+            "from_location",
+            "to_location",
+            "reason",
+            "reference",
+        ],
+        move |m: &Movement| {
+            vec![
+                Cell::text(
+                    m.created_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
+                Cell::text(m.movement_type.as_str()),
+                names.product(m.product_id),
+                names.variant(m.variant_id),
+                Cell::number(m.quantity.0),
+                names.location(m.from_location_id),
+                names.location(m.to_location_id),
+                Cell::optional(m.reason.clone()),
+                Cell::optional(m.reference.clone()),
+            ]
+        },
+    )
+    .await
 }
 
 /// Export clients (the list's filters apply).

@@ -513,16 +513,31 @@ async fn list_movements(
     Query(filters): Query<MovementFilters>,
 ) -> ApiResult<axum::Json<PageOf<Movement>>> {
     let page = params.page()?;
+    let filter = movement_filter(auth.organization_id, filters, params.q.as_deref())?;
+    let sort = params.sort::<Movement>()?.or(Some(comptoir_db::Sort {
+        column: "created_at",
+        descending: true,
+    }));
+    let listing = resource::list(&ctx.db, filter, sort, page).await?;
+    Ok(axum::Json(PageOf::new(listing, page)))
+}
+
+/// The movements a list or an export shows.
+pub(crate) fn movement_filter(
+    organization_id: Uuid,
+    filters: MovementFilters,
+    q: Option<&str>,
+) -> ApiResult<Filter> {
     let movement_type = query_filter(
         "type",
         filters.movement_type.as_deref(),
         MovementType::parse,
     )?;
-    let mut filter = Filter::organization(auth.organization_id)
+    let mut filter = Filter::organization(organization_id)
         .eq("product_id", filters.product_id)
         .eq("movement_type", movement_type.map(MovementType::as_str))
         .eq("reference", filters.reference)
-        .search(Movement::SEARCHABLE, params.q.as_deref());
+        .search(Movement::SEARCHABLE, q);
     if let Some(location_id) = filters.location_id {
         filter = filter.condition("{} IN (from_location_id, to_location_id)", location_id);
     }
@@ -539,12 +554,20 @@ async fn list_movements(
     if let Some(to) = filters.to {
         filter = filter.condition("created_at <= {}", to);
     }
-    let sort = params.sort::<Movement>()?.or(Some(comptoir_db::Sort {
-        column: "created_at",
-        descending: true,
-    }));
-    let listing = resource::list(&ctx.db, filter, sort, page).await?;
-    Ok(axum::Json(PageOf::new(listing, page)))
+    Ok(filter)
+}
+
+/// The levels a list or an export shows.
+pub(crate) fn level_filter(organization_id: Uuid, filters: LevelFilters) -> Filter {
+    let mut filter = Filter::organization(organization_id)
+        .eq("product_id", filters.product_id)
+        .eq("variant_id", filters.variant_id)
+        .eq("warehouse_id", filters.warehouse_id)
+        .eq("location_id", filters.location_id);
+    if filters.below_min == Some(true) {
+        filter = filter.clause(store::BELOW_MINIMUM);
+    }
+    filter
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -568,14 +591,7 @@ async fn list_levels(
     Query(filters): Query<LevelFilters>,
 ) -> ApiResult<axum::Json<PageOf<StockLevel>>> {
     let page = params.page()?;
-    let mut filter = Filter::organization(auth.organization_id)
-        .eq("product_id", filters.product_id)
-        .eq("variant_id", filters.variant_id)
-        .eq("warehouse_id", filters.warehouse_id)
-        .eq("location_id", filters.location_id);
-    if filters.below_min == Some(true) {
-        filter = filter.clause(store::BELOW_MINIMUM);
-    }
+    let filter = level_filter(auth.organization_id, filters);
     let listing = resource::list(&ctx.db, filter, params.sort::<StockLevel>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }

@@ -417,3 +417,48 @@ async fn an_export_imports_back_to_the_same_data() {
     let (status, _) = export(&source, "/api/v1/products/export?format=pdf").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn stock_levels_and_movements_export_with_readable_codes() {
+    let app = spawn_app().await;
+    let warehouse = app
+        .create(
+            "/api/v1/warehouses",
+            json!({"code": "MRS", "name": "Marseille"}),
+        )
+        .await;
+    let stock = warehouse["default_location_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let product = app.create_product("CHAISE").await;
+    let id = product["id"].as_str().unwrap();
+    for body in [
+        json!({"type": "receipt", "product_id": id, "quantity": "12.5", "to_location_id": stock, "reference": "BL-7"}),
+        json!({"type": "issue", "product_id": id, "quantity": "2", "from_location_id": stock, "reason": "casse; sol"}),
+    ] {
+        app.create("/api/v1/stock/movements", body).await;
+    }
+    let (status, levels) = export(&app, "/api/v1/stock/export").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        levels.lines().collect::<Vec<_>>(),
+        [
+            "location,product,variant,physical,reserved,available",
+            "MRS/STOCK,CHAISE,,10.5,0,10.5"
+        ]
+    );
+    let (_, movements) = export(&app, "/api/v1/stock/movements/export?excel=true").await;
+    let lines: Vec<&str> = movements.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].contains(";receipt;CHAISE;;12,5;;MRS/STOCK;;BL-7"),
+        "{movements}"
+    );
+    assert!(
+        lines[2].ends_with(";issue;CHAISE;;2;MRS/STOCK;;\"casse; sol\";"),
+        "{movements}"
+    );
+    let (_, issues) = export(&app, "/api/v1/stock/movements/export?type=issue").await;
+    assert_eq!(issues.lines().count(), 2, "the list's filters apply");
+}
