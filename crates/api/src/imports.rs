@@ -13,6 +13,7 @@ use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use comptoir_db::audit::{Change, record_many};
 use comptoir_db::catalog::{self as catalog_store, Category, Product};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
@@ -280,6 +281,10 @@ enum Outcome {
     Updated,
 }
 
+/// Audit entries of imported rows are appended this many at a time, so
+/// the chain head moves once per batch rather than once per row.
+const AUDIT_BATCH: usize = 500;
+
 /// How many rows the reader may be ahead of the database.
 const ROW_BUFFER: usize = 256;
 
@@ -343,6 +348,7 @@ impl Job {
         // Problems wait in a file until the import's transaction ends: on
         // SQLite no other write can happen while it is open.
         let mut spool = Spool::create(&self.path).map_err(|e| fail(progress, e.to_string()))?;
+        let mut audit = Vec::new();
         while let Some(row) = rows.recv().await {
             let row = row.map_err(|message| fail(progress, message))?;
             progress.total_rows += 1;
@@ -357,8 +363,13 @@ impl Job {
                 number,
             };
             match self.upsert(&mut tx, entity, &categories, cells).await {
-                Ok(Outcome::Created) => progress.created += 1,
-                Ok(Outcome::Updated) => progress.updated += 1,
+                Ok((outcome, change)) => {
+                    match outcome {
+                        Outcome::Created => progress.created += 1,
+                        Outcome::Updated => progress.updated += 1,
+                    }
+                    audit.push(change);
+                }
                 Err(row_problems) => {
                     progress.failed += 1;
                     spool
@@ -373,6 +384,11 @@ impl Job {
                 .await
                 .map_err(|e| fail(progress, e.to_string()))?;
             progress.processed_rows += 1;
+            if audit.len() >= AUDIT_BATCH {
+                record_many(&mut tx, &self.user.actor(), std::mem::take(&mut audit))
+                    .await
+                    .map_err(|e| fail(progress, e.to_string()))?;
+            }
             if progress.processed_rows % 100 == 0
                 && let Ok(mut running) = self.running.lock()
             {
@@ -382,6 +398,9 @@ impl Job {
         if let Ok(Err(message)) = reader.await {
             return Err(fail(progress, message));
         }
+        record_many(&mut tx, &self.user.actor(), audit)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
         let abort = self.import.on_error == "abort" && progress.failed > 0;
         let message = if self.import.mode == "dry_run" {
             tx.rollback()
@@ -416,7 +435,7 @@ impl Job {
         entity: &Entity,
         categories: &HashMap<String, Uuid>,
         cells: Cells<'_>,
-    ) -> Result<Outcome, Vec<RowProblem>> {
+    ) -> Result<(Outcome, Change), Vec<RowProblem>> {
         let Cells {
             map,
             headers,
@@ -515,10 +534,10 @@ impl Job {
                         None,
                     ),
                 };
-                self.audit(tx, "product", after.id, before.as_ref(), &after)
-                    .await
-                    .map_err(db_problem)?;
-                Ok(outcome)
+                Ok((
+                    outcome,
+                    change("product", after.id, before.as_ref(), &after),
+                ))
             }
             "clients" => {
                 let existing: Option<Client> = match &code {
@@ -562,10 +581,7 @@ impl Job {
                         None,
                     ),
                 };
-                self.audit(tx, "client", after.id, before.as_ref(), &after)
-                    .await
-                    .map_err(db_problem)?;
-                Ok(outcome)
+                Ok((outcome, change("client", after.id, before.as_ref(), &after)))
             }
             _ => {
                 let existing: Option<Supplier> = match &code {
@@ -606,37 +622,32 @@ impl Job {
                         None,
                     ),
                 };
-                self.audit(tx, "supplier", after.id, before.as_ref(), &after)
-                    .await
-                    .map_err(db_problem)?;
-                Ok(outcome)
+                Ok((
+                    outcome,
+                    change("supplier", after.id, before.as_ref(), &after),
+                ))
             }
         }
     }
+}
 
-    async fn audit<T: serde::Serialize>(
-        &self,
-        tx: &mut Tx,
-        resource_type: &str,
-        id: Uuid,
-        before: Option<&T>,
-        after: &T,
-    ) -> Result<(), comptoir_db::DbError> {
-        let action = if before.is_some() {
+/// The audit entry of an imported row.
+fn change<T: serde::Serialize>(
+    resource_type: &'static str,
+    id: Uuid,
+    before: Option<&T>,
+    after: &T,
+) -> Change {
+    Change {
+        action: if before.is_some() {
             "import_update"
         } else {
             "import_create"
-        };
-        comptoir_db::audit::record(
-            tx,
-            &self.user.actor(),
-            action,
-            resource_type,
-            Some(id),
-            before.and_then(|b| serde_json::to_value(b).ok()),
-            serde_json::to_value(after).ok(),
-        )
-        .await
+        },
+        resource_type,
+        resource_id: id,
+        before: before.and_then(|b| serde_json::to_value(b).ok()),
+        after: serde_json::to_value(after).ok(),
     }
 }
 

@@ -142,6 +142,26 @@ async fn a_french_excel_file_imports_products_and_updates_them_by_code() {
         "columns absent from the file are kept"
     );
     assert_eq!(coffee["version"], 2);
+
+    let audited = app
+        .get(&format!(
+            "/api/v1/audit?resource_id={}",
+            coffee["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        audited.body["total"], 2,
+        "the import's creation and update are audited"
+    );
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "verify-audit"])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
 }
 
 #[tokio::test]
