@@ -14,11 +14,11 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use comptoir_db::audit::{Change, record_many};
-use comptoir_db::catalog::{self as catalog_store, Category, Product};
+use comptoir_db::catalog::{self as catalog_store, Product};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Db, Filter, Sql, Tx};
+use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_transfer::columns::{CLIENTS, ColumnMap, Entity, PRODUCTS, SUPPLIERS};
 use comptoir_transfer::csv_reader::CsvRows;
@@ -337,7 +337,7 @@ impl Job {
                 return Err(fail(progress, "the header row has problems".into()));
             }
         };
-        let categories = categories_by_name(&self.db, self.user.organization_id)
+        let categories = catalog_store::categories_by_name(&self.db, self.user.organization_id)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         let mut tx = self
@@ -353,9 +353,6 @@ impl Job {
             let row = row.map_err(|message| fail(progress, message))?;
             progress.total_rows += 1;
             let number = row.number as i64;
-            tx.execute(Sql::new("SAVEPOINT import_row"))
-                .await
-                .map_err(|e| fail(progress, e.to_string()))?;
             let cells = Cells {
                 map: &map,
                 headers: &header.fields,
@@ -370,19 +367,14 @@ impl Job {
                     }
                     audit.push(change);
                 }
-                Err(row_problems) => {
+                Err(RowError::Problems(row_problems)) => {
                     progress.failed += 1;
                     spool
                         .write(&row_problems)
                         .map_err(|e| fail(progress, e.to_string()))?;
-                    tx.execute(Sql::new("ROLLBACK TO SAVEPOINT import_row"))
-                        .await
-                        .map_err(|e| fail(progress, e.to_string()))?;
                 }
+                Err(RowError::Fatal(message)) => return Err(fail(progress, message)),
             }
-            tx.execute(Sql::new("RELEASE SAVEPOINT import_row"))
-                .await
-                .map_err(|e| fail(progress, e.to_string()))?;
             progress.processed_rows += 1;
             if audit.len() >= AUDIT_BATCH {
                 record_many(&mut tx, &self.user.actor(), std::mem::take(&mut audit))
@@ -435,7 +427,7 @@ impl Job {
         entity: &Entity,
         categories: &HashMap<String, Uuid>,
         cells: Cells<'_>,
-    ) -> Result<(Outcome, Change), Vec<RowProblem>> {
+    ) -> Result<(Outcome, Change), RowError> {
         let Cells {
             map,
             headers,
@@ -461,13 +453,10 @@ impl Job {
             }
         };
         let (object, mut problems) = row_object(map, fields, &problem);
-        let db_problem = |error: comptoir_db::DbError| match error {
-            comptoir_db::DbError::Unique(_) => {
-                let field = error.unique_field().unwrap_or("code");
-                vec![problem(field, format!("this {field} is already used"))]
-            }
-            other => vec![problem("code", format!("could not be written: {other}"))],
-        };
+        // Rows are checked before anything is written, so a database error
+        // here is unexpected; it ends the import, which writes nothing.
+        let db_problem =
+            |error: comptoir_db::DbError| RowError::Fatal(format!("row {number}: {error}"));
         let field_problems = |errors: FieldErrors| {
             errors
                 .into_vec()
@@ -494,24 +483,38 @@ impl Job {
                     }
                 }
                 let existing: Option<Product> = match &code {
-                    Some(code) => by_code(tx, organization_id, code)
+                    Some(code) => resource::by_code(tx, organization_id, code)
                         .await
                         .map_err(db_problem)?,
                     None => None,
                 };
                 let request: ProductRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| vec![problem("code", message)])?;
+                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
                 let input = request.validate().map_err(|e| {
                     let mut all = problems.clone();
                     all.extend(field_problems(e));
-                    all
+                    RowError::Problems(all)
                 })?;
                 if !problems.is_empty() {
-                    return Err(problems);
+                    return Err(RowError::Problems(problems));
                 }
                 check_product_references(tx, organization_id, &input)
                     .await
-                    .map_err(|_| vec![problem("category", "no such record".into())])?;
+                    .map_err(|_| {
+                        RowError::Problems(vec![problem("category", "no such record".into())])
+                    })?;
+                if let Some(barcode) = &input.barcode {
+                    let owner = catalog_store::barcode_owner(tx, organization_id, barcode.as_str())
+                        .await
+                        .map_err(db_problem)?;
+                    let mine = existing.as_ref().map(|p| p.id);
+                    if owner.is_some_and(|owner| Some(owner) != mine) {
+                        return Err(RowError::Problems(vec![problem(
+                            "barcode",
+                            "this barcode is already used".into(),
+                        )]));
+                    }
+                }
                 let (after, outcome, before) = match existing {
                     Some(current) => (
                         catalog_store::update_product(
@@ -541,24 +544,26 @@ impl Job {
             }
             "clients" => {
                 let existing: Option<Client> = match &code {
-                    Some(code) => by_code(tx, organization_id, code)
+                    Some(code) => resource::by_code(tx, organization_id, code)
                         .await
                         .map_err(db_problem)?,
                     None => None,
                 };
                 let request: ClientRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| vec![problem("code", message)])?;
+                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
                 let input = request.validate().map_err(|e| {
                     let mut all = problems.clone();
                     all.extend(field_problems(e));
-                    all
+                    RowError::Problems(all)
                 })?;
                 if !problems.is_empty() {
-                    return Err(problems);
+                    return Err(RowError::Problems(problems));
                 }
                 check_client_references(tx, organization_id, &input)
                     .await
-                    .map_err(|_| vec![problem("price_list_id", "no such record".into())])?;
+                    .map_err(|_| {
+                        RowError::Problems(vec![problem("price_list_id", "no such record".into())])
+                    })?;
                 let (after, outcome, before) = match existing {
                     Some(current) => (
                         party_store::update_client(
@@ -585,20 +590,20 @@ impl Job {
             }
             _ => {
                 let existing: Option<Supplier> = match &code {
-                    Some(code) => by_code(tx, organization_id, code)
+                    Some(code) => resource::by_code(tx, organization_id, code)
                         .await
                         .map_err(db_problem)?,
                     None => None,
                 };
                 let request: SupplierRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| vec![problem("code", message)])?;
+                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
                 let input = request.validate().map_err(|e| {
                     let mut all = problems.clone();
                     all.extend(field_problems(e));
-                    all
+                    RowError::Problems(all)
                 })?;
                 if !problems.is_empty() {
-                    return Err(problems);
+                    return Err(RowError::Problems(problems));
                 }
                 let (after, outcome, before) = match existing {
                     Some(current) => (
@@ -631,6 +636,14 @@ impl Job {
     }
 }
 
+/// Why a row was not written.
+enum RowError {
+    /// The row is invalid: reported, and the import goes on.
+    Problems(Vec<RowProblem>),
+    /// The database refused a write: the import stops, writing nothing.
+    Fatal(String),
+}
+
 /// The audit entry of an imported row.
 fn change<T: serde::Serialize>(
     resource_type: &'static str,
@@ -661,44 +674,6 @@ fn request_from<T: serde::Serialize, R: serde::de::DeserializeOwned>(
         Some(current) => merge_patch(current, Value::Object(object)).map_err(|e| e.to_string()),
         None => serde_json::from_value(Value::Object(object)).map_err(|e| e.to_string()),
     }
-}
-
-async fn by_code<T: comptoir_db::Record + Table>(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    code: &str,
-) -> Result<Option<T>, comptoir_db::DbError> {
-    tx.fetch_optional(
-        Sql::new(format!(
-            "SELECT {} FROM {} WHERE organization_id = $1 AND code = $2",
-            T::COLUMNS,
-            T::TABLE
-        ))
-        .bind(organization_id)
-        .bind(code),
-    )
-    .await
-}
-
-/// The organization's categories by lower-case name.
-async fn categories_by_name(
-    db: &Db,
-    organization_id: Uuid,
-) -> Result<HashMap<String, Uuid>, comptoir_db::DbError> {
-    let rows: Vec<(Uuid, String)> = db
-        .fetch_all(
-            Sql::new(format!(
-                "SELECT id, name FROM {} WHERE organization_id = $1 ORDER BY id",
-                Category::TABLE
-            ))
-            .bind(organization_id),
-        )
-        .await?;
-    let mut by_name = HashMap::new();
-    for (id, name) in rows {
-        by_name.entry(name.trim().to_lowercase()).or_insert(id);
-    }
-    Ok(by_name)
 }
 
 /// One data row and where its cells go.

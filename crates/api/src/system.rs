@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use comptoir_db::Sql;
 use std::time::Instant;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -26,7 +25,7 @@ async fn health() -> &'static str {
 }
 
 async fn ready(State(ctx): State<ApiContext>) -> Response {
-    match ctx.db.execute(Sql::new("SELECT 1")).await {
+    match ctx.db.ping().await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
         Err(error) => {
             tracing::warn!(%error, "database not reachable");

@@ -424,3 +424,38 @@ pub async fn update_product_supplier(
     let values = product_supplier_values(input);
     resource::update(tx, organization_id, id, version, values).await
 }
+
+/// The product holding a barcode, or `Uuid::nil()` for a variant's.
+pub async fn barcode_owner(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    barcode: &str,
+) -> Result<Option<Uuid>, DbError> {
+    let row: Option<(Option<Uuid>,)> = tx
+        .fetch_optional(
+            Sql::new("SELECT product_id FROM barcodes WHERE organization_id = $1 AND barcode = $2")
+                .bind(organization_id)
+                .bind(barcode),
+        )
+        .await?;
+    Ok(row.map(|(product,)| product.unwrap_or(Uuid::nil())))
+}
+
+/// The organization's categories by lower-case name (the first by id
+/// when two share a name).
+pub async fn categories_by_name(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<std::collections::HashMap<String, Uuid>, DbError> {
+    let rows: Vec<(Uuid, String)> = db
+        .fetch_all(
+            Sql::new("SELECT id, name FROM categories WHERE organization_id = $1 ORDER BY id")
+                .bind(organization_id),
+        )
+        .await?;
+    let mut by_name = std::collections::HashMap::new();
+    for (id, name) in rows {
+        by_name.entry(name.trim().to_lowercase()).or_insert(id);
+    }
+    Ok(by_name)
+}

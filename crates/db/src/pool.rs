@@ -184,6 +184,11 @@ macro_rules! query_methods {
 }
 
 impl Db {
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.execute(Sql::new("SELECT 1")).await.map(drop)
+    }
+
     /// Connects to `url`: `postgres://…` selects PostgreSQL, `sqlite:…`
     /// SQLite (WAL, busy timeout, foreign keys on).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {

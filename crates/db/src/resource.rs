@@ -382,3 +382,21 @@ pub async fn references_through(
     }
     Ok(found)
 }
+
+/// The organization's row of `T` with this `code`, inside a transaction.
+pub async fn by_code<T: Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    code: &str,
+) -> Result<Option<T>, DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "SELECT {} FROM {} WHERE organization_id = $1 AND code = $2",
+            T::COLUMNS,
+            T::TABLE
+        ))
+        .bind(organization_id)
+        .bind(code),
+    )
+    .await
+}

@@ -482,3 +482,25 @@ async fn stock_levels_and_movements_export_with_readable_codes() {
     let (_, issues) = export(&app, "/api/v1/stock/movements/export?type=issue").await;
     assert_eq!(issues.lines().count(), 2, "the list's filters apply");
 }
+
+#[tokio::test]
+async fn a_barcode_taken_by_another_row_is_a_row_problem_not_a_failed_import() {
+    let app = spawn_app().await;
+    let file = "code,name,sale_price,barcode\n\
+                A,Premier,1,4006381333931\n\
+                B,Second,1,4006381333931\n\
+                C,Troisième,1,96385074\n"
+        .as_bytes()
+        .to_vec();
+    let done = import(&app, "products", "commit", "skip", file).await;
+    assert_eq!(done["status"], "done", "{done:?}");
+    assert_eq!(
+        (done["created_count"].clone(), done["failed_count"].clone()),
+        (json!(2), json!(1))
+    );
+    assert!(
+        errors_csv(&app, &done)
+            .await
+            .contains("3,barcode,4006381333931,this barcode is already used")
+    );
+}
