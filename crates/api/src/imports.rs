@@ -453,21 +453,7 @@ impl Job {
             }
         };
         let (object, mut problems) = row_object(map, fields, &problem);
-        // Rows are checked before anything is written, so a database error
-        // here is unexpected; it ends the import, which writes nothing.
-        let db_problem =
-            |error: comptoir_db::DbError| RowError::Fatal(format!("row {number}: {error}"));
-        let field_problems = |errors: FieldErrors| {
-            errors
-                .into_vec()
-                .into_iter()
-                .map(|e| problem(&e.field, e.message))
-                .collect::<Vec<_>>()
-        };
-        let code = object
-            .get("code")
-            .and_then(Value::as_str)
-            .map(str::to_uppercase);
+        let db_problem = |error| fatal(number, error);
         match entity.name {
             "products" => {
                 let mut object = object;
@@ -482,22 +468,16 @@ impl Job {
                         }
                     }
                 }
-                let existing: Option<Product> = match &code {
-                    Some(code) => resource::by_code(tx, organization_id, code)
-                        .await
-                        .map_err(db_problem)?,
-                    None => None,
-                };
-                let request: ProductRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
-                let input = request.validate().map_err(|e| {
-                    let mut all = problems.clone();
-                    all.extend(field_problems(e));
-                    RowError::Problems(all)
-                })?;
-                if !problems.is_empty() {
-                    return Err(RowError::Problems(problems));
-                }
+                let (existing, input) = validated::<Product, ProductRequest, _>(
+                    tx,
+                    organization_id,
+                    number,
+                    object,
+                    problems,
+                    ProductRequest::validate,
+                    &problem,
+                )
+                .await?;
                 check_product_references(tx, organization_id, &input)
                     .await
                     .map_err(|_| {
@@ -543,22 +523,16 @@ impl Job {
                 ))
             }
             "clients" => {
-                let existing: Option<Client> = match &code {
-                    Some(code) => resource::by_code(tx, organization_id, code)
-                        .await
-                        .map_err(db_problem)?,
-                    None => None,
-                };
-                let request: ClientRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
-                let input = request.validate().map_err(|e| {
-                    let mut all = problems.clone();
-                    all.extend(field_problems(e));
-                    RowError::Problems(all)
-                })?;
-                if !problems.is_empty() {
-                    return Err(RowError::Problems(problems));
-                }
+                let (existing, input) = validated::<Client, ClientRequest, _>(
+                    tx,
+                    organization_id,
+                    number,
+                    object,
+                    problems,
+                    ClientRequest::validate,
+                    &problem,
+                )
+                .await?;
                 check_client_references(tx, organization_id, &input)
                     .await
                     .map_err(|_| {
@@ -589,22 +563,16 @@ impl Job {
                 Ok((outcome, change("client", after.id, before.as_ref(), &after)))
             }
             _ => {
-                let existing: Option<Supplier> = match &code {
-                    Some(code) => resource::by_code(tx, organization_id, code)
-                        .await
-                        .map_err(db_problem)?,
-                    None => None,
-                };
-                let request: SupplierRequest = request_from(existing.as_ref(), object)
-                    .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
-                let input = request.validate().map_err(|e| {
-                    let mut all = problems.clone();
-                    all.extend(field_problems(e));
-                    RowError::Problems(all)
-                })?;
-                if !problems.is_empty() {
-                    return Err(RowError::Problems(problems));
-                }
+                let (existing, input) = validated::<Supplier, SupplierRequest, _>(
+                    tx,
+                    organization_id,
+                    number,
+                    object,
+                    problems,
+                    SupplierRequest::validate,
+                    &problem,
+                )
+                .await?;
                 let (after, outcome, before) = match existing {
                     Some(current) => (
                         party_store::update_supplier(
@@ -632,6 +600,55 @@ impl Job {
                     change("supplier", after.id, before.as_ref(), &after),
                 ))
             }
+        }
+    }
+}
+
+/// Rows are checked before anything is written, so a database error is
+/// unexpected; it ends the import, which then writes nothing.
+fn fatal(row: i64, error: comptoir_db::DbError) -> RowError {
+    RowError::Fatal(format!("row {row}: {error}"))
+}
+
+/// The record the row's code already names, if any, and the row turned
+/// into the storage input exactly as the API validates it; `problems` are
+/// those the row's cells already had.
+async fn validated<T, R, I>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    number: i64,
+    object: Map<String, Value>,
+    mut problems: Vec<RowProblem>,
+    validate: impl FnOnce(R) -> Result<I, FieldErrors>,
+    problem: &impl Fn(&str, String) -> RowProblem,
+) -> Result<(Option<T>, I), RowError>
+where
+    T: comptoir_db::Record + Table + serde::Serialize,
+    R: serde::de::DeserializeOwned,
+{
+    let code = object
+        .get("code")
+        .and_then(Value::as_str)
+        .map(str::to_uppercase);
+    let existing: Option<T> = match code {
+        Some(code) => resource::by_code(tx, organization_id, &code)
+            .await
+            .map_err(|error| fatal(number, error))?,
+        None => None,
+    };
+    let request: R = request_from(existing.as_ref(), object)
+        .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
+    match validate(request) {
+        Ok(input) if problems.is_empty() => Ok((existing, input)),
+        Ok(_) => Err(RowError::Problems(problems)),
+        Err(errors) => {
+            problems.extend(
+                errors
+                    .into_vec()
+                    .into_iter()
+                    .map(|e| problem(&e.field, e.message)),
+            );
+            Err(RowError::Problems(problems))
         }
     }
 }
