@@ -11,14 +11,17 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use comptoir_db::audit::Actor;
-use comptoir_db::auth::{self as store, RefreshOutcome};
+use comptoir_db::auth::{self as store, RefreshOutcome, SessionState};
 use comptoir_db::{Db, now};
 use comptoir_domain::permissions::{Permission, Role};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -160,8 +163,17 @@ impl FromRequestParts<ApiContext> for CurrentUser {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         let claims = decode_bearer(&ctx.keys, header)?;
-        let session = store::session_state(&ctx.db, claims.sid)
-            .await?
+        let session = match ctx.sessions.get(claims.sid) {
+            Some(session) => Some(session),
+            None => {
+                let session = store::session_state(&ctx.db, claims.sid).await?;
+                if let Some(session) = &session {
+                    ctx.sessions.put(claims.sid, session.clone());
+                }
+                session
+            }
+        };
+        let session = session
             .filter(|s| s.revoked_at.is_none() && s.user_active && s.user_id == claims.sub)
             .ok_or(ApiError::Unauthorized("session ended"))?;
         Ok(CurrentUser {
@@ -172,6 +184,50 @@ impl FromRequestParts<ApiContext> for CurrentUser {
             request_id: request_id(parts),
             ip: client_ip(parts),
         })
+    }
+}
+
+/// How long a session read from the database vouches for the requests
+/// that follow: a logout or a deactivation takes effect at once on the
+/// instance that made it, and within this delay on the others.
+const SESSION_CACHE_TTL: Duration = Duration::from_secs(1);
+/// Sessions kept at most; past it, the expired ones are dropped.
+const SESSION_CACHE_MAX: usize = 10_000;
+
+/// Session states recently read, so a client's burst of requests costs one
+/// lookup instead of one each.
+#[derive(Clone, Default)]
+pub struct SessionCache(Arc<Mutex<HashMap<Uuid, (Instant, SessionState)>>>);
+
+impl SessionCache {
+    fn get(&self, session_id: Uuid) -> Option<SessionState> {
+        let sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sessions
+            .get(&session_id)
+            .filter(|(read_at, _)| read_at.elapsed() < SESSION_CACHE_TTL)
+            .map(|(_, session)| session.clone())
+    }
+
+    fn put(&self, session_id: Uuid, session: SessionState) {
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if sessions.len() >= SESSION_CACHE_MAX {
+            sessions.retain(|_, (read_at, _)| read_at.elapsed() < SESSION_CACHE_TTL);
+        }
+        if sessions.len() < SESSION_CACHE_MAX {
+            sessions.insert(session_id, (Instant::now(), session));
+        }
+    }
+
+    /// Forgets one session, after it ended here.
+    pub fn forget(&self, session_id: Uuid) {
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sessions.remove(&session_id);
+    }
+
+    /// Forgets every session, after a change to users.
+    pub fn clear(&self) {
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sessions.clear();
     }
 }
 
@@ -401,9 +457,13 @@ async fn refresh(
         )
         .map(axum::Json),
         RefreshOutcome::Unknown => Err(ApiError::Unauthorized("unknown refresh token")),
-        RefreshOutcome::Reused => Err(ApiError::Unauthorized(
-            "refresh token already used: the session is revoked",
-        )),
+        RefreshOutcome::Reused => {
+            // Which session it revoked is not known here: none is trusted.
+            ctx.sessions.clear();
+            Err(ApiError::Unauthorized(
+                "refresh token already used: the session is revoked",
+            ))
+        }
         RefreshOutcome::Refused => Err(ApiError::Unauthorized("session ended")),
     }
 }
@@ -418,6 +478,7 @@ async fn logout(
     let mut tx = ctx.db.begin().await?;
     store::revoke_session(&mut tx, user.session_id, "logout").await?;
     tx.commit().await?;
+    ctx.sessions.forget(user.session_id);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

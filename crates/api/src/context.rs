@@ -40,4 +40,5 @@ pub struct ApiContext {
     /// Progress of the imports running in this process (SQLite cannot
     /// record it in the database while the import's transaction is open).
     pub imports: crate::imports::RunningImports,
+    pub sessions: crate::auth::SessionCache,
 }

@@ -165,6 +165,8 @@ async fn change_user(
     )
     .await?;
     tx.commit().await?;
+    // A role or active flag changed: no session may go on with the old one.
+    ctx.sessions.clear();
     Ok(updated)
 }
 

@@ -57,12 +57,14 @@ pub async fn jwt_secret(db: &Db) -> Result<String, DbError> {
 /// bound address at once (port 0 picks a free one).
 pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<SocketAddr> {
     let secret = jwt_secret(&db).await.map_err(std::io::Error::other)?;
+    tokio::spawn(comptoir_db::audit::keep_chained(db.clone()));
     let ctx = ApiContext {
         db,
         config: Arc::new(config),
         keys: Arc::new(Keys::new(secret.as_bytes())),
         metrics: metrics_handle(),
         imports: Default::default(),
+        sessions: Default::default(),
     };
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;

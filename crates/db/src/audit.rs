@@ -1,5 +1,8 @@
-//! The audit log: one hash-chained entry per successful mutation, written
-//! in the mutation's own transaction.
+//! The audit log: one hash-chained entry per successful mutation. The entry
+//! is written in the mutation's own transaction into `audit_pending`; the
+//! chainer then moves committed entries into `audit_log`, each hashed with
+//! the one before, under the organization's chain head. Readers of the log
+//! chain what is pending first, so they never see an unlinked entry.
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
@@ -9,6 +12,7 @@ use comptoir_domain::audit::{GENESIS_HASH, chain_hash};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::types::Json;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// Who did it, from where: carried from the HTTP request.
@@ -68,9 +72,10 @@ impl AuditEntry {
     }
 }
 
-/// Appends an entry to the organization's chain. The chain head row is
-/// taken first, so concurrent transactions of one organization append one
-/// after the other, never from the same head.
+/// Records an entry in the mutation's transaction. It is written unchained:
+/// [`chain_pending`] links it into the organization's hash chain once
+/// committed, so concurrent writers of one organization never queue on
+/// the chain head.
 pub async fn record(
     tx: &mut Tx,
     actor: &Actor,
@@ -80,59 +85,14 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), DbError> {
-    // One statement creates the head or takes the next number; the row
-    // stays locked until commit, so entries of one organization chain in
-    // order. `hash` is still the previous entry's here.
-    let (seq, previous_hash): (i64, String) = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 1, $2) \
-                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq + 1 \
-                 RETURNING seq, hash",
-            )
-            .bind(actor.organization_id)
-            .bind(GENESIS_HASH),
-        )
-        .await?;
-    let mut entry = AuditEntry {
-        id: Uuid::new_v4(),
-        organization_id: actor.organization_id,
-        seq,
-        user_id: actor.user_id,
-        action: action.to_owned(),
-        resource_type: resource_type.to_owned(),
+    let change = PendingChange {
+        action,
+        resource_type,
         resource_id,
-        before: before.map(Json),
-        after: after.map(Json),
-        at: now(),
-        request_id: actor.request_id.clone(),
-        ip: actor.ip.clone(),
-        previous_hash,
-        hash: String::new(),
+        before,
+        after,
     };
-    entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
-    // The head stays locked from the number above to commit: on PostgreSQL
-    // the entry and the new head go in one round trip to keep that short.
-    match tx.backend() {
-        crate::Backend::Postgres => {
-            let sql = format!(
-                "WITH entry AS ({INSERT_ENTRY}) \
-                 UPDATE audit_heads SET hash = $14 WHERE organization_id = $2"
-            );
-            tx.execute(bind_entry(Sql::new(sql), &entry)).await?;
-        }
-        crate::Backend::Sqlite => {
-            tx.execute(bind_entry(Sql::new(INSERT_ENTRY), &entry))
-                .await?;
-            tx.execute(
-                Sql::new("UPDATE audit_heads SET hash = $1 WHERE organization_id = $2")
-                    .bind(entry.hash.as_str())
-                    .bind(entry.organization_id),
-            )
-            .await?;
-        }
-    }
-    Ok(())
+    record_all(tx, actor, vec![change]).await
 }
 
 /// One change to audit with [`record_many`].
@@ -144,77 +104,254 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
-/// Appends many entries with one move of the chain head: for bulk work
-/// (imports), where taking the head once per row would rewrite that row
-/// thousands of times in one transaction.
+/// Records many entries with multi-row statements, for bulk work (imports).
 pub async fn record_many(tx: &mut Tx, actor: &Actor, changes: Vec<Change>) -> Result<(), DbError> {
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let count = changes.len() as i64;
-    let (last, mut previous_hash): (i64, String) = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, $3, $2) \
-                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq + $3 \
-                 RETURNING seq, hash",
-            )
-            .bind(actor.organization_id)
-            .bind(GENESIS_HASH)
-            .bind(count),
-        )
-        .await?;
-    let first = last - count + 1;
-    for (offset, change) in changes.into_iter().enumerate() {
-        let mut entry = AuditEntry {
-            id: Uuid::new_v4(),
-            organization_id: actor.organization_id,
-            seq: first + offset as i64,
-            user_id: actor.user_id,
-            action: change.action.to_owned(),
-            resource_type: change.resource_type.to_owned(),
+    let changes = changes
+        .into_iter()
+        .map(|change| PendingChange {
+            action: change.action,
+            resource_type: change.resource_type,
             resource_id: Some(change.resource_id),
-            before: change.before.map(Json),
-            after: change.after.map(Json),
-            at: now(),
-            request_id: actor.request_id.clone(),
-            ip: actor.ip.clone(),
-            previous_hash: previous_hash.clone(),
-            hash: String::new(),
-        };
-        entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
-        tx.execute(bind_entry(Sql::new(INSERT_ENTRY), &entry))
-            .await?;
-        previous_hash = entry.hash;
+            before: change.before,
+            after: change.after,
+        })
+        .collect();
+    record_all(tx, actor, changes).await
+}
+
+struct PendingChange<'a> {
+    action: &'a str,
+    resource_type: &'a str,
+    resource_id: Option<Uuid>,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+/// Columns of `audit_pending`, in the order [`record_all`] binds them.
+const PENDING_COLUMNS: &str = "id, organization_id, user_id, action, resource_type, resource_id, before_state, after_state, at, request_id, ip";
+/// Rows per multi-row statement, well within both databases' limits on
+/// bound parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
+async fn record_all(
+    tx: &mut Tx,
+    actor: &Actor,
+    changes: Vec<PendingChange<'_>>,
+) -> Result<(), DbError> {
+    let mut changes = changes.into_iter().peekable();
+    while changes.peek().is_some() {
+        let mut sql = Sql::new(format!(
+            "INSERT INTO audit_pending ({PENDING_COLUMNS}) VALUES "
+        ));
+        for (index, change) in changes.by_ref().take(ROWS_PER_STATEMENT).enumerate() {
+            let placeholders = [
+                sql.arg(Uuid::new_v4()),
+                sql.arg(actor.organization_id),
+                sql.arg(actor.user_id),
+                sql.arg(change.action),
+                sql.arg(change.resource_type),
+                sql.arg(change.resource_id),
+                sql.arg(change.before),
+                sql.arg(change.after),
+                sql.arg(now()),
+                sql.arg(actor.request_id.clone()),
+                sql.arg(actor.ip.clone()),
+            ]
+            .join(", ");
+            let separator = if index == 0 { "" } else { ", " };
+            sql.push(&format!("{separator}({placeholders})"));
+        }
+        tx.execute(sql).await?;
     }
-    tx.execute(
-        Sql::new("UPDATE audit_heads SET hash = $1 WHERE organization_id = $2")
-            .bind(previous_hash)
-            .bind(actor.organization_id),
-    )
-    .await?;
+    tx.audited();
     Ok(())
 }
 
-const INSERT_ENTRY: &str = "INSERT INTO audit_log (id, organization_id, seq, user_id, action, resource_type, \
-    resource_id, before_state, after_state, at, request_id, ip, previous_hash, hash) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+/// SQL inserting one pending entry for each row of `source`, a CTE of the
+/// statement being built into `sql`, for writes that record and audit in
+/// one statement. The caller notifies [`Db::audit_written`] once it ran.
+pub fn pending_entry_from(
+    sql: &mut Sql,
+    source: &str,
+    actor: &Actor,
+    action: &str,
+    resource_type: &str,
+    resource_id: Uuid,
+    after: Value,
+) -> String {
+    let values = [
+        sql.arg(Uuid::new_v4()),
+        sql.arg(actor.organization_id),
+        sql.arg(actor.user_id),
+        sql.arg(action),
+        sql.arg(resource_type),
+        sql.arg(resource_id),
+        sql.arg(Option::<Value>::None),
+        sql.arg(after),
+        sql.arg(now()),
+        sql.arg(actor.request_id.clone()),
+        sql.arg(actor.ip.clone()),
+    ]
+    .join(", ");
+    format!("INSERT INTO audit_pending ({PENDING_COLUMNS}) SELECT {values} FROM {source}")
+}
 
-fn bind_entry(sql: Sql, entry: &AuditEntry) -> Sql {
-    sql.bind(entry.id)
-        .bind(entry.organization_id)
-        .bind(entry.seq)
-        .bind(entry.user_id)
-        .bind(entry.action.as_str())
-        .bind(entry.resource_type.as_str())
-        .bind(entry.resource_id)
-        .bind(entry.before.as_ref().map(|j| j.0.clone()))
-        .bind(entry.after.as_ref().map(|j| j.0.clone()))
-        .bind(entry.at)
-        .bind(entry.request_id.clone())
-        .bind(entry.ip.clone())
-        .bind(entry.previous_hash.as_str())
-        .bind(entry.hash.as_str())
+/// Entries linked per transaction by [`chain_pending`].
+const CHAIN_BATCH: usize = 500;
+
+/// Links every committed pending entry into its organization's chain, in
+/// the order they were made; returns how many. Each batch takes the chain
+/// head row first, so chainers of several instances follow one another.
+pub async fn chain_pending(db: &Db) -> Result<u64, DbError> {
+    let organizations: Vec<(Uuid,)> = db
+        .fetch_all(Sql::new(
+            "SELECT DISTINCT organization_id FROM audit_pending",
+        ))
+        .await?;
+    let mut chained = 0;
+    for (organization_id,) in organizations {
+        chained += chain_organization(db, organization_id).await?;
+    }
+    Ok(chained)
+}
+
+/// [`chain_pending`] for one organization.
+pub async fn chain_organization(db: &Db, organization_id: Uuid) -> Result<u64, DbError> {
+    let mut chained = 0;
+    loop {
+        let linked = chain_batch(db, organization_id).await?;
+        chained += linked as u64;
+        if linked < CHAIN_BATCH {
+            return Ok(chained);
+        }
+    }
+}
+
+/// How long the chainer lets entries gather once woken: under load it
+/// links them by hundreds per transaction instead of one by one.
+const CHAIN_DELAY: Duration = Duration::from_millis(100);
+
+/// Runs the chainer until the process ends: shortly after a commit wrote
+/// audit entries, and every second for those another instance left behind.
+pub async fn keep_chained(db: Db) {
+    loop {
+        if let Err(error) = chain_pending(&db).await {
+            tracing::warn!(%error, "audit entries left unchained for now");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), db.audit_written().notified()).await;
+        tokio::time::sleep(CHAIN_DELAY).await;
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: Uuid,
+    user_id: Option<Uuid>,
+    action: String,
+    resource_type: String,
+    resource_id: Option<Uuid>,
+    before_state: Option<Json<Value>>,
+    after_state: Option<Json<Value>>,
+    at: DateTime<Utc>,
+    request_id: Option<String>,
+    ip: Option<String>,
+}
+
+async fn chain_batch(db: &Db, organization_id: Uuid) -> Result<usize, DbError> {
+    let mut tx = db.begin().await?;
+    let (mut seq, mut previous_hash): (i64, String) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
+                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq \
+                 RETURNING seq, hash",
+            )
+            .bind(organization_id)
+            .bind(GENESIS_HASH),
+        )
+        .await?;
+    let pending: Vec<Pending> = tx
+        .fetch_all(
+            Sql::new(format!(
+                "SELECT {PENDING_COLUMNS} FROM audit_pending WHERE organization_id = $1 \
+                 ORDER BY at, id LIMIT {CHAIN_BATCH}"
+            ))
+            .bind(organization_id),
+        )
+        .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut entries = Vec::with_capacity(pending.len());
+    for row in &pending {
+        seq += 1;
+        let mut entry = AuditEntry {
+            id: row.id,
+            organization_id,
+            seq,
+            user_id: row.user_id,
+            action: row.action.clone(),
+            resource_type: row.resource_type.clone(),
+            resource_id: row.resource_id,
+            before: row.before_state.clone(),
+            after: row.after_state.clone(),
+            at: row.at,
+            request_id: row.request_id.clone(),
+            ip: row.ip.clone(),
+            previous_hash,
+            hash: String::new(),
+        };
+        entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
+        previous_hash = entry.hash.clone();
+        entries.push(entry);
+    }
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Sql::new(format!("INSERT INTO audit_log ({LOG_COLUMNS}) VALUES "));
+        let mut delete = Sql::new("DELETE FROM audit_pending WHERE id IN (");
+        for (index, entry) in chunk.iter().enumerate() {
+            let separator = if index == 0 { "" } else { ", " };
+            let values = bind_entry(&mut insert, entry);
+            insert.push(&format!("{separator}({values})"));
+            let id = delete.arg(entry.id);
+            delete.push(&format!("{separator}{id}"));
+        }
+        delete.push(")");
+        tx.execute(insert).await?;
+        tx.execute(delete).await?;
+    }
+    tx.execute(
+        Sql::new("UPDATE audit_heads SET seq = $1, hash = $2 WHERE organization_id = $3")
+            .bind(seq)
+            .bind(previous_hash)
+            .bind(organization_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(pending.len())
+}
+
+const LOG_COLUMNS: &str = "id, organization_id, seq, user_id, action, resource_type, \
+    resource_id, before_state, after_state, at, request_id, ip, previous_hash, hash";
+
+/// Binds an entry's columns, in [`LOG_COLUMNS`] order; returns their placeholders.
+fn bind_entry(sql: &mut Sql, entry: &AuditEntry) -> String {
+    [
+        sql.arg(entry.id),
+        sql.arg(entry.organization_id),
+        sql.arg(entry.seq),
+        sql.arg(entry.user_id),
+        sql.arg(entry.action.as_str()),
+        sql.arg(entry.resource_type.as_str()),
+        sql.arg(entry.resource_id),
+        sql.arg(entry.before.as_ref().map(|j| j.0.clone())),
+        sql.arg(entry.after.as_ref().map(|j| j.0.clone())),
+        sql.arg(entry.at),
+        sql.arg(entry.request_id.clone()),
+        sql.arg(entry.ip.clone()),
+        sql.arg(entry.previous_hash.as_str()),
+        sql.arg(entry.hash.as_str()),
+    ]
+    .join(", ")
 }
 
 pub struct AuditQuery {
@@ -232,6 +369,7 @@ pub async fn list(
     sort: Option<Sort>,
     page: Page,
 ) -> Result<Listing<AuditEntry>, DbError> {
+    chain_organization(db, organization_id).await?;
     let mut filter = Filter::organization(organization_id)
         .eq("resource_type", query.resource_type)
         .eq("resource_id", query.resource_id)
@@ -254,9 +392,10 @@ pub struct BrokenLink {
     pub reason: &'static str,
 }
 
-/// Recomputes every organization's chain; returns the first broken entry
+/// Links what is pending, then recomputes every organization's chain; returns the first broken entry
 /// and how many entries were checked.
 pub async fn verify(db: &Db) -> Result<(u64, Option<BrokenLink>), DbError> {
+    chain_pending(db).await?;
     let organizations: Vec<(Uuid,)> = db
         .fetch_all(Sql::new("SELECT id FROM organizations ORDER BY id"))
         .await?;

@@ -19,7 +19,9 @@ use sqlx::sqlite::{
 use sqlx::types::Json;
 use sqlx::{Arguments, AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +32,29 @@ pub enum Backend {
 
 /// A connection pool to one of the two supported databases.
 #[derive(Debug, Clone)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    /// Woken by every commit that wrote audit entries, for the chainer
+    /// (see `audit::chain_pending`).
+    audit_written: Arc<Notify>,
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, so two
 /// writers queue on the busy timeout instead of failing on lock upgrade.
-pub enum Tx {
+pub struct Tx {
+    inner: Open,
+    /// Whether it wrote audit entries the chainer has to link once committed.
+    audited: bool,
+    audit_written: Arc<Notify>,
+}
+
+enum Open {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -184,6 +201,18 @@ macro_rules! query_methods {
 }
 
 impl Db {
+    fn new(pool: Pool) -> Self {
+        Self {
+            pool,
+            audit_written: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notified after each commit that wrote audit entries.
+    pub fn audit_written(&self) -> &Notify {
+        &self.audit_written
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.execute(Sql::new("SELECT 1")).await.map(drop)
@@ -193,12 +222,16 @@ impl Db {
     /// SQLite (WAL, busy timeout, foreign keys on).
     pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // No ping before handing out a connection: it would cost every
+            // request a round trip, and a dead connection fails its query
+            // and leaves the pool anyway.
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false)
                 .connect(url)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::new(Pool::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -211,46 +244,51 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::new(Pool::Sqlite(pool)))
         } else {
             Err(DbError::UnsupportedUrl)
         }
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// Applies pending migrations of this backend.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     pub async fn begin(&self) -> Result<Tx, DbError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => Open::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Open::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            audited: false,
+            audit_written: Arc::clone(&self.audit_written),
         })
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(pool) => pool.close().await,
-            Db::Postgres(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 
     fn target(&self) -> Target<&SqlitePool, &PgPool> {
-        match self {
-            Db::Sqlite(pool) => Target::Sqlite(pool),
-            Db::Postgres(pool) => Target::Postgres(pool),
+        match &self.pool {
+            Pool::Sqlite(pool) => Target::Sqlite(pool),
+            Pool::Postgres(pool) => Target::Postgres(pool),
         }
     }
 
@@ -259,33 +297,41 @@ impl Db {
 
 impl Tx {
     pub async fn commit(self) -> Result<(), DbError> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        match self.inner {
+            Open::Sqlite(tx) => tx.commit().await?,
+            Open::Postgres(tx) => tx.commit().await?,
+        }
+        if self.audited {
+            self.audit_written.notify_one();
         }
         Ok(())
     }
 
+    /// Marks the transaction as having written audit entries.
+    pub(crate) fn audited(&mut self) {
+        self.audited = true;
+    }
+
     /// Undoes the transaction (dropping it without commit does the same).
     pub async fn rollback(self) -> Result<(), DbError> {
-        match self {
-            Tx::Sqlite(tx) => tx.rollback().await?,
-            Tx::Postgres(tx) => tx.rollback().await?,
+        match self.inner {
+            Open::Sqlite(tx) => tx.rollback().await?,
+            Open::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.inner {
+            Open::Sqlite(_) => Backend::Sqlite,
+            Open::Postgres(_) => Backend::Postgres,
         }
     }
 
     fn target(&mut self) -> Target<&mut sqlx::SqliteConnection, &mut sqlx::PgConnection> {
-        match self {
-            Tx::Sqlite(tx) => Target::Sqlite(&mut **tx),
-            Tx::Postgres(tx) => Target::Postgres(&mut **tx),
+        match &mut self.inner {
+            Open::Sqlite(tx) => Target::Sqlite(&mut **tx),
+            Open::Postgres(tx) => Target::Postgres(&mut **tx),
         }
     }
 
