@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::stock::{
-    self as store, Item, Location, LocationInput, Movement, MovementNote, Reservation,
+    self as store, Item, Location, LocationInput, Movement, MovementNote, QuickWrite, Reservation,
     ReservationRequest, StockLevel, Warehouse, WarehouseInput,
 };
 use comptoir_db::{Filter, Tx};
@@ -444,11 +444,27 @@ async fn create_movement(
         .ok(),
         _ => None,
     };
-    let mut tx = ctx.db.begin().await?;
     let item = Item {
         product_id: request.product_id.unwrap_or_default(),
         variant_id: request.variant_id,
     };
+    if let Some(plan) = plan.as_ref().filter(|_| errors.is_empty())
+        && plan.movement_type == MovementType::Issue
+        && let Some(location_id) = plan.from_location_id
+    {
+        let write = QuickWrite {
+            actor: &auth.actor(),
+            item,
+            location_id,
+            quantity: plan.quantity,
+        };
+        let quick =
+            store::quick_issue(&ctx.db, write, reason.as_deref(), reference.as_deref()).await?;
+        if let Some(movement) = quick {
+            return Ok((StatusCode::CREATED, axum::Json(movement)));
+        }
+    }
+    let mut tx = ctx.db.begin().await?;
     if request.product_id.is_some() {
         check_item(&mut tx, auth.organization_id, &mut errors, "", item).await?;
     }
@@ -630,6 +646,12 @@ async fn create_reservations(
     if lines.is_empty() {
         errors.add("lines", "at least one line is required");
     }
+    if let [line] = lines.as_slice()
+        && errors.is_empty()
+        && let Some(reservation) = quick_reservation(&ctx, &auth, &document_type, line).await?
+    {
+        return Ok((StatusCode::CREATED, axum::Json(vec![reservation])));
+    }
     let mut tx = ctx.db.begin().await?;
     let mut requests = Vec::new();
     for (index, line) in lines.into_iter().enumerate() {
@@ -697,6 +719,35 @@ async fn create_reservations(
     store::hold(&mut tx, &requests).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(reservations)))
+}
+
+/// A well-formed one-line reservation in one statement where the database
+/// allows it; `None` when the full path has to run (and say what is wrong).
+async fn quick_reservation(
+    ctx: &ApiContext,
+    auth: &Authorized<require::StockWrite>,
+    document_type: &str,
+    line: &ReservationLine,
+) -> ApiResult<Option<Reservation>> {
+    let quantity = line.quantity.as_deref().map(Quantity::parse);
+    let (Some(line_id), Some(product_id), Some(location_id), Some(Ok(quantity))) =
+        (line.line_id, line.product_id, line.location_id, quantity)
+    else {
+        return Ok(None);
+    };
+    if quantity <= Quantity::ZERO {
+        return Ok(None);
+    }
+    let write = QuickWrite {
+        actor: &auth.actor(),
+        item: Item {
+            product_id,
+            variant_id: line.variant_id,
+        },
+        location_id,
+        quantity,
+    };
+    Ok(store::quick_reservation(&ctx.db, write, document_type, line_id).await?)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

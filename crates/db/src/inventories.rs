@@ -165,18 +165,60 @@ pub async fn open(
         )
         .await?;
     }
+    // Counted in before the expected quantities are read: this waits for
+    // one-statement issues holding these levels, and the next statement's
+    // snapshot sees them.
+    tx.execute(
+        Sql::new(format!(
+            "{SUBTREE} UPDATE stock_levels SET counting = counting + 1 WHERE id IN \
+             (SELECT l.id {from} WHERE {IN_SCOPE} {LEVEL_ORDER}{})",
+            lock_levels(tx.backend())
+        ))
+        .bind(inventory.id),
+    )
+    .await?;
     tx.execute(
         Sql::new(format!(
             "INSERT INTO inventory_lines (id, organization_id, inventory_id, location_id, product_id, variant_id, \
-             variant_key, expected, rounds) \
+             variant_key, expected, rounds, marks_level) \
              {SUBTREE} SELECT {}, inv.organization_id, inv.id, l.location_id, l.product_id, l.variant_id, \
-             l.variant_key, l.physical, 0 {from} WHERE {IN_SCOPE}",
+             l.variant_key, l.physical, 0, TRUE {from} WHERE {IN_SCOPE}",
             uuid_expression(tx.backend())
         ))
         .bind(inventory.id),
     )
     .await?;
     Ok(inventory)
+}
+
+/// Levels are locked in this order by every statement taking several, as
+/// reservations do, so two such statements cannot deadlock.
+const LEVEL_ORDER: &str = "ORDER BY l.location_id, l.product_id, l.variant_key";
+
+/// Locks the levels a sub-select picks, in its order (PostgreSQL; SQLite
+/// has one writer at a time).
+fn lock_levels(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => " FOR UPDATE OF l",
+        Backend::Sqlite => "",
+    }
+}
+
+/// Counts the inventory's marked levels back out, when it closes or is
+/// cancelled.
+async fn release_levels(tx: &mut Tx, inventory_id: Uuid) -> Result<(), DbError> {
+    tx.execute(
+        Sql::new(format!(
+            "UPDATE stock_levels SET counting = counting - 1 WHERE id IN \
+             (SELECT l.id FROM stock_levels l JOIN inventory_lines il ON il.location_id = l.location_id \
+             AND il.product_id = l.product_id AND il.variant_key = l.variant_key \
+             WHERE il.inventory_id = $1 AND il.marks_level {LEVEL_ORDER}{})",
+            lock_levels(tx.backend())
+        ))
+        .bind(inventory_id),
+    )
+    .await?;
+    Ok(())
 }
 
 /// A fresh version-4 UUID computed by the database, one per inserted row.
@@ -230,12 +272,23 @@ pub async fn record_count(
         )
         .await?;
     if updated == 0 {
+        let marked = tx
+            .execute(
+                Sql::new(
+                    "UPDATE stock_levels SET counting = counting + 1 \
+                     WHERE location_id = $1 AND product_id = $2 AND variant_key = $3",
+                )
+                .bind(location_id)
+                .bind(item.product_id)
+                .bind(item.variant_key()),
+            )
+            .await?;
         tx.execute(
             Sql::new(
                 "INSERT INTO inventory_lines (id, organization_id, inventory_id, location_id, product_id, variant_id, \
-                 variant_key, expected, counted, counted_by, counted_at, rounds) \
+                 variant_key, expected, counted, counted_by, counted_at, rounds, marks_level) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE((SELECT physical FROM stock_levels \
-                 WHERE location_id = $4 AND product_id = $5 AND variant_key = $7), 0), $8, $9, $10, 1)",
+                 WHERE location_id = $4 AND product_id = $5 AND variant_key = $7), 0), $8, $9, $10, 1, $11)",
             )
             .bind(Uuid::new_v4())
             .bind(organization_id)
@@ -246,7 +299,8 @@ pub async fn record_count(
             .bind(item.variant_key())
             .bind(counted)
             .bind(user_id)
-            .bind(at),
+            .bind(at)
+            .bind(marked == 1),
         )
         .await?;
     }
@@ -291,6 +345,7 @@ pub async fn close(
     user_id: Uuid,
 ) -> Result<(Inventory, Vec<Movement>), StockError> {
     let inventory = transition(tx, organization_id, id, InventoryAction::Close).await?;
+    release_levels(tx, id).await?;
     let differences: Vec<InventoryLine> = tx
         .fetch_all(
             Sql::new(format!(
@@ -332,5 +387,7 @@ pub async fn close(
 
 /// Cancels the inventory: the stock stays as it is and moves again.
 pub async fn cancel(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<Inventory, StockError> {
-    transition(tx, organization_id, id, InventoryAction::Cancel).await
+    let inventory = transition(tx, organization_id, id, InventoryAction::Cancel).await?;
+    release_levels(tx, id).await?;
+    Ok(inventory)
 }

@@ -370,6 +370,62 @@ async fn two_server_processes_on_one_database_never_oversell() {
 }
 
 #[tokio::test]
+async fn an_inventory_opened_during_a_burst_of_issues_expects_exactly_what_they_left() {
+    let app = spawn_app().await;
+    let shop = shop(&app).await;
+    receive(&app, &shop, "100").await;
+    let servers = std::slice::from_ref(&app.address);
+    let issue = |_| json!({"type": "issue", "product_id": shop.product, "quantity": "1", "from_location_id": shop.stock});
+    let open = async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        app.create(
+            "/api/v1/inventories",
+            json!({"warehouse_id": shop.warehouse}),
+        )
+        .await
+    };
+    let (statuses, inventory) = tokio::join!(
+        at_once(&app, servers, 60, "/api/v1/stock/movements", issue),
+        open
+    );
+    let issued = count(&statuses, StatusCode::CREATED);
+    assert_eq!(
+        issued + count(&statuses, StatusCode::CONFLICT),
+        60,
+        "{statuses:?}"
+    );
+    let left = (100 - issued).to_string();
+    assert_eq!(
+        level(&app, &shop.product, &shop.stock).await["physical"],
+        left
+    );
+    assert_eq!(
+        inventory["lines"][0]["expected"], left,
+        "every issue is either in the expected stock or refused"
+    );
+    let audited = app
+        .get("/api/v1/audit?resource_type=stock_movement&page_size=1")
+        .await;
+    assert_eq!(
+        audited.body["total"],
+        issued + 1,
+        "the receipt and each issue"
+    );
+
+    let cancelled = app
+        .post(
+            &format!("/api/v1/inventories/{}/cancel", id(&inventory)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
+    let after = move_stock(&app, issue(0)).await;
+    assert_eq!(after.status, StatusCode::CREATED, "{:?}", after.body);
+    let (ok, out) = verify_stock(&app.database_url);
+    assert!(ok, "{out}");
+}
+
+#[tokio::test]
 async fn reservations_are_all_or_nothing_and_end_once() {
     let app = spawn_app().await;
     let shop = shop(&app).await;
