@@ -4,7 +4,7 @@
 //! one transaction: a dry run or an `abort` import with a bad row rolls it
 //! back, and a crash leaves nothing half-written.
 
-use crate::auth::{Authorized, CurrentUser, require};
+use crate::auth::{Authorized, require};
 use crate::catalog::{ProductRequest, check_product_references};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -13,7 +13,7 @@ use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use comptoir_db::audit::{Change, record_many};
+use comptoir_db::audit::{Actor, Change, record_many};
 use comptoir_db::catalog::{self as catalog_store, Product};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
@@ -127,7 +127,7 @@ async fn start_import(
         running: ctx.imports.clone(),
         sheet: field("sheet").map(str::to_owned),
         db: ctx.db.clone(),
-        user: auth.0.clone(),
+        actor: auth.actor(),
         import: import.clone(),
         path,
     };
@@ -233,8 +233,14 @@ async fn import_errors(
     Path(id): Path<Uuid>,
 ) -> ApiResult<impl IntoResponse> {
     resource::get::<Import>(&ctx.db, auth.organization_id, id).await?;
+    let report = problems_csv(&ctx.db, id).await?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], report))
+}
+
+/// The problem report of an import, as CSV: row, column, value, message.
+pub async fn problems_csv(db: &Db, import_id: Uuid) -> ApiResult<String> {
     let mut out = String::from("row,column,value,message\n");
-    for problem in store::problems(&ctx.db, id).await? {
+    for problem in store::problems(db, import_id).await? {
         out.push_str(&format!(
             "{},{},{},{}\n",
             problem.row_number,
@@ -243,7 +249,77 @@ async fn import_errors(
             csv_field(&problem.message)
         ));
     }
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out))
+    Ok(out)
+}
+
+/// An import asked for outside HTTP (the command line).
+pub struct ImportRequest<'a> {
+    pub organization_id: Uuid,
+    /// Who the import is recorded as made by.
+    pub user_id: Uuid,
+    pub entity: &'a str,
+    pub file: &'a std::path::Path,
+    pub sheet: Option<String>,
+    pub dry_run: bool,
+    /// Write the good rows and report the bad ones, instead of writing
+    /// nothing when a row is bad.
+    pub skip_bad_rows: bool,
+}
+
+/// Runs an import to its end, exactly as `POST /imports` does in the
+/// background (the file is copied first, as an upload would be); its
+/// progress shows in `running` meanwhile. Returns the finished import.
+pub async fn run_import(
+    db: &Db,
+    running: RunningImports,
+    request: ImportRequest<'_>,
+) -> ApiResult<Import> {
+    if entity(request.entity).is_none() {
+        return Err(ApiError::BadRequest(format!(
+            "unknown entity {}: products, clients or suppliers",
+            request.entity
+        )));
+    }
+    let import = store::create(
+        db,
+        &NewImport {
+            organization_id: request.organization_id,
+            user_id: request.user_id,
+            entity: request.entity,
+            mode: if request.dry_run { "dry_run" } else { "commit" },
+            on_error: if request.skip_bad_rows {
+                "skip"
+            } else {
+                "abort"
+            },
+            file_name: request.file.file_name().and_then(|name| name.to_str()),
+        },
+    )
+    .await?;
+    let path = upload_path(import.id);
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    tokio::fs::copy(request.file, &path).await.map_err(|e| {
+        ApiError::BadRequest(format!("cannot read {}: {e}", request.file.display()))
+    })?;
+    let job = Job {
+        running,
+        sheet: request.sheet,
+        db: db.clone(),
+        actor: Actor {
+            organization_id: request.organization_id,
+            user_id: Some(request.user_id),
+            request_id: None,
+            ip: None,
+        },
+        import: import.clone(),
+        path,
+    };
+    job.run().await;
+    Ok(resource::get(db, request.organization_id, import.id).await?)
 }
 
 /// An empty file with the entity's columns, to fill in.
@@ -270,7 +346,7 @@ struct Job {
     /// The XLSX sheet to read; the first one when absent.
     sheet: Option<String>,
     db: Db,
-    user: CurrentUser,
+    actor: Actor,
     import: Import,
     path: PathBuf,
 }
@@ -281,8 +357,8 @@ enum Outcome {
     Updated,
 }
 
-/// Audit entries of imported rows are appended this many at a time, so
-/// the chain head moves once per batch rather than once per row.
+/// Audit entries of imported rows are written this many at a time, in
+/// multi-row statements.
 const AUDIT_BATCH: usize = 500;
 
 /// How many rows the reader may be ahead of the database.
@@ -337,7 +413,7 @@ impl Job {
                 return Err(fail(progress, "the header row has problems".into()));
             }
         };
-        let categories = catalog_store::categories_by_name(&self.db, self.user.organization_id)
+        let categories = catalog_store::categories_by_name(&self.db, self.actor.organization_id)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         let mut tx = self
@@ -377,7 +453,7 @@ impl Job {
             }
             progress.processed_rows += 1;
             if audit.len() >= AUDIT_BATCH {
-                record_many(&mut tx, &self.user.actor(), std::mem::take(&mut audit))
+                record_many(&mut tx, &self.actor, std::mem::take(&mut audit))
                     .await
                     .map_err(|e| fail(progress, e.to_string()))?;
             }
@@ -390,7 +466,7 @@ impl Job {
         if let Ok(Err(message)) = reader.await {
             return Err(fail(progress, message));
         }
-        record_many(&mut tx, &self.user.actor(), audit)
+        record_many(&mut tx, &self.actor, audit)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         let abort = self.import.on_error == "abort" && progress.failed > 0;
@@ -434,7 +510,7 @@ impl Job {
             fields,
             number,
         } = cells;
-        let organization_id = self.user.organization_id;
+        let organization_id = self.actor.organization_id;
         let column_of = |field: &str| {
             map.fields
                 .iter()

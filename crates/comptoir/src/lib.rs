@@ -5,11 +5,14 @@
 pub mod demo;
 
 use comptoir_api::auth::{Keys, hash_password};
+use comptoir_api::imports::{ImportRequest, RunningImports, run_import};
 use comptoir_api::{ApiContext, Config};
 use comptoir_db::auth::{self as store, NewUser};
+use comptoir_db::imports::Import;
 use comptoir_db::{Db, DbError};
 use comptoir_domain::identifiers::Email;
 use comptoir_domain::permissions::Role;
+use indicatif::{ProgressBar, ProgressStyle};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -121,4 +124,64 @@ pub async fn init_organization(
     })?;
     tx.commit().await?;
     Ok((organization.id, user.id))
+}
+
+/// `comptoir import`: what to import, and where.
+pub struct ImportCommand<'a> {
+    pub entity: &'a str,
+    pub file: &'a std::path::Path,
+    /// The organization's name or id.
+    pub organization: Option<&'a str>,
+    pub dry_run: bool,
+    pub skip_bad_rows: bool,
+    pub sheet: Option<String>,
+}
+
+/// Runs an import as the organization's first administrator, with a
+/// progress line on the terminal; returns the finished import.
+pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, String> {
+    let actors = store::command_line_actors(db, command.organization)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (organization_id, admin_id) = match actors.as_slice() {
+        [] => return Err("no such organization".into()),
+        [(organization_id, Some(admin_id))] => (*organization_id, *admin_id),
+        [_] => return Err("the organization has no active administrator to act as".into()),
+        _ => return Err("there are several organizations: name one with --org".into()),
+    };
+    let running = RunningImports::default();
+    let request = ImportRequest {
+        organization_id,
+        user_id: admin_id,
+        entity: command.entity,
+        file: command.file,
+        sheet: command.sheet,
+        dry_run: command.dry_run,
+        skip_bad_rows: command.skip_bad_rows,
+    };
+    let bar = ProgressBar::new_spinner().with_style(
+        ProgressStyle::with_template("{spinner} {pos} rows {msg} [{elapsed}]")
+            .map_err(|e| e.to_string())?,
+    );
+    let job = run_import(db, running.clone(), request);
+    tokio::pin!(job);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    let import = loop {
+        tokio::select! {
+            finished = &mut job => break finished.map_err(|e| e.to_string())?,
+            _ = tick.tick() => {
+                let progress = running.lock().ok().and_then(|running| running.values().next().copied());
+                if let Some(progress) = progress {
+                    bar.set_position(progress.processed_rows.unsigned_abs());
+                    bar.set_message(format!(
+                        "({} created, {} updated, {} with problems)",
+                        progress.created, progress.updated, progress.failed
+                    ));
+                }
+                bar.tick();
+            }
+        }
+    };
+    bar.finish_and_clear();
+    Ok(import)
 }

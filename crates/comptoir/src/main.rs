@@ -1,7 +1,11 @@
 use clap::{Parser, Subcommand};
-use comptoir::{DEFAULT_DATABASE_URL, InitError, demo, init_organization, open_database, start};
+use comptoir::{
+    DEFAULT_DATABASE_URL, ImportCommand, InitError, demo, import_file, init_organization,
+    open_database, start,
+};
 use comptoir_api::Config;
 use comptoir_domain::numbers::Quantity;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -51,6 +55,30 @@ enum Command {
     /// Recompute every stock level from the movement ledger and the active
     /// reservations, and report any level that differs.
     VerifyStock,
+    /// Import a CSV or XLSX file as `POST /api/v1/imports` does, showing
+    /// progress; prints the summary and writes the problem report.
+    Import {
+        /// `products`, `clients` or `suppliers`.
+        entity: String,
+        file: PathBuf,
+        /// The organization's name or id; not needed when there is only one.
+        #[arg(long)]
+        org: Option<String>,
+        /// Check every row and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the good rows even when some are bad (otherwise a bad row
+        /// means nothing is written).
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// XLSX: the sheet to read, the first one by default.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where to write the problems, one line per problem; default
+        /// FILE.errors.csv, written only when there are problems.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
 }
 
 fn init_logging() {
@@ -139,6 +167,57 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 Quantity::from_units(first.active_reservations)
             );
             return Ok(ExitCode::FAILURE);
+        }
+        Command::Import {
+            entity,
+            file,
+            org,
+            dry_run,
+            skip_bad_rows,
+            sheet,
+            errors,
+        } => {
+            let request = ImportCommand {
+                entity: &entity,
+                file: &file,
+                organization: org.as_deref(),
+                dry_run,
+                skip_bad_rows,
+                sheet,
+            };
+            let import = import_file(&db, request).await?;
+            println!(
+                "{}: {} rows read, {} created, {} updated, {} with problems{}",
+                import.status,
+                import.total_rows,
+                import.created_count,
+                import.updated_count,
+                import.failed_count,
+                import
+                    .message
+                    .as_deref()
+                    .map(|message| format!(" ({message})"))
+                    .unwrap_or_default()
+            );
+            let report = comptoir_api::imports::problems_csv(&db, import.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            if report.lines().count() > 1 {
+                let path = errors.unwrap_or_else(|| {
+                    let mut name = file.clone().into_os_string();
+                    name.push(".errors.csv");
+                    PathBuf::from(name)
+                });
+                std::fs::write(&path, report)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                println!("problems written to {}", path.display());
+            }
+            let clean = import.status == "done" && import.failed_count == 0;
+            return Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
         }
         Command::Serve {
             listen,

@@ -387,3 +387,24 @@ pub async fn setting_or_insert(db: &Db, key: &str, value: &str) -> Result<String
         .await?;
     Ok(stored)
 }
+
+/// The organizations a command-line job could work on (those with this
+/// name or id, or all; at most two, enough to tell one from several), each
+/// with the administrator it would act as: its first active one.
+pub async fn command_line_actors(
+    db: &Db,
+    organization: Option<&str>,
+) -> Result<Vec<(Uuid, Option<Uuid>)>, DbError> {
+    let mut sql = Sql::new(
+        "SELECT o.id, (SELECT u.id FROM users u WHERE u.organization_id = o.id AND u.role = 'admin' \
+         AND u.active ORDER BY u.created_at, u.id LIMIT 1) AS admin_id FROM organizations o",
+    );
+    if let Some(organization) = organization {
+        let by_id = Uuid::parse_str(organization).ok();
+        let name = sql.arg(organization);
+        let id = sql.arg(by_id);
+        sql.push(&format!(" WHERE o.name = {name} OR o.id = {id}"));
+    }
+    sql.push(" LIMIT 2");
+    db.fetch_all(sql).await
+}

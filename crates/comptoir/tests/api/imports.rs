@@ -504,3 +504,65 @@ async fn a_barcode_taken_by_another_row_is_a_row_problem_not_a_failed_import() {
             .contains("3,barcode,4006381333931,this barcode is already used")
     );
 }
+
+/// Runs `comptoir import` on the app's database; returns its exit status
+/// and output.
+fn import_command(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "import"])
+        .args(args)
+        .output()
+        .expect("run comptoir import");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_import_command_runs_the_same_import_and_writes_the_problem_report() {
+    let app = spawn_app().await;
+    let folder = std::env::temp_dir().join(format!("comptoir-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("produits.csv");
+    std::fs::write(
+        &file,
+        windows_1252(
+            "code;désignation;prix_ht\nCLI-1;Chaise pliante;12,50\nCLI-2;;abc\nCLI-3;Tabouret;7\n",
+        ),
+    )
+    .unwrap();
+    let file_arg = file.to_str().unwrap();
+
+    let (ok, out) = import_command(&app, &["products", file_arg, "--dry-run"]);
+    assert!(!ok, "a bad row fails the command: {out}");
+    assert!(
+        out.contains("3 rows read, 2 created, 0 updated, 1 with problems"),
+        "{out}"
+    );
+    let report = std::fs::read_to_string(folder.join("produits.csv.errors.csv")).unwrap();
+    assert!(report.contains("3,désignation,,is required"), "{report}");
+    assert!(report.contains("3,prix_ht,abc,"), "{report}");
+    let products = app.get("/api/v1/products?q=CLI").await;
+    assert_eq!(products.body["total"], 0, "a dry run writes nothing");
+
+    let (ok, out) = import_command(&app, &["products", file_arg, "--skip-bad-rows"]);
+    assert!(!ok, "{out}");
+    let products = app.get("/api/v1/products?q=CLI&sort=code").await;
+    assert_eq!(products.body["total"], 2);
+    assert_eq!(products.body["items"][0]["sale_price"], "12.50");
+    let imports = app.get("/api/v1/imports").await;
+    assert_eq!(
+        imports.body["total"], 2,
+        "both runs are listed like uploads"
+    );
+
+    std::fs::write(&file, "code,name\nCLI-1,Chaise pliante bleue\n").unwrap();
+    let (ok, out) = import_command(&app, &["products", file_arg, "--org", "nobody"]);
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    let (ok, out) = import_command(&app, &["products", file_arg]);
+    assert!(ok, "{out}");
+    assert!(out.contains("1 rows read, 0 created, 1 updated"), "{out}");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
