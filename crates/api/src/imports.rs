@@ -5,7 +5,7 @@
 //! back, and a crash leaves nothing half-written.
 
 use crate::auth::{Authorized, require};
-use crate::catalog::{ProductRequest, check_product_references};
+use crate::catalog::ProductRequest;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, PageOf, Path, Query, merge_patch};
@@ -18,14 +18,14 @@ use comptoir_db::catalog::{self as catalog_store, Product};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Db, Filter, Tx};
+use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_transfer::columns::{CLIENTS, ColumnMap, Entity, PRODUCTS, SUPPLIERS};
 use comptoir_transfer::csv_reader::CsvRows;
 use comptoir_transfer::numbers::normalize_decimal;
 use comptoir_transfer::xlsx_reader;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -361,6 +361,13 @@ enum Outcome {
 /// multi-row statements.
 const AUDIT_BATCH: usize = 500;
 
+/// Rows written before the planner's statistics are first refreshed; then
+/// each time the rows written double.
+const STATISTICS_EVERY: i64 = 2_000;
+
+/// Rows validated and written together.
+const CHUNK_ROWS: usize = 500;
+
 /// How many rows the reader may be ahead of the database.
 const ROW_BUFFER: usize = 256;
 
@@ -421,47 +428,76 @@ impl Job {
             .begin()
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
+        let mut written_at_last_statistics = 0;
         // Problems wait in a file until the import's transaction ends: on
         // SQLite no other write can happen while it is open.
         let mut spool = Spool::create(&self.path).map_err(|e| fail(progress, e.to_string()))?;
         let mut audit = Vec::new();
-        while let Some(row) = rows.recv().await {
-            let row = row.map_err(|message| fail(progress, message))?;
-            progress.total_rows += 1;
-            let number = row.number as i64;
-            let cells = Cells {
-                map: &map,
-                headers: &header.fields,
-                fields: &row.fields,
-                number,
+        let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
+        let mut chunk_codes = HashSet::new();
+        loop {
+            let row = match rows.recv().await {
+                Some(row) => Some(row.map_err(|message| fail(progress, message))?),
+                None => None,
             };
-            match self.upsert(&mut tx, entity, &categories, cells).await {
-                Ok((outcome, change)) => {
+            let code = row.as_ref().and_then(|row| row_code(&map, &row.fields));
+            // A code met twice in a chunk: the second row must find the
+            // record the first one wrote.
+            let repeated = code.as_ref().is_some_and(|code| chunk_codes.contains(code));
+            if !chunk.is_empty() && (row.is_none() || chunk.len() >= CHUNK_ROWS || repeated) {
+                let rows_read = std::mem::take(&mut chunk);
+                chunk_codes.clear();
+                let outcomes = self
+                    .write_chunk(
+                        &mut tx,
+                        entity,
+                        &categories,
+                        &map,
+                        &header.fields,
+                        rows_read,
+                    )
+                    .await
+                    .map_err(|message| fail(progress, message))?;
+                for outcome in outcomes {
                     match outcome {
-                        Outcome::Created => progress.created += 1,
-                        Outcome::Updated => progress.updated += 1,
+                        Ok((outcome, change)) => {
+                            match outcome {
+                                Outcome::Created => progress.created += 1,
+                                Outcome::Updated => progress.updated += 1,
+                            }
+                            audit.push(change);
+                        }
+                        Err(row_problems) => {
+                            progress.failed += 1;
+                            spool
+                                .write(&row_problems)
+                                .map_err(|e| fail(progress, e.to_string()))?;
+                        }
                     }
-                    audit.push(change);
+                    progress.processed_rows += 1;
                 }
-                Err(RowError::Problems(row_problems)) => {
-                    progress.failed += 1;
-                    spool
-                        .write(&row_problems)
+                let written = progress.created + progress.updated;
+                if written >= STATISTICS_EVERY.max(2 * written_at_last_statistics) {
+                    store::refresh_statistics(&mut tx, entity.name)
+                        .await
+                        .map_err(|e| fail(progress, e.to_string()))?;
+                    written_at_last_statistics = written;
+                }
+                if audit.len() >= AUDIT_BATCH {
+                    record_many(&mut tx, &self.actor, std::mem::take(&mut audit))
+                        .await
                         .map_err(|e| fail(progress, e.to_string()))?;
                 }
-                Err(RowError::Fatal(message)) => return Err(fail(progress, message)),
+                if let Ok(mut running) = self.running.lock() {
+                    running.insert(self.import.id, progress);
+                }
             }
-            progress.processed_rows += 1;
-            if audit.len() >= AUDIT_BATCH {
-                record_many(&mut tx, &self.actor, std::mem::take(&mut audit))
-                    .await
-                    .map_err(|e| fail(progress, e.to_string()))?;
-            }
-            if progress.processed_rows % 100 == 0
-                && let Ok(mut running) = self.running.lock()
-            {
-                running.insert(self.import.id, progress);
-            }
+            let Some(row) = row else {
+                break;
+            };
+            progress.total_rows += 1;
+            chunk_codes.extend(code);
+            chunk.push(row);
         }
         if let Ok(Err(message)) = reader.await {
             return Err(fail(progress, message));
@@ -495,246 +531,344 @@ impl Job {
             .map_err(|e| fail(progress, e.to_string()))
     }
 
-    /// Validates one row like the API would and writes it, or returns its
-    /// problems.
-    async fn upsert(
+    /// Validates a chunk of rows like the API would and writes the good
+    /// ones, with one lookup of the codes (and barcodes) for the chunk and
+    /// multi-row inserts; returns, per row, what was done or its problems.
+    /// An error ends the import: rows are checked before any write, so the
+    /// database refusing one is unexpected.
+    async fn write_chunk(
         &self,
         tx: &mut Tx,
         entity: &Entity,
         categories: &HashMap<String, Uuid>,
-        cells: Cells<'_>,
-    ) -> Result<(Outcome, Change), RowError> {
-        let Cells {
-            map,
-            headers,
-            fields,
-            number,
-        } = cells;
+        map: &ColumnMap,
+        headers: &[String],
+        rows: Vec<Row>,
+    ) -> Result<Vec<RowOutcome>, String> {
+        let parsed = rows
+            .iter()
+            .map(|row| {
+                let cells = Cells {
+                    map,
+                    headers,
+                    fields: &row.fields,
+                    number: row.number as i64,
+                };
+                let (object, problems) = row_object(map, &row.fields, &|field, message| {
+                    cells.problem(field, message)
+                });
+                ParsedRow {
+                    cells,
+                    object,
+                    problems,
+                }
+            })
+            .collect();
         let organization_id = self.actor.organization_id;
-        let column_of = |field: &str| {
-            map.fields
-                .iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, index)| *index)
+        let outcomes = match entity.name {
+            "products" => write_products(tx, organization_id, categories, parsed).await,
+            "clients" => write_parties::<Client>(tx, organization_id, parsed).await,
+            _ => write_parties::<Supplier>(tx, organization_id, parsed).await,
         };
-        let problem = |field: &str, message: String| {
-            let index = column_of(field);
-            RowProblem {
-                row_number: number,
-                column_name: index
-                    .and_then(|i| headers.get(i).cloned())
-                    .unwrap_or_else(|| field.to_owned()),
-                value: index.and_then(|i| fields.get(i).cloned()),
-                message,
-            }
-        };
-        let (object, mut problems) = row_object(map, fields, &problem);
-        let db_problem = |error| fatal(number, error);
-        match entity.name {
-            "products" => {
-                let mut object = object;
-                if let Some(name) = object.remove("category") {
-                    let wanted = name.as_str().unwrap_or_default().trim().to_lowercase();
-                    match categories.get(&wanted) {
-                        Some(id) => {
-                            object.insert("category_id".into(), json!(id));
-                        }
-                        None => {
-                            problems.push(problem("category", "no category of this name".into()))
-                        }
-                    }
-                }
-                let (existing, input) = validated::<Product, ProductRequest, _>(
-                    tx,
-                    organization_id,
-                    number,
-                    object,
-                    problems,
-                    ProductRequest::validate,
-                    &problem,
-                )
-                .await?;
-                check_product_references(tx, organization_id, &input)
-                    .await
-                    .map_err(|_| {
-                        RowError::Problems(vec![problem("category", "no such record".into())])
-                    })?;
-                if let Some(barcode) = &input.barcode {
-                    let owner = catalog_store::barcode_owner(tx, organization_id, barcode.as_str())
-                        .await
-                        .map_err(db_problem)?;
-                    let mine = existing.as_ref().map(|p| p.id);
-                    if owner.is_some_and(|owner| Some(owner) != mine) {
-                        return Err(RowError::Problems(vec![problem(
-                            "barcode",
-                            "this barcode is already used".into(),
-                        )]));
-                    }
-                }
-                let (after, outcome, before) = match existing {
-                    Some(current) => (
-                        catalog_store::update_product(
-                            tx,
-                            organization_id,
-                            current.id,
-                            current.version,
-                            &input,
-                        )
-                        .await
-                        .map_err(db_problem)?,
-                        Outcome::Updated,
-                        Some(current),
-                    ),
-                    None => (
-                        catalog_store::insert_product(tx, organization_id, &input)
-                            .await
-                            .map_err(db_problem)?,
-                        Outcome::Created,
-                        None,
-                    ),
-                };
-                Ok((
-                    outcome,
-                    change("product", after.id, before.as_ref(), &after),
-                ))
-            }
-            "clients" => {
-                let (existing, input) = validated::<Client, ClientRequest, _>(
-                    tx,
-                    organization_id,
-                    number,
-                    object,
-                    problems,
-                    ClientRequest::validate,
-                    &problem,
-                )
-                .await?;
-                check_client_references(tx, organization_id, &input)
-                    .await
-                    .map_err(|_| {
-                        RowError::Problems(vec![problem("price_list_id", "no such record".into())])
-                    })?;
-                let (after, outcome, before) = match existing {
-                    Some(current) => (
-                        party_store::update_client(
-                            tx,
-                            organization_id,
-                            current.id,
-                            current.version,
-                            &input,
-                        )
-                        .await
-                        .map_err(db_problem)?,
-                        Outcome::Updated,
-                        Some(current),
-                    ),
-                    None => (
-                        party_store::insert_client(tx, organization_id, &input)
-                            .await
-                            .map_err(db_problem)?,
-                        Outcome::Created,
-                        None,
-                    ),
-                };
-                Ok((outcome, change("client", after.id, before.as_ref(), &after)))
-            }
-            _ => {
-                let (existing, input) = validated::<Supplier, SupplierRequest, _>(
-                    tx,
-                    organization_id,
-                    number,
-                    object,
-                    problems,
-                    SupplierRequest::validate,
-                    &problem,
-                )
-                .await?;
-                let (after, outcome, before) = match existing {
-                    Some(current) => (
-                        party_store::update_supplier(
-                            tx,
-                            organization_id,
-                            current.id,
-                            current.version,
-                            &input,
-                        )
-                        .await
-                        .map_err(db_problem)?,
-                        Outcome::Updated,
-                        Some(current),
-                    ),
-                    None => (
-                        party_store::insert_supplier(tx, organization_id, &input)
-                            .await
-                            .map_err(db_problem)?,
-                        Outcome::Created,
-                        None,
-                    ),
-                };
-                Ok((
-                    outcome,
-                    change("supplier", after.id, before.as_ref(), &after),
-                ))
-            }
-        }
+        outcomes.map_err(|error| error.to_string())
     }
 }
 
-/// Rows are checked before anything is written, so a database error is
-/// unexpected; it ends the import, which then writes nothing.
-fn fatal(row: i64, error: comptoir_db::DbError) -> RowError {
-    RowError::Fatal(format!("row {row}: {error}"))
+/// What became of one row: written, or its problems.
+type RowOutcome = Result<(Outcome, Change), Vec<RowProblem>>;
+
+/// A row turned into the API's JSON, with the problems its cells had.
+struct ParsedRow<'a> {
+    cells: Cells<'a>,
+    object: Map<String, Value>,
+    problems: Vec<RowProblem>,
 }
 
-/// The record the row's code already names, if any, and the row turned
-/// into the storage input exactly as the API validates it; `problems` are
-/// those the row's cells already had.
-async fn validated<T, R, I>(
+/// A stored record found by its code.
+trait Coded {
+    fn code(&self) -> &str;
+    fn id(&self) -> Uuid;
+}
+
+macro_rules! coded {
+    ($($record:ty),+) => {
+        $(impl Coded for $record {
+            fn code(&self) -> &str {
+                &self.code
+            }
+            fn id(&self) -> Uuid {
+                self.id
+            }
+        })+
+    };
+}
+coded!(Product, Client, Supplier);
+
+/// The records the rows' codes name, by code.
+async fn existing_by_code<T: comptoir_db::Record + Table + Coded>(
     tx: &mut Tx,
     organization_id: Uuid,
-    number: i64,
+    rows: &[ParsedRow<'_>],
+) -> Result<HashMap<String, T>, DbError> {
+    let codes: Vec<String> = rows
+        .iter()
+        .filter_map(|row| object_code(&row.object))
+        .collect();
+    let found: Vec<T> = resource::by_codes(tx, organization_id, &codes).await?;
+    Ok(found
+        .into_iter()
+        .map(|record| (record.code().to_owned(), record))
+        .collect())
+}
+
+async fn write_products(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    categories: &HashMap<String, Uuid>,
+    rows: Vec<ParsedRow<'_>>,
+) -> Result<Vec<RowOutcome>, DbError> {
+    let mut existing = existing_by_code::<Product>(tx, organization_id, &rows).await?;
+    let mut outcomes: Vec<Option<RowOutcome>> = rows.iter().map(|_| None).collect();
+    let mut valid = Vec::new();
+    for (index, row) in rows.into_iter().enumerate() {
+        let ParsedRow {
+            cells,
+            mut object,
+            mut problems,
+        } = row;
+        // A category is named, and must be one of the organization's.
+        if let Some(name) = object.remove("category") {
+            let wanted = name.as_str().unwrap_or_default().trim().to_lowercase();
+            match categories.get(&wanted) {
+                Some(id) => {
+                    object.insert("category_id".into(), json!(id));
+                }
+                None => problems.push(cells.problem("category", "no category of this name".into())),
+            }
+        }
+        let current = object_code(&object).and_then(|code| existing.remove(&code));
+        match validated(current, object, problems, ProductRequest::validate, &cells) {
+            Ok((current, input)) => valid.push((index, cells, current, input)),
+            Err(problems) => outcomes[index] = Some(Err(problems)),
+        }
+    }
+    let barcodes: Vec<&str> = valid
+        .iter()
+        .filter_map(|(_, _, _, input)| input.barcode.as_ref().map(|b| b.as_str()))
+        .collect();
+    let owners = catalog_store::barcode_owners(tx, organization_id, &barcodes).await?;
+    let mut claimed = HashSet::new();
+    let mut created = Vec::new();
+    for (index, cells, current, input) in &valid {
+        if let Some(barcode) = &input.barcode {
+            let mine = current.as_ref().map(|product| product.id);
+            let held_elsewhere = owners
+                .get(barcode.as_str())
+                .is_some_and(|owner| Some(*owner) != mine);
+            if held_elsewhere || !claimed.insert(barcode.as_str()) {
+                let problem = cells.problem("barcode", "this barcode is already used".into());
+                outcomes[*index] = Some(Err(vec![problem]));
+                continue;
+            }
+        }
+        match current {
+            Some(current) => {
+                let after = catalog_store::update_product(
+                    tx,
+                    organization_id,
+                    current.id,
+                    current.version,
+                    input,
+                )
+                .await?;
+                let change = change("product", after.id, Some(current), &after);
+                outcomes[*index] = Some(Ok((Outcome::Updated, change)));
+            }
+            None => created.push((*index, input)),
+        }
+    }
+    let inputs: Vec<_> = created.iter().map(|(_, input)| *input).collect();
+    let products = catalog_store::insert_products(tx, organization_id, &inputs).await?;
+    for ((index, _), product) in created.into_iter().zip(products) {
+        let change = change("product", product.id, None, &product);
+        outcomes[index] = Some(Ok((Outcome::Created, change)));
+    }
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// How rows of one kind of party are checked and written.
+trait PartyRows: comptoir_db::Record + Table + Coded + serde::Serialize + Sized {
+    type Request: serde::de::DeserializeOwned;
+    type Input;
+    const RESOURCE: &'static str;
+    fn validate(request: Self::Request) -> Result<Self::Input, FieldErrors>;
+    /// The field naming a record that does not exist, if any.
+    async fn missing_reference(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        input: &Self::Input,
+    ) -> Option<&'static str>;
+    async fn insert(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        input: &Self::Input,
+    ) -> Result<Self, DbError>;
+    async fn update(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        current: &Self,
+        input: &Self::Input,
+    ) -> Result<Self, DbError>;
+}
+
+impl PartyRows for Client {
+    type Request = ClientRequest;
+    type Input = party_store::ClientInput;
+    const RESOURCE: &'static str = "client";
+    fn validate(request: ClientRequest) -> Result<Self::Input, FieldErrors> {
+        request.validate()
+    }
+    async fn missing_reference(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        input: &Self::Input,
+    ) -> Option<&'static str> {
+        let found = check_client_references(tx, organization_id, input).await;
+        found.is_err().then_some("price_list_id")
+    }
+    async fn insert(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        input: &Self::Input,
+    ) -> Result<Self, DbError> {
+        party_store::insert_client(tx, organization_id, input).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        current: &Self,
+        input: &Self::Input,
+    ) -> Result<Self, DbError> {
+        party_store::update_client(tx, organization_id, current.id, current.version, input).await
+    }
+}
+
+impl PartyRows for Supplier {
+    type Request = SupplierRequest;
+    type Input = party_store::SupplierInput;
+    const RESOURCE: &'static str = "supplier";
+    fn validate(request: SupplierRequest) -> Result<Self::Input, FieldErrors> {
+        request.validate()
+    }
+    async fn missing_reference(_: &mut Tx, _: Uuid, _: &Self::Input) -> Option<&'static str> {
+        None
+    }
+    async fn insert(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        input: &Self::Input,
+    ) -> Result<Self, DbError> {
+        party_store::insert_supplier(tx, organization_id, input).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        organization_id: Uuid,
+        current: &Self,
+        input: &Self::Input,
+    ) -> Result<Self, DbError> {
+        party_store::update_supplier(tx, organization_id, current.id, current.version, input).await
+    }
+}
+
+/// Clients or suppliers: one lookup of the chunk's codes, then a write
+/// per row.
+async fn write_parties<P: PartyRows>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    rows: Vec<ParsedRow<'_>>,
+) -> Result<Vec<RowOutcome>, DbError> {
+    let mut existing = existing_by_code::<P>(tx, organization_id, &rows).await?;
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for ParsedRow {
+        cells,
+        object,
+        problems,
+    } in rows
+    {
+        let current = object_code(&object).and_then(|code| existing.remove(&code));
+        let (current, input) = match validated(current, object, problems, P::validate, &cells) {
+            Ok(valid) => valid,
+            Err(problems) => {
+                outcomes.push(Err(problems));
+                continue;
+            }
+        };
+        if let Some(field) = P::missing_reference(tx, organization_id, &input).await {
+            outcomes.push(Err(vec![cells.problem(field, "no such record".into())]));
+            continue;
+        }
+        outcomes.push(Ok(match current {
+            Some(current) => {
+                let after = P::update(tx, organization_id, &current, &input).await?;
+                let change = change(P::RESOURCE, after.id(), Some(&current), &after);
+                (Outcome::Updated, change)
+            }
+            None => {
+                let after = P::insert(tx, organization_id, &input).await?;
+                (
+                    Outcome::Created,
+                    change(P::RESOURCE, after.id(), None, &after),
+                )
+            }
+        }));
+    }
+    Ok(outcomes)
+}
+
+/// The code a row names, as stored (upper case).
+fn object_code(object: &Map<String, Value>) -> Option<String> {
+    object
+        .get("code")
+        .and_then(Value::as_str)
+        .map(str::to_uppercase)
+}
+
+/// The code cell of a raw row, as stored.
+fn row_code(map: &ColumnMap, fields: &[String]) -> Option<String> {
+    let (_, index) = map.fields.iter().find(|(field, _)| *field == "code")?;
+    let cell = fields.get(*index)?.trim();
+    (!cell.is_empty()).then(|| cell.to_uppercase())
+}
+
+/// The row turned into the storage input exactly as the API validates it,
+/// merged over the record its code names when there is one; `problems`
+/// are those the row's cells already had.
+fn validated<T, R, I>(
+    existing: Option<T>,
     object: Map<String, Value>,
     mut problems: Vec<RowProblem>,
     validate: impl FnOnce(R) -> Result<I, FieldErrors>,
-    problem: &impl Fn(&str, String) -> RowProblem,
-) -> Result<(Option<T>, I), RowError>
+    cells: &Cells<'_>,
+) -> Result<(Option<T>, I), Vec<RowProblem>>
 where
-    T: comptoir_db::Record + Table + serde::Serialize,
+    T: serde::Serialize,
     R: serde::de::DeserializeOwned,
 {
-    let code = object
-        .get("code")
-        .and_then(Value::as_str)
-        .map(str::to_uppercase);
-    let existing: Option<T> = match code {
-        Some(code) => resource::by_code(tx, organization_id, &code)
-            .await
-            .map_err(|error| fatal(number, error))?,
-        None => None,
-    };
     let request: R = request_from(existing.as_ref(), object)
-        .map_err(|message| RowError::Problems(vec![problem("code", message)]))?;
+        .map_err(|message| vec![cells.problem("code", message)])?;
     match validate(request) {
         Ok(input) if problems.is_empty() => Ok((existing, input)),
-        Ok(_) => Err(RowError::Problems(problems)),
+        Ok(_) => Err(problems),
         Err(errors) => {
             problems.extend(
                 errors
                     .into_vec()
                     .into_iter()
-                    .map(|e| problem(&e.field, e.message)),
+                    .map(|e| cells.problem(&e.field, e.message)),
             );
-            Err(RowError::Problems(problems))
+            Err(problems)
         }
     }
-}
-
-/// Why a row was not written.
-enum RowError {
-    /// The row is invalid: reported, and the import goes on.
-    Problems(Vec<RowProblem>),
-    /// The database refused a write: the import stops, writing nothing.
-    Fatal(String),
 }
 
 /// The audit entry of an imported row.
@@ -776,6 +910,26 @@ struct Cells<'a> {
     headers: &'a [String],
     fields: &'a [String],
     number: i64,
+}
+
+impl Cells<'_> {
+    /// A problem with `field` in this row, naming the file's own column.
+    fn problem(&self, field: &str, message: String) -> RowProblem {
+        let index = self
+            .map
+            .fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, index)| *index);
+        RowProblem {
+            row_number: self.number,
+            column_name: index
+                .and_then(|i| self.headers.get(i).cloned())
+                .unwrap_or_else(|| field.to_owned()),
+            value: index.and_then(|i| self.fields.get(i).cloned()),
+            message,
+        }
+    }
 }
 
 /// Fields whose cells are numbers written the spreadsheet way.

@@ -183,5 +183,9 @@ pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, 
         }
     };
     bar.finish_and_clear();
+    // No server's chainer may be running: link the import's audit entries now.
+    comptoir_db::audit::chain_organization(db, organization_id)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(import)
 }

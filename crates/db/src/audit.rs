@@ -129,21 +129,20 @@ struct PendingChange<'a> {
 
 /// Columns of `audit_pending`, in the order [`record_all`] binds them.
 const PENDING_COLUMNS: &str = "id, organization_id, user_id, action, resource_type, resource_id, before_state, after_state, at, request_id, ip";
-/// Rows per multi-row statement, well within both databases' limits on
-/// bound parameters.
-const ROWS_PER_STATEMENT: usize = 200;
+const PENDING_PARAMS: usize = 11;
 
 async fn record_all(
     tx: &mut Tx,
     actor: &Actor,
     changes: Vec<PendingChange<'_>>,
 ) -> Result<(), DbError> {
+    let rows_per_statement = tx.backend().rows_per_statement(PENDING_PARAMS);
     let mut changes = changes.into_iter().peekable();
     while changes.peek().is_some() {
         let mut sql = Sql::new(format!(
             "INSERT INTO audit_pending ({PENDING_COLUMNS}) VALUES "
         ));
-        for (index, change) in changes.by_ref().take(ROWS_PER_STATEMENT).enumerate() {
+        for (index, change) in changes.by_ref().take(rows_per_statement).enumerate() {
             let placeholders = [
                 sql.arg(Uuid::new_v4()),
                 sql.arg(actor.organization_id),
@@ -305,7 +304,7 @@ async fn chain_batch(db: &Db, organization_id: Uuid) -> Result<usize, DbError> {
         previous_hash = entry.hash.clone();
         entries.push(entry);
     }
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+    for chunk in entries.chunks(tx.backend().rows_per_statement(LOG_PARAMS)) {
         let mut insert = Sql::new(format!("INSERT INTO audit_log ({LOG_COLUMNS}) VALUES "));
         let mut delete = Sql::new("DELETE FROM audit_pending WHERE id IN (");
         for (index, entry) in chunk.iter().enumerate() {
@@ -330,6 +329,7 @@ async fn chain_batch(db: &Db, organization_id: Uuid) -> Result<usize, DbError> {
     Ok(pending.len())
 }
 
+const LOG_PARAMS: usize = 14;
 const LOG_COLUMNS: &str = "id, organization_id, seq, user_id, action, resource_type, \
     resource_id, before_state, after_state, at, request_id, ip, previous_hash, hash";
 

@@ -130,6 +130,12 @@ pub struct Product {
     pub version: i64,
 }
 
+impl resource::HasId for Product {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
 impl Table for Product {
     const TABLE: &'static str = "products";
     const COLUMNS: &'static str = "id, code, name, description, kind, category_id, unit, sale_price, purchase_price, \
@@ -196,6 +202,63 @@ pub async fn insert_product(
     let owner = BarcodeOwner::Product(product.id);
     set_barcode(tx, organization_id, owner, product.barcode.as_deref()).await?;
     Ok(product)
+}
+
+/// Inserts many products and registers their barcodes, with multi-row
+/// statements; the caller has checked the barcodes are free.
+pub async fn insert_products(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    inputs: &[&ProductInput],
+) -> Result<Vec<Product>, DbError> {
+    let rows = inputs.iter().map(|input| product_values(input)).collect();
+    let products: Vec<Product> = resource::insert_many(tx, organization_id, rows).await?;
+    let barcodes: Vec<(Uuid, &str)> = products
+        .iter()
+        .filter_map(|product| Some((product.id, product.barcode.as_deref()?)))
+        .collect();
+    for chunk in barcodes.chunks(tx.backend().rows_per_statement(2)) {
+        let mut sql = Sql::default();
+        let organization = sql.arg(organization_id);
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|(id, barcode)| {
+                format!("({organization}, {}, {})", sql.arg(*barcode), sql.arg(*id))
+            })
+            .collect();
+        sql.push(&format!(
+            "INSERT INTO barcodes (organization_id, barcode, product_id) VALUES {}",
+            tuples.join(", ")
+        ));
+        tx.execute(sql).await?;
+    }
+    Ok(products)
+}
+
+/// Who holds each of these barcodes: a product's id, or the nil id for a
+/// variant.
+pub async fn barcode_owners(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    barcodes: &[&str],
+) -> Result<std::collections::HashMap<String, Uuid>, DbError> {
+    let mut owners = std::collections::HashMap::new();
+    for chunk in barcodes.chunks(crate::pool::KEYS_PER_LOOKUP) {
+        let mut sql = Sql::default();
+        let organization = sql.arg(organization_id);
+        let placeholders: Vec<String> = chunk.iter().map(|barcode| sql.arg(*barcode)).collect();
+        sql.push(&format!(
+            "SELECT barcode, product_id FROM barcodes WHERE organization_id = {organization} \
+             AND barcode IN ({})",
+            placeholders.join(", ")
+        ));
+        let rows: Vec<(String, Option<Uuid>)> = tx.fetch_all(sql).await?;
+        owners.extend(
+            rows.into_iter()
+                .map(|(barcode, product)| (barcode, product.unwrap_or(Uuid::nil()))),
+        );
+    }
+    Ok(owners)
 }
 
 pub async fn update_product(
@@ -423,22 +486,6 @@ pub async fn update_product_supplier(
 ) -> Result<ProductSupplier, DbError> {
     let values = product_supplier_values(input);
     resource::update(tx, organization_id, id, version, values).await
-}
-
-/// The product holding a barcode, or `Uuid::nil()` for a variant's.
-pub async fn barcode_owner(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    barcode: &str,
-) -> Result<Option<Uuid>, DbError> {
-    let row: Option<(Option<Uuid>,)> = tx
-        .fetch_optional(
-            Sql::new("SELECT product_id FROM barcodes WHERE organization_id = $1 AND barcode = $2")
-                .bind(organization_id)
-                .bind(barcode),
-        )
-        .await?;
-    Ok(row.map(|(product,)| product.unwrap_or(Uuid::nil())))
 }
 
 /// The organization's categories by lower-case name (the first by id

@@ -1,7 +1,7 @@
 //! Import jobs and the problems they report.
 
 use crate::error::DbError;
-use crate::pool::{Db, Sql, now};
+use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::Table;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -152,4 +152,22 @@ pub async fn problems(db: &Db, import_id: Uuid) -> Result<Vec<RowProblem>, DbErr
         .bind(import_id),
     )
     .await
+}
+
+/// Brings the planner's statistics of an entity's tables up to date, on
+/// PostgreSQL, inside the import's transaction (its own rows count). An
+/// import can multiply a table's size; planned on the old figures, a
+/// lookup of a chunk's codes scans the whole organization's rows instead
+/// of probing the unique index.
+pub async fn refresh_statistics(tx: &mut Tx, entity: &str) -> Result<(), DbError> {
+    if tx.backend() != crate::Backend::Postgres {
+        return Ok(());
+    }
+    let tables = match entity {
+        "products" => "products, barcodes",
+        "clients" => "clients",
+        _ => "suppliers",
+    };
+    tx.execute(Sql::new(format!("ANALYZE {tables}"))).await?;
+    Ok(())
 }

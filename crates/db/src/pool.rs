@@ -30,6 +30,24 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// Rows per multi-row statement of `params_per_row` bound values each.
+    /// PostgreSQL takes thousands of parameters in its stride; the SQLite
+    /// driver looks every parameter up by name, a cost that grows with the
+    /// square of their number, so it gets a few hundred.
+    pub fn rows_per_statement(self, params_per_row: usize) -> usize {
+        let budget = match self {
+            Backend::Postgres => 20_000,
+            Backend::Sqlite => 120,
+        };
+        (budget / params_per_row.max(1)).clamp(1, 500)
+    }
+}
+
+/// Keys looked up per `IN (…)` statement: few enough that PostgreSQL
+/// probes the index for each rather than scanning the table once for all.
+pub const KEYS_PER_LOOKUP: usize = 100;
+
 /// A connection pool to one of the two supported databases.
 #[derive(Debug, Clone)]
 pub struct Db {

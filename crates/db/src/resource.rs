@@ -307,6 +307,66 @@ pub async fn insert<T: Record + Table>(
     tx.fetch_one(sql).await
 }
 
+/// Inserts many rows of the same columns with multi-row statements;
+/// returns them in the order given.
+pub async fn insert_many<T: Record + Table + HasId>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    rows: Vec<Values>,
+) -> Result<Vec<T>, DbError> {
+    let at = crate::pool::now();
+    let mut inserted = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = Sql::default();
+        let mut columns = Vec::new();
+        let mut tuples = Vec::new();
+        let mut ids = Vec::new();
+        let width = rows.peek().map_or(0, Vec::len) + 4;
+        let rows_per_statement = tx.backend().rows_per_statement(width);
+        for values in rows.by_ref().take(rows_per_statement) {
+            let id = Uuid::new_v4();
+            ids.push(id);
+            let mut placeholders = vec![
+                sql.arg(id),
+                sql.arg(organization_id),
+                sql.arg(at),
+                sql.arg(at),
+            ];
+            let mut names = vec!["id", "organization_id", "created_at", "updated_at"];
+            for (column, value) in values {
+                names.push(column);
+                placeholders.push(sql.arg(value));
+            }
+            columns = names;
+            tuples.push(format!("({}, 1)", placeholders.join(", ")));
+        }
+        sql.push(&format!(
+            "INSERT INTO {} ({}, version) VALUES {} RETURNING {}",
+            T::TABLE,
+            columns.join(", "),
+            tuples.join(", "),
+            T::COLUMNS
+        ));
+        // SQLite returns the rows in no set order.
+        let mut by_id: std::collections::HashMap<Uuid, T> = tx
+            .fetch_all::<T>(sql)
+            .await?
+            .into_iter()
+            .map(|row| (row.id(), row))
+            .collect();
+        for id in ids {
+            inserted.push(by_id.remove(&id).ok_or(DbError::NotFound)?);
+        }
+    }
+    Ok(inserted)
+}
+
+/// A row type with an `id`.
+pub trait HasId {
+    fn id(&self) -> Uuid;
+}
+
 /// Writes `values` over the row if it is still at `version`, and bumps the
 /// version; a row changed meanwhile gives [`DbError::VersionMismatch`].
 pub async fn update<T: Record + Table>(
@@ -384,6 +444,28 @@ pub async fn references_through(
 }
 
 /// The organization's row of `T` with this `code`, inside a transaction.
+/// The organization's rows with one of these codes.
+pub async fn by_codes<T: Record + Table>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    codes: &[String],
+) -> Result<Vec<T>, DbError> {
+    let mut found = Vec::new();
+    for chunk in codes.chunks(crate::pool::KEYS_PER_LOOKUP) {
+        let mut sql = Sql::default();
+        let organization = sql.arg(organization_id);
+        let placeholders: Vec<String> = chunk.iter().map(|code| sql.arg(code.as_str())).collect();
+        sql.push(&format!(
+            "SELECT {} FROM {} WHERE organization_id = {organization} AND code IN ({})",
+            T::COLUMNS,
+            T::TABLE,
+            placeholders.join(", ")
+        ));
+        found.extend(tx.fetch_all::<T>(sql).await?);
+    }
+    Ok(found)
+}
+
 pub async fn by_code<T: Record + Table>(
     tx: &mut Tx,
     organization_id: Uuid,

@@ -566,3 +566,24 @@ async fn the_import_command_runs_the_same_import_and_writes_the_problem_report()
     assert!(out.contains("1 rows read, 0 created, 1 updated"), "{out}");
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+#[tokio::test]
+async fn a_code_repeated_in_a_file_updates_what_its_first_row_created() {
+    let app = spawn_app().await;
+    // Enough rows that the repeat lands in a later chunk too.
+    let mut file = String::from("code,name,sale_price\nDUP-1,Premier,1\n");
+    for i in 0..600 {
+        file.push_str(&format!("FILL-{i},Remplissage {i},2\n"));
+    }
+    file.push_str("dup-1,Deuxième,3\nDUP-1,Troisième,4\n");
+    let done = import(&app, "products", "commit", "abort", file.into_bytes()).await;
+    assert_eq!(done["status"], "done", "{done:?}");
+    assert_eq!(
+        (&done["created_count"], &done["updated_count"]),
+        (&json!(601), &json!(2))
+    );
+    let products = app.get("/api/v1/products?q=DUP-1").await;
+    assert_eq!(products.body["total"], 1);
+    assert_eq!(products.body["items"][0]["name"], "Troisième");
+    assert_eq!(products.body["items"][0]["sale_price"], "4.00");
+}
