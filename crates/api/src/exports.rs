@@ -21,6 +21,7 @@ use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
 use comptoir_db::{Db, Filter, Page, Record};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -123,80 +124,118 @@ impl Style {
 /// How many rows each database read brings.
 const CHUNK: i64 = 500;
 
+/// The cells of one exported row.
+type RowCells<T> = Arc<dyn Fn(&T) -> Vec<Cell> + Send + Sync>;
+
+/// What an export writes: the file's stem, its columns, and a row's cells.
+struct Sheet<T> {
+    stem: &'static str,
+    columns: &'static [&'static str],
+    cells: RowCells<T>,
+}
+
+impl<T> Sheet<T> {
+    fn new(
+        stem: &'static str,
+        columns: &'static [&'static str],
+        cells: impl Fn(&T) -> Vec<Cell> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            stem,
+            columns,
+            cells: Arc::new(cells),
+        }
+    }
+
+    fn header(&self, style: Style) -> String {
+        let header: Vec<Cell> = self.columns.iter().map(|c| Cell::text(*c)).collect();
+        let bom = if style.excel { "\u{feff}" } else { "" };
+        format!("{bom}{}", style.line(&header))
+    }
+}
+
+/// One page of the rows matching `filter`; the last page is short.
+async fn page<T: Record + Table>(db: &Db, filter: &Filter, page: i64) -> ApiResult<Vec<T>> {
+    let page = Page {
+        page,
+        page_size: CHUNK,
+    };
+    Ok(resource::page_of(db, filter, None, page).await?)
+}
+
 /// Every row matching `filter`, in the requested format.
-async fn export_rows<T, F>(
+async fn export_rows<T>(
     db: Db,
     filter: Filter,
     format: Format,
-    stem: &str,
-    columns: &'static [&'static str],
-    cells: F,
+    sheet: Sheet<T>,
 ) -> ApiResult<Response>
 where
     T: Record + Table + Send + 'static,
-    F: Fn(&T) -> Vec<Cell> + Send + Sync + 'static,
 {
     match format {
-        Format::Csv(style) => Ok(csv_response(db, filter, style, stem, columns, cells)),
-        Format::Xlsx => xlsx_response(db, filter, stem, columns, cells).await,
+        Format::Csv(style) => Ok(csv_response(db, filter, style, sheet)),
+        Format::Xlsx => {
+            let (mut workbook, _) = workbook(&db, &filter, &sheet).await?;
+            let bytes = workbook.save_to_buffer().map_err(ApiError::internal)?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}.xlsx\"", sheet.stem),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
     }
 }
 
 /// Writes the rows into a workbook a page at a time; in constant-memory
 /// mode each finished row leaves memory for a temporary file.
-async fn xlsx_response<T, F>(
-    db: Db,
-    filter: Filter,
-    stem: &str,
-    columns: &'static [&'static str],
-    cells: F,
-) -> ApiResult<Response>
-where
-    T: Record + Table,
-    F: Fn(&T) -> Vec<Cell>,
-{
-    use rust_xlsxwriter::Workbook;
+async fn workbook<T: Record + Table>(
+    db: &Db,
+    filter: &Filter,
+    sheet: &Sheet<T>,
+) -> ApiResult<(rust_xlsxwriter::Workbook, u64)> {
     let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e);
-    let mut workbook = Workbook::new();
-    let sheet = workbook
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let worksheet = workbook
         .add_worksheet_with_constant_memory()
         .map_err(failed)?;
-    sheet.set_name(stem).map_err(failed)?;
-    for (column, name) in columns.iter().enumerate() {
-        sheet
+    worksheet.set_name(sheet.stem).map_err(failed)?;
+    for (column, name) in sheet.columns.iter().enumerate() {
+        worksheet
             .write_string(0, column as u16, *name)
             .map_err(failed)?;
     }
     let mut row_number: u32 = 1;
-    let mut page = 1;
+    let mut number = 1;
     loop {
-        let rows: Vec<T> = resource::page_of(
-            &db,
-            &filter,
-            None,
-            Page {
-                page,
-                page_size: CHUNK,
-            },
-        )
-        .await?;
+        let rows: Vec<T> = page(db, filter, number).await?;
         for row in &rows {
-            for (column, cell) in cells(row).into_iter().enumerate() {
+            for (column, cell) in (sheet.cells)(row).into_iter().enumerate() {
                 let column = column as u16;
                 match cell {
                     Cell::Text(text) => {
-                        sheet
+                        worksheet
                             .write_string(row_number, column, text)
                             .map_err(failed)?;
                     }
                     Cell::Number(number) => match number.parse::<f64>() {
                         Ok(value) => {
-                            sheet
+                            worksheet
                                 .write_number(row_number, column, value)
                                 .map_err(failed)?;
                         }
                         Err(_) => {
-                            sheet
+                            worksheet
                                 .write_string(row_number, column, number)
                                 .map_err(failed)?;
                         }
@@ -207,78 +246,39 @@ where
             row_number += 1;
         }
         if (rows.len() as i64) < CHUNK {
-            break;
+            return Ok((workbook, u64::from(row_number - 1)));
         }
-        page += 1;
+        number += 1;
     }
-    let bytes = workbook.save_to_buffer().map_err(failed)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// Streams every row matching `filter` as CSV.
-fn csv_response<T, F>(
-    db: Db,
-    filter: Filter,
-    style: Style,
-    stem: &str,
-    columns: &'static [&'static str],
-    cells: F,
-) -> Response
+fn csv_response<T>(db: Db, filter: Filter, style: Style, sheet: Sheet<T>) -> Response
 where
     T: Record + Table + Send + 'static,
-    F: Fn(&T) -> Vec<Cell> + Send + Sync + 'static,
 {
-    let header = columns.iter().map(|c| Cell::text(*c)).collect::<Vec<_>>();
-    let mut first = if style.excel {
-        "\u{feff}".to_owned()
-    } else {
-        String::new()
-    };
-    first.push_str(&style.line(&header));
-    let cells = Arc::new(cells);
+    let first = sheet.header(style);
+    let cells = Arc::clone(&sheet.cells);
     let state = (db, filter, Some(first), 1_i64, false);
-    let stream = futures_util::stream::unfold(state, move |(db, filter, first, page, done)| {
+    let stream = futures_util::stream::unfold(state, move |(db, filter, first, number, done)| {
         let cells = Arc::clone(&cells);
         async move {
             if let Some(first) = first {
-                return Some((Ok(first), (db, filter, None, page, done)));
+                return Some((Ok(first), (db, filter, None, number, done)));
             }
             if done {
                 return None;
             }
-            let rows = resource::page_of::<T>(
-                &db,
-                &filter,
-                None,
-                Page {
-                    page,
-                    page_size: CHUNK,
-                },
-            )
-            .await;
-            match rows {
+            match page::<T>(&db, &filter, number).await {
                 Ok(rows) if rows.is_empty() => None,
                 Ok(rows) => {
                     let last = (rows.len() as i64) < CHUNK;
                     let text: String = rows.iter().map(|row| style.line(&cells(row))).collect();
-                    Some((Ok(text), (db, filter, None, page + 1, last)))
+                    Some((Ok(text), (db, filter, None, number + 1, last)))
                 }
                 Err(error) => Some((
                     Err(std::io::Error::other(error.to_string())),
-                    (db, filter, None, page, true),
+                    (db, filter, None, number, true),
                 )),
             }
         }
@@ -288,12 +288,90 @@ where
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.csv\""),
+                format!("attachment; filename=\"{}.csv\"", sheet.stem),
             ),
         ],
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// Writes every row matching `filter` to `path`; returns how many.
+async fn write_file<T: Record + Table>(
+    db: &Db,
+    filter: &Filter,
+    format: Format,
+    sheet: &Sheet<T>,
+    path: &std::path::Path,
+) -> ApiResult<u64> {
+    let cannot_write =
+        |e: std::io::Error| ApiError::BadRequest(format!("cannot write {}: {e}", path.display()));
+    let style = match format {
+        Format::Xlsx => {
+            let (mut workbook, written) = workbook(db, filter, sheet).await?;
+            workbook.save(path).map_err(|e| {
+                ApiError::BadRequest(format!("cannot write {}: {e}", path.display()))
+            })?;
+            return Ok(written);
+        }
+        Format::Csv(style) => style,
+    };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(cannot_write)?);
+    out.write_all(sheet.header(style).as_bytes())
+        .map_err(cannot_write)?;
+    let (mut written, mut number) = (0, 1);
+    loop {
+        let rows: Vec<T> = page(db, filter, number).await?;
+        for row in &rows {
+            out.write_all(style.line(&(sheet.cells)(row)).as_bytes())
+                .map_err(cannot_write)?;
+        }
+        written += rows.len() as u64;
+        if (rows.len() as i64) < CHUNK {
+            out.flush().map_err(cannot_write)?;
+            return Ok(written);
+        }
+        number += 1;
+    }
+}
+
+/// `comptoir export`: every row of `entity` (products, clients, suppliers,
+/// stock, movements) of the organization, archived ones included, to
+/// `path` as CSV (`excel`: French Excel's flavour) or XLSX; returns how
+/// many rows.
+pub async fn export_to_file(
+    db: &Db,
+    organization_id: Uuid,
+    entity: &str,
+    format: &str,
+    excel: bool,
+    path: &std::path::Path,
+) -> ApiResult<u64> {
+    let params = ExportParams {
+        format: Some(format.to_owned()),
+        excel: Some(excel),
+    };
+    let format = Format::from(&params)?;
+    let filter = Filter::organization(organization_id);
+    match entity {
+        "products" => {
+            let sheet = products_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        "clients" => write_file(db, &filter, format, &clients_sheet(), path).await,
+        "suppliers" => write_file(db, &filter, format, &suppliers_sheet(), path).await,
+        "stock" => {
+            let sheet = levels_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        "movements" => {
+            let sheet = movements_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        other => Err(ApiError::BadRequest(format!(
+            "unknown entity {other}: products, clients, suppliers, stock or movements"
+        ))),
+    }
 }
 
 /// Export products (the list's filters apply).
@@ -309,47 +387,45 @@ async fn export_products(
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
     let filter = product_filter(auth.organization_id, filters, params.q.as_deref())?;
-    let categories: HashMap<Uuid, String> = category_names(&ctx.db, auth.organization_id).await?;
-    export_rows(
-        ctx.db.clone(),
-        filter,
-        format,
-        "products",
-        &[
-            "code",
-            "name",
-            "description",
-            "kind",
-            "category",
-            "unit",
-            "sale_price",
-            "purchase_price",
-            "vat_rate",
-            "vat_category",
-            "vat_exemption_reason",
-            "barcode",
-            "active",
-        ],
-        move |p: &Product| {
-            vec![
-                Cell::text(&p.code),
-                Cell::text(&p.name),
-                Cell::optional(p.description.clone()),
-                Cell::text(p.kind.as_str()),
-                Cell::optional(p.category_id.and_then(|id| categories.get(&id).cloned())),
-                Cell::text(p.unit.as_str()),
-                Cell::number(p.sale_price.0),
-                p.purchase_price
-                    .map_or(Cell::Empty, |price| Cell::number(price.0)),
-                Cell::number(p.vat_rate.0),
-                Cell::text(p.vat_category.as_str()),
-                Cell::optional(p.vat_exemption_reason.clone()),
-                Cell::optional(p.barcode.clone()),
-                Cell::text(p.active.to_string()),
-            ]
-        },
-    )
-    .await
+    let sheet = products_sheet(&ctx.db, auth.organization_id).await?;
+    export_rows(ctx.db.clone(), filter, format, sheet).await
+}
+
+async fn products_sheet(db: &Db, organization_id: Uuid) -> ApiResult<Sheet<Product>> {
+    let categories: HashMap<Uuid, String> = category_names(db, organization_id).await?;
+    let columns = &[
+        "code",
+        "name",
+        "description",
+        "kind",
+        "category",
+        "unit",
+        "sale_price",
+        "purchase_price",
+        "vat_rate",
+        "vat_category",
+        "vat_exemption_reason",
+        "barcode",
+        "active",
+    ];
+    Ok(Sheet::new("products", columns, move |p: &Product| {
+        vec![
+            Cell::text(&p.code),
+            Cell::text(&p.name),
+            Cell::optional(p.description.clone()),
+            Cell::text(p.kind.as_str()),
+            Cell::optional(p.category_id.and_then(|id| categories.get(&id).cloned())),
+            Cell::text(p.unit.as_str()),
+            Cell::number(p.sale_price.0),
+            p.purchase_price
+                .map_or(Cell::Empty, |price| Cell::number(price.0)),
+            Cell::number(p.vat_rate.0),
+            Cell::text(p.vat_category.as_str()),
+            Cell::optional(p.vat_exemption_reason.clone()),
+            Cell::optional(p.barcode.clone()),
+            Cell::text(p.active.to_string()),
+        ]
+    }))
 }
 
 async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uuid, String>> {
@@ -433,32 +509,30 @@ async fn export_levels(
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
     let filter = level_filter(auth.organization_id, filters);
-    let names = StockNames::load(&ctx.db, auth.organization_id).await?;
-    export_rows(
-        ctx.db.clone(),
-        filter,
-        format,
-        "stock",
-        &[
-            "location",
-            "product",
-            "variant",
-            "physical",
-            "reserved",
-            "available",
-        ],
-        move |l: &StockLevel| {
-            vec![
-                names.location(Some(l.location_id)),
-                names.product(l.product_id),
-                names.variant(l.variant_id),
-                Cell::number(l.physical.0),
-                Cell::number(l.reserved.0),
-                Cell::number(l.available.0),
-            ]
-        },
-    )
-    .await
+    let sheet = levels_sheet(&ctx.db, auth.organization_id).await?;
+    export_rows(ctx.db.clone(), filter, format, sheet).await
+}
+
+async fn levels_sheet(db: &Db, organization_id: Uuid) -> ApiResult<Sheet<StockLevel>> {
+    let names = StockNames::load(db, organization_id).await?;
+    let columns = &[
+        "location",
+        "product",
+        "variant",
+        "physical",
+        "reserved",
+        "available",
+    ];
+    Ok(Sheet::new("stock", columns, move |l: &StockLevel| {
+        vec![
+            names.location(Some(l.location_id)),
+            names.product(l.product_id),
+            names.variant(l.variant_id),
+            Cell::number(l.physical.0),
+            Cell::number(l.reserved.0),
+            Cell::number(l.available.0),
+        ]
+    }))
 }
 
 /// Export stock movements (the list's filters apply), oldest first.
@@ -474,41 +548,39 @@ async fn export_movements(
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
     let filter = movement_filter(auth.organization_id, filters, params.q.as_deref())?;
-    let names = StockNames::load(&ctx.db, auth.organization_id).await?;
-    export_rows(
-        ctx.db.clone(),
-        filter,
-        format,
-        "movements",
-        &[
-            "created_at",
-            "type",
-            "product",
-            "variant",
-            "quantity",
-            "from_location",
-            "to_location",
-            "reason",
-            "reference",
-        ],
-        move |m: &Movement| {
-            vec![
-                Cell::text(
-                    m.created_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                ),
-                Cell::text(m.movement_type.as_str()),
-                names.product(m.product_id),
-                names.variant(m.variant_id),
-                Cell::number(m.quantity.0),
-                names.location(m.from_location_id),
-                names.location(m.to_location_id),
-                Cell::optional(m.reason.clone()),
-                Cell::optional(m.reference.clone()),
-            ]
-        },
-    )
-    .await
+    let sheet = movements_sheet(&ctx.db, auth.organization_id).await?;
+    export_rows(ctx.db.clone(), filter, format, sheet).await
+}
+
+async fn movements_sheet(db: &Db, organization_id: Uuid) -> ApiResult<Sheet<Movement>> {
+    let names = StockNames::load(db, organization_id).await?;
+    let columns = &[
+        "created_at",
+        "type",
+        "product",
+        "variant",
+        "quantity",
+        "from_location",
+        "to_location",
+        "reason",
+        "reference",
+    ];
+    Ok(Sheet::new("movements", columns, move |m: &Movement| {
+        vec![
+            Cell::text(
+                m.created_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            Cell::text(m.movement_type.as_str()),
+            names.product(m.product_id),
+            names.variant(m.variant_id),
+            Cell::number(m.quantity.0),
+            names.location(m.from_location_id),
+            names.location(m.to_location_id),
+            Cell::optional(m.reason.clone()),
+            Cell::optional(m.reference.clone()),
+        ]
+    }))
 }
 
 /// Export clients (the list's filters apply).
@@ -524,7 +596,11 @@ async fn export_clients(
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
     let filter = client_filter(auth.organization_id, filters, params.q.as_deref())?;
-    const COLUMNS: [&str; 13] = [
+    export_rows(ctx.db.clone(), filter, format, clients_sheet()).await
+}
+
+fn clients_sheet() -> Sheet<Client> {
+    let columns = &[
         "code",
         "kind",
         "name",
@@ -539,32 +615,24 @@ async fn export_clients(
         "credit_limit",
         "notes",
     ];
-    export_rows(
-        ctx.db.clone(),
-        filter,
-        format,
-        "clients",
-        &COLUMNS,
-        |c: &Client| {
-            vec![
-                Cell::text(&c.code),
-                Cell::text(c.kind.as_str()),
-                Cell::text(&c.name),
-                Cell::optional(c.email.clone()),
-                Cell::optional(c.phone.clone()),
-                Cell::optional(c.vat_number.clone()),
-                Cell::optional(c.siren.clone()),
-                Cell::optional(c.siret.clone()),
-                Cell::text(c.status.as_str()),
-                Cell::number(c.payment_terms_days),
-                Cell::number(c.discount_percent.0),
-                c.credit_limit
-                    .map_or(Cell::Empty, |limit| Cell::number(limit.0)),
-                Cell::optional(c.notes.clone()),
-            ]
-        },
-    )
-    .await
+    Sheet::new("clients", columns, |c: &Client| {
+        vec![
+            Cell::text(&c.code),
+            Cell::text(c.kind.as_str()),
+            Cell::text(&c.name),
+            Cell::optional(c.email.clone()),
+            Cell::optional(c.phone.clone()),
+            Cell::optional(c.vat_number.clone()),
+            Cell::optional(c.siren.clone()),
+            Cell::optional(c.siret.clone()),
+            Cell::text(c.status.as_str()),
+            Cell::number(c.payment_terms_days),
+            Cell::number(c.discount_percent.0),
+            c.credit_limit
+                .map_or(Cell::Empty, |limit| Cell::number(limit.0)),
+            Cell::optional(c.notes.clone()),
+        ]
+    })
 }
 
 /// Export suppliers (the list's filters apply).
@@ -580,7 +648,11 @@ async fn export_suppliers(
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
     let filter = supplier_filter(auth.organization_id, filters, params.q.as_deref());
-    const COLUMNS: [&str; 11] = [
+    export_rows(ctx.db.clone(), filter, format, suppliers_sheet()).await
+}
+
+fn suppliers_sheet() -> Sheet<Supplier> {
+    let columns = &[
         "code",
         "kind",
         "name",
@@ -593,27 +665,19 @@ async fn export_suppliers(
         "active",
         "notes",
     ];
-    export_rows(
-        ctx.db.clone(),
-        filter,
-        format,
-        "suppliers",
-        &COLUMNS,
-        |s: &Supplier| {
-            vec![
-                Cell::text(&s.code),
-                Cell::text(s.kind.as_str()),
-                Cell::text(&s.name),
-                Cell::optional(s.email.clone()),
-                Cell::optional(s.phone.clone()),
-                Cell::optional(s.vat_number.clone()),
-                Cell::optional(s.siren.clone()),
-                Cell::optional(s.siret.clone()),
-                Cell::number(s.payment_terms_days),
-                Cell::text(s.active.to_string()),
-                Cell::optional(s.notes.clone()),
-            ]
-        },
-    )
-    .await
+    Sheet::new("suppliers", columns, |s: &Supplier| {
+        vec![
+            Cell::text(&s.code),
+            Cell::text(s.kind.as_str()),
+            Cell::text(&s.name),
+            Cell::optional(s.email.clone()),
+            Cell::optional(s.phone.clone()),
+            Cell::optional(s.vat_number.clone()),
+            Cell::optional(s.siren.clone()),
+            Cell::optional(s.siret.clone()),
+            Cell::number(s.payment_terms_days),
+            Cell::text(s.active.to_string()),
+            Cell::optional(s.notes.clone()),
+        ]
+    })
 }

@@ -17,6 +17,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use tokio::net::TcpListener;
+use uuid::Uuid;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://comptoir.db?mode=rwc";
 
@@ -140,15 +141,7 @@ pub struct ImportCommand<'a> {
 /// Runs an import as the organization's first administrator, with a
 /// progress line on the terminal; returns the finished import.
 pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, String> {
-    let actors = store::command_line_actors(db, command.organization)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (organization_id, admin_id) = match actors.as_slice() {
-        [] => return Err("no such organization".into()),
-        [(organization_id, Some(admin_id))] => (*organization_id, *admin_id),
-        [_] => return Err("the organization has no active administrator to act as".into()),
-        _ => return Err("there are several organizations: name one with --org".into()),
-    };
+    let (organization_id, admin_id) = command_line_actor(db, command.organization).await?;
     let running = RunningImports::default();
     let request = ImportRequest {
         organization_id,
@@ -188,4 +181,44 @@ pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, 
         .await
         .map_err(|e| e.to_string())?;
     Ok(import)
+}
+
+/// The organization a command works on (named, or the only one) and the
+/// administrator it acts as.
+async fn command_line_actor(db: &Db, organization: Option<&str>) -> Result<(Uuid, Uuid), String> {
+    let actors = store::command_line_actors(db, organization)
+        .await
+        .map_err(|e| e.to_string())?;
+    match actors.as_slice() {
+        [] => Err("no such organization".into()),
+        [(organization_id, Some(admin_id))] => Ok((*organization_id, *admin_id)),
+        [_] => Err("the organization has no active administrator to act as".into()),
+        _ => Err("there are several organizations: name one with --org".into()),
+    }
+}
+
+/// `comptoir export`: what to export, and where.
+pub struct ExportCommand<'a> {
+    pub entity: &'a str,
+    /// `csv` or `xlsx`.
+    pub format: &'a str,
+    pub excel: bool,
+    pub out: &'a std::path::Path,
+    /// The organization's name or id.
+    pub organization: Option<&'a str>,
+}
+
+/// Writes every row of a list to a file; returns how many.
+pub async fn export_file(db: &Db, command: ExportCommand<'_>) -> Result<u64, String> {
+    let (organization_id, _) = command_line_actor(db, command.organization).await?;
+    comptoir_api::exports::export_to_file(
+        db,
+        organization_id,
+        command.entity,
+        command.format,
+        command.excel,
+        command.out,
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

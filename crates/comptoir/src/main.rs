@@ -1,7 +1,7 @@
 use clap::{Parser, Subcommand};
 use comptoir::{
-    DEFAULT_DATABASE_URL, ImportCommand, InitError, demo, import_file, init_organization,
-    open_database, start,
+    DEFAULT_DATABASE_URL, ExportCommand, ImportCommand, InitError, demo, export_file, import_file,
+    init_organization, open_database, start,
 };
 use comptoir_api::Config;
 use comptoir_domain::numbers::Quantity;
@@ -78,6 +78,23 @@ enum Command {
         /// FILE.errors.csv, written only when there are problems.
         #[arg(long)]
         errors: Option<PathBuf>,
+    },
+    /// Write every row of a list, archived ones included, to a file with
+    /// the import's columns.
+    Export {
+        /// `products`, `clients`, `suppliers`, `stock` or `movements`.
+        entity: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// `csv` or `xlsx`.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// CSV for French Excel: `;`, decimal commas and a BOM.
+        #[arg(long)]
+        excel: bool,
+        /// The organization's name or id; not needed when there is only one.
+        #[arg(long)]
+        org: Option<String>,
     },
 }
 
@@ -218,6 +235,23 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::FAILURE
             });
+        }
+        Command::Export {
+            entity,
+            out,
+            format,
+            excel,
+            org,
+        } => {
+            let command = ExportCommand {
+                entity: &entity,
+                format: &format,
+                excel,
+                out: &out,
+                organization: org.as_deref(),
+            };
+            let written = export_file(&db, command).await?;
+            println!("{written} rows written to {}", out.display());
         }
         Command::Serve {
             listen,

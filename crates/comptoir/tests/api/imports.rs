@@ -587,3 +587,51 @@ async fn a_code_repeated_in_a_file_updates_what_its_first_row_created() {
     assert_eq!(products.body["items"][0]["name"], "Troisième");
     assert_eq!(products.body["items"][0]["sale_price"], "4.00");
 }
+
+#[tokio::test]
+async fn the_export_command_writes_files_that_import_back_unchanged() {
+    let app = spawn_app().await;
+    for (code, price) in [("EXP-1", "12.50"), ("EXP-2", "7.00")] {
+        app.create(
+            "/api/v1/products",
+            json!({"code": code, "name": format!("Article {code}; \"spécial\""), "sale_price": price, "vat_rate": "5.5"}),
+        )
+        .await;
+    }
+    let before = app.get("/api/v1/products?sort=code").await.body["items"].clone();
+    let folder = std::env::temp_dir().join(format!("comptoir-export-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    for (format, file) in [("csv", "produits.csv"), ("xlsx", "produits.xlsx")] {
+        let path = folder.join(file);
+        let path = path.to_str().unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .args(["--database-url", &app.database_url, "export", "products"])
+            .args(["--format", format, "--excel", "--out", path])
+            .output()
+            .expect("run comptoir export");
+        let out = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{out}");
+        assert!(out.starts_with("2 rows written"), "{out}");
+        let (ok, out) = import_command(&app, &["products", path]);
+        assert!(ok, "{out}");
+        assert!(out.contains("2 rows read, 0 created, 2 updated"), "{out}");
+    }
+    let text = std::fs::read_to_string(folder.join("produits.csv")).unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "the Excel flavour starts with a BOM"
+    );
+    assert!(text.contains(";12,50;"), "{text}");
+    let after = app.get("/api/v1/products?sort=code").await.body["items"].clone();
+    for (old, new) in before
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(after.as_array().unwrap())
+    {
+        for field in ["code", "name", "sale_price", "vat_rate", "kind", "active"] {
+            assert_eq!(old[field], new[field], "{field}");
+        }
+    }
+    std::fs::remove_dir_all(&folder).unwrap();
+}
