@@ -2,7 +2,7 @@
 //!
 //! It runs the real `comptoir` binary as a separate process on a fresh
 //! database and reports throughput, latency percentiles and the server's
-//! resident memory (read from `/proc`, so Linux only). Two scenarios:
+//! resident memory (read from `/proc`, so Linux only). Three scenarios:
 //!
 //! - `catalog` (the default), on each backend: creates products from
 //!   concurrent clients, then pages through them.
@@ -10,12 +10,15 @@
 //!   product, each beside pgbench running the same conditional UPDATE
 //!   straight on the database, then reading a product's history out of a
 //!   ledger of a million movements (see `stock` and `ledger`).
+//! - `import`, on each backend: `comptoir import` of a generated file of
+//!   products, then `comptoir export` of them to XLSX (see `import`).
 //!
 //! Run it from the workspace root, against a release build of the server:
 //!
 //! ```sh
 //! cargo build --release && cargo run --release -p comptoir-bench -- --backend both
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario stock
+//! cargo build --release && cargo run --release -p comptoir-bench -- --scenario import
 //! ```
 //!
 //! A PostgreSQL run needs `psql` on the PATH and a server reachable at
@@ -25,6 +28,7 @@
 
 mod ceiling;
 mod database;
+mod import;
 mod ledger;
 mod load;
 mod report;
@@ -98,6 +102,9 @@ struct Cli {
     #[arg(long, value_delimiter = ',', default_value = "1,8",
           value_parser = value_parser!(u32).range(1..))]
     ledger_connections: Vec<u32>,
+    /// Import scenario: product rows in the generated file.
+    #[arg(long, default_value_t = 100_000, value_parser = value_parser!(u32).range(1..))]
+    import_rows: u32,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,6 +114,9 @@ enum Scenario {
     /// Hot-product movements and reservations against the database's
     /// ceiling, then the movement ledger; PostgreSQL only.
     Stock,
+    /// `comptoir import` of a generated product file, then `comptoir
+    /// export` to XLSX, on each backend chosen.
+    Import,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,6 +170,7 @@ async fn main() -> ExitCode {
     let failures = match cli.scenario {
         Scenario::Catalog => catalog(&cli).await,
         Scenario::Stock => stock::run(&cli).await,
+        Scenario::Import => import::run(&cli).await,
     };
     if failures.is_empty() {
         ExitCode::SUCCESS
