@@ -96,6 +96,19 @@ enum Command {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Write a consistent snapshot of the database to a file while the
+    /// server runs: a SQLite database file, whichever backend it comes from.
+    Backup {
+        /// The backup file to create; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the database, which must hold no data; a
+    /// backup of either backend restores into either backend.
+    Restore {
+        /// A file written by `comptoir backup`.
+        file: PathBuf,
+    },
 }
 
 fn init_logging() {
@@ -108,6 +121,11 @@ fn init_logging() {
     } else {
         builder.json().with_current_span(true).init();
     }
+}
+
+fn summary(tables: &[comptoir_db::backup::TableRows]) -> String {
+    let rows: u64 = tables.iter().map(|t| t.rows).sum();
+    format!("{} tables, {rows} rows", tables.len())
 }
 
 #[tokio::main]
@@ -252,6 +270,22 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let written = export_file(&db, command).await?;
             println!("{written} rows written to {}", out.display());
+        }
+        Command::Backup { out } => {
+            let tables = comptoir_db::backup::backup(&db, &out)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("backup written to {}: {}", out.display(), summary(&tables));
+        }
+        Command::Restore { file } => {
+            let tables = comptoir_db::backup::restore(&file, &db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "restored {}: {}, each checked against the backup",
+                file.display(),
+                summary(&tables)
+            );
         }
         Command::Serve {
             listen,

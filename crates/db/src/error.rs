@@ -21,6 +21,9 @@ pub enum DbError {
     /// The database refused to change a frozen row.
     #[error("row is immutable: {0}")]
     Immutable(String),
+    /// A backup or restore that cannot proceed, with the reason.
+    #[error("{0}")]
+    Backup(String),
     #[error("database URL must start with sqlite: or postgres://")]
     UnsupportedUrl,
     #[error("could not bind an argument: {0}")]

@@ -72,7 +72,7 @@ pub struct Tx {
     audit_written: Arc<Notify>,
 }
 
-enum Open {
+pub(crate) enum Open {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -323,6 +323,11 @@ impl Tx {
             self.audit_written.notify_one();
         }
         Ok(())
+    }
+
+    /// The driver's transaction, for the few reads that stream rows.
+    pub(crate) fn open(&mut self) -> &mut Open {
+        &mut self.inner
     }
 
     /// Marks the transaction as having written audit entries.

@@ -43,11 +43,14 @@ pub async fn fresh_database_url() -> String {
                 .to_owned();
             format!("{base}/{name}")
         }
-        None => {
-            let path = std::env::temp_dir().join(format!("{name}.db"));
-            format!("sqlite://{}?mode=rwc", path.display())
-        }
+        None => fresh_sqlite_url(),
     }
+}
+
+/// A URL to a new SQLite file, whichever backend the suite runs on.
+pub fn fresh_sqlite_url() -> String {
+    let path = std::env::temp_dir().join(format!("comptoir_test_{}.db", Uuid::new_v4().simple()));
+    format!("sqlite://{}?mode=rwc", path.display())
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -55,11 +58,27 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: Config) -> TestApp {
-    let database_url = fresh_database_url().await;
+    spawn_app_on(fresh_database_url().await, config).await
+}
+
+/// The server on a new database at `database_url`, with an organization
+/// and its admin logged in.
+pub async fn spawn_app_on(database_url: String, config: Config) -> TestApp {
     let db = open_database(&database_url).await.expect("open database");
     let (organization_id, _) = init_organization(&db, "Test SARL", "admin@test.example", PASSWORD)
         .await
         .expect("init");
+    serve_database(db, database_url, config, organization_id).await
+}
+
+/// The server on a database that already holds `organization_id`, whose
+/// admin is logged in.
+pub async fn serve_database(
+    db: Db,
+    database_url: String,
+    config: Config,
+    organization_id: Uuid,
+) -> TestApp {
     let address = start(db.clone(), config, "127.0.0.1:0")
         .await
         .expect("start");

@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod backup;
 mod catalog;
 mod conventions;
 mod imports;
