@@ -433,7 +433,7 @@ async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uui
 }
 
 /// A readable name for every row of `T` in the organization, by id.
-async fn names<T: Record + Table>(
+pub(crate) async fn names<T: Record + Table>(
     db: &Db,
     organization_id: Uuid,
     name: impl Fn(&T) -> (Uuid, String),

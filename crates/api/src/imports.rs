@@ -14,13 +14,18 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use comptoir_db::audit::{Actor, Change, record_many};
-use comptoir_db::catalog::{self as catalog_store, Product};
+use comptoir_db::catalog::{self as catalog_store, Product, Variant};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
 use comptoir_db::resource::{self, Table};
+use comptoir_db::stock::{
+    self as stock_store, Item, LevelSet, Location, MovementNote, StockError, Warehouse,
+};
 use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
-use comptoir_transfer::columns::{CLIENTS, ColumnMap, Entity, PRODUCTS, SUPPLIERS};
+use comptoir_domain::catalog::ProductKind;
+use comptoir_domain::numbers::Quantity;
+use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity};
 use comptoir_transfer::csv_reader::CsvRows;
 use comptoir_transfer::numbers::normalize_decimal;
 use comptoir_transfer::xlsx_reader;
@@ -47,9 +52,7 @@ pub fn router(upload_limit_bytes: usize) -> OpenApiRouter<ApiContext> {
 pub type RunningImports = Arc<Mutex<HashMap<Uuid, Progress>>>;
 
 fn entity(name: &str) -> Option<&'static Entity> {
-    [&PRODUCTS, &CLIENTS, &SUPPLIERS]
-        .into_iter()
-        .find(|entity| entity.name == name)
+    ENTITIES.iter().copied().find(|entity| entity.name == name)
 }
 
 fn upload_path(id: Uuid) -> PathBuf {
@@ -59,7 +62,7 @@ fn upload_path(id: Uuid) -> PathBuf {
 }
 
 /// Start an import (multipart: `file` (CSV or XLSX), `entity` = `products`
-/// | `clients` | `suppliers`, `mode` = `dry_run` | `commit`, `on_error` =
+/// | `clients` | `suppliers` | `stock_levels`, `mode` = `dry_run` | `commit`, `on_error` =
 /// `abort` | `skip`, and for XLSX an optional `sheet`). Answers 202 at
 /// once; follow it at `/imports/{id}`.
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
@@ -90,7 +93,10 @@ async fn start_import(
     };
     let entity_name = field("entity").unwrap_or_default().to_owned();
     if entity(&entity_name).is_none() {
-        errors.add("entity", "must be one of: products, clients, suppliers");
+        errors.add(
+            "entity",
+            "must be one of: products, clients, suppliers, stock_levels",
+        );
     }
     let mode = field("mode").unwrap_or("dry_run").to_owned();
     if !matches!(mode.as_str(), "dry_run" | "commit") {
@@ -276,7 +282,7 @@ pub async fn run_import(
 ) -> ApiResult<Import> {
     if entity(request.entity).is_none() {
         return Err(ApiError::BadRequest(format!(
-            "unknown entity {}: products, clients or suppliers",
+            "unknown entity {}: products, clients, suppliers or stock_levels",
             request.entity
         )));
     }
@@ -423,6 +429,13 @@ impl Job {
         let categories = catalog_store::categories_by_name(&self.db, self.actor.organization_id)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
+        let places = if entity.name == "stock_levels" {
+            places(&self.db, self.actor.organization_id)
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?
+        } else {
+            HashMap::new()
+        };
         let mut tx = self
             .db
             .begin()
@@ -451,7 +464,10 @@ impl Job {
                     .write_chunk(
                         &mut tx,
                         entity,
-                        &categories,
+                        Lookups {
+                            categories: &categories,
+                            places: &places,
+                        },
                         &map,
                         &header.fields,
                         rows_read,
@@ -465,7 +481,7 @@ impl Job {
                                 Outcome::Created => progress.created += 1,
                                 Outcome::Updated => progress.updated += 1,
                             }
-                            audit.push(change);
+                            audit.extend(change);
                         }
                         Err(row_problems) => {
                             progress.failed += 1;
@@ -540,7 +556,7 @@ impl Job {
         &self,
         tx: &mut Tx,
         entity: &Entity,
-        categories: &HashMap<String, Uuid>,
+        lookups: Lookups<'_>,
         map: &ColumnMap,
         headers: &[String],
         rows: Vec<Row>,
@@ -566,7 +582,8 @@ impl Job {
             .collect();
         let organization_id = self.actor.organization_id;
         let outcomes = match entity.name {
-            "products" => write_products(tx, organization_id, categories, parsed).await,
+            "products" => write_products(tx, organization_id, lookups.categories, parsed).await,
+            "stock_levels" => write_stock_levels(tx, &self.actor, lookups.places, parsed).await,
             "clients" => write_parties::<Client>(tx, organization_id, parsed).await,
             _ => write_parties::<Supplier>(tx, organization_id, parsed).await,
         };
@@ -574,8 +591,42 @@ impl Job {
     }
 }
 
-/// What became of one row: written, or its problems.
-type RowOutcome = Result<(Outcome, Change), Vec<RowProblem>>;
+/// What became of one row: written (with its audit entry, unless nothing
+/// changed), or its problems.
+type RowOutcome = Result<(Outcome, Option<Change>), Vec<RowProblem>>;
+
+/// What rows name, resolved once per import.
+#[derive(Clone, Copy)]
+struct Lookups<'a> {
+    /// Category ids by lower-case name.
+    categories: &'a HashMap<String, Uuid>,
+    /// Location ids by `WAREHOUSE/LOCATION`, and by `WAREHOUSE` for its
+    /// `STOCK` location (stock levels only).
+    places: &'a HashMap<String, Uuid>,
+}
+
+/// The organization's locations by `WAREHOUSE/LOCATION` code, and each
+/// warehouse's code alone for its default `STOCK` location.
+async fn places(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<String, Uuid>> {
+    let warehouses =
+        crate::exports::names::<Warehouse>(db, organization_id, |w| (w.id, w.code.to_uppercase()))
+            .await?;
+    let locations = crate::exports::names::<Location>(db, organization_id, |l| {
+        let warehouse = warehouses.get(&l.warehouse_id).cloned().unwrap_or_default();
+        (l.id, format!("{warehouse}/{}", l.code.to_uppercase()))
+    })
+    .await?;
+    let mut places: HashMap<String, Uuid> = locations
+        .into_iter()
+        .map(|(id, place)| (place, id))
+        .collect();
+    for code in warehouses.into_values() {
+        if let Some(id) = places.get(&format!("{code}/STOCK")).copied() {
+            places.insert(code, id);
+        }
+    }
+    Ok(places)
+}
 
 /// A row turned into the API's JSON, with the problems its cells had.
 struct ParsedRow<'a> {
@@ -602,7 +653,7 @@ macro_rules! coded {
         })+
     };
 }
-coded!(Product, Client, Supplier);
+coded!(Product, Variant, Client, Supplier);
 
 /// The records the rows' codes name, by code.
 async fn existing_by_code<T: comptoir_db::Record + Table + Coded>(
@@ -614,7 +665,15 @@ async fn existing_by_code<T: comptoir_db::Record + Table + Coded>(
         .iter()
         .filter_map(|row| object_code(&row.object))
         .collect();
-    let found: Vec<T> = resource::by_codes(tx, organization_id, &codes).await?;
+    records_by_code(tx, organization_id, &codes).await
+}
+
+async fn records_by_code<T: comptoir_db::Record + Table + Coded>(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    codes: &[String],
+) -> Result<HashMap<String, T>, DbError> {
+    let found: Vec<T> = resource::by_codes(tx, organization_id, codes).await?;
     Ok(found
         .into_iter()
         .map(|record| (record.code().to_owned(), record))
@@ -682,7 +741,7 @@ async fn write_products(
                 )
                 .await?;
                 let change = change("product", after.id, Some(current), &after);
-                outcomes[*index] = Some(Ok((Outcome::Updated, change)));
+                outcomes[*index] = Some(Ok((Outcome::Updated, Some(change))));
             }
             None => created.push((*index, input)),
         }
@@ -691,7 +750,7 @@ async fn write_products(
     let products = catalog_store::insert_products(tx, organization_id, &inputs).await?;
     for ((index, _), product) in created.into_iter().zip(products) {
         let change = change("product", product.id, None, &product);
-        outcomes[index] = Some(Ok((Outcome::Created, change)));
+        outcomes[index] = Some(Ok((Outcome::Created, Some(change))));
     }
     Ok(outcomes.into_iter().flatten().collect())
 }
@@ -811,18 +870,173 @@ async fn write_parties<P: PartyRows>(
             Some(current) => {
                 let after = P::update(tx, organization_id, &current, &input).await?;
                 let change = change(P::RESOURCE, after.id(), Some(&current), &after);
-                (Outcome::Updated, change)
+                (Outcome::Updated, Some(change))
             }
             None => {
                 let after = P::insert(tx, organization_id, &input).await?;
                 (
                     Outcome::Created,
-                    change(P::RESOURCE, after.id(), None, &after),
+                    Some(change(P::RESOURCE, after.id(), None, &after)),
                 )
             }
         }));
     }
     Ok(outcomes)
+}
+
+/// Stock levels: each row sets the physical stock of an item at a place
+/// through one adjustment movement for the difference (none when equal),
+/// checked as a movement would be: never below what is reserved, never
+/// while an inventory counts that stock. A row for a level that did not
+/// exist counts as created.
+async fn write_stock_levels(
+    tx: &mut Tx,
+    actor: &Actor,
+    places: &HashMap<String, Uuid>,
+    rows: Vec<ParsedRow<'_>>,
+) -> Result<Vec<RowOutcome>, DbError> {
+    let organization_id = actor.organization_id;
+    let codes = |field: &str| -> Vec<String> {
+        rows.iter()
+            .filter_map(|row| upper_text(&row.object, field))
+            .collect()
+    };
+    let products: HashMap<String, Product> =
+        records_by_code(tx, organization_id, &codes("product")).await?;
+    let variants: HashMap<String, Variant> =
+        records_by_code(tx, organization_id, &codes("variant")).await?;
+    let note = MovementNote {
+        user_id: actor.user_id,
+        reason: Some("import"),
+        reference: None,
+        reservation_id: None,
+        inventory_id: None,
+    };
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for ParsedRow {
+        cells,
+        object,
+        mut problems,
+    } in rows
+    {
+        let mut problem =
+            |field: &str, message: String| problems.push(cells.problem(field, message));
+        let product = match upper_text(&object, "product").map(|code| products.get(&code)) {
+            None => {
+                problem("product", "is required".into());
+                None
+            }
+            Some(None) => {
+                problem("product", "no product with this code".into());
+                None
+            }
+            Some(Some(product)) if product.kind != ProductKind::Goods => {
+                problem("product", "a service has no stock".into());
+                None
+            }
+            Some(found) => found,
+        };
+        let variant_id = match upper_text(&object, "variant").map(|code| variants.get(&code)) {
+            None => None,
+            Some(None) => {
+                problem("variant", "no variant with this code".into());
+                None
+            }
+            Some(Some(variant)) if product.is_some_and(|p| p.id != variant.product_id) => {
+                problem("variant", "is a variant of another product".into());
+                None
+            }
+            Some(Some(variant)) => Some(variant.id),
+        };
+        let (warehouse, location) = (
+            upper_text(&object, "warehouse"),
+            upper_text(&object, "location"),
+        );
+        let (field, place) = match (warehouse, location) {
+            (_, Some(location)) if location.contains('/') => ("location", Some(location)),
+            (Some(warehouse), Some(location)) => {
+                ("location", Some(format!("{warehouse}/{location}")))
+            }
+            (Some(warehouse), None) => ("warehouse", Some(warehouse)),
+            (None, Some(_)) => {
+                problem(
+                    "location",
+                    "name its warehouse too: WAREHOUSE/LOCATION, or a warehouse column".into(),
+                );
+                ("location", None)
+            }
+            (None, None) => {
+                problem("warehouse", "a warehouse or a location is required".into());
+                ("warehouse", None)
+            }
+        };
+        let location_id = place.and_then(|place| {
+            let found = places.get(&place).copied();
+            if found.is_none() {
+                problem(field, format!("no location {place}"));
+            }
+            found
+        });
+        let quantity = match object.get("physical").and_then(Value::as_str) {
+            None => {
+                problem("physical", "is required".into());
+                None
+            }
+            Some(text) => Quantity::parse_non_negative(text)
+                .map_err(|e| problem("physical", e.to_string()))
+                .ok(),
+        };
+        let (Some(product), Some(location_id), Some(quantity), true) =
+            (product, location_id, quantity, problems.is_empty())
+        else {
+            outcomes.push(Err(problems));
+            continue;
+        };
+        let item = Item {
+            product_id: product.id,
+            variant_id,
+        };
+        let set =
+            stock_store::set_physical(tx, organization_id, item, location_id, quantity, &note);
+        outcomes.push(match set.await {
+            Ok(LevelSet::Unchanged) => Ok((Outcome::Updated, None)),
+            Ok(LevelSet::Changed(movement)) => Ok((
+                Outcome::Updated,
+                Some(change("stock_movement", movement.id, None, &movement)),
+            )),
+            Ok(LevelSet::Created(movement)) => Ok((
+                Outcome::Created,
+                Some(change("stock_movement", movement.id, None, &movement)),
+            )),
+            Err(StockError::Insufficient(shortages)) => {
+                let free = shortages.first().map(|s| s.available).unwrap_or_default();
+                Err(vec![cells.problem(
+                    "physical",
+                    format!(
+                        "reservations hold part of this stock: it can go down by {free} at most"
+                    ),
+                )])
+            }
+            Err(StockError::Blocked(number)) => Err(vec![cells.problem(
+                "physical",
+                format!("inventory {number} is in progress on this stock"),
+            )]),
+            Err(StockError::InvalidTransition(message)) => {
+                Err(vec![cells.problem("physical", message)])
+            }
+            Err(StockError::Db(error)) => return Err(error),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// A text cell of a row, trimmed and upper-cased as codes are stored.
+fn upper_text(object: &Map<String, Value>, field: &str) -> Option<String> {
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .map(|text| text.trim().to_uppercase())
+        .filter(|text| !text.is_empty())
 }
 
 /// The code a row names, as stored (upper case).
@@ -939,6 +1153,7 @@ const DECIMAL_FIELDS: &[&str] = &[
     "vat_rate",
     "discount_percent",
     "credit_limit",
+    "physical",
 ];
 
 /// The JSON object of a row: blank cells are left out (a blank does not

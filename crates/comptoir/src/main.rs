@@ -58,7 +58,7 @@ enum Command {
     /// Import a CSV or XLSX file as `POST /api/v1/imports` does, showing
     /// progress; prints the summary and writes the problem report.
     Import {
-        /// `products`, `clients` or `suppliers`.
+        /// `products`, `clients`, `suppliers` or `stock_levels`.
         entity: String,
         file: PathBuf,
         /// The organization's name or id; not needed when there is only one.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Import {
     pub id: Uuid,
-    /// `products`, `clients` or `suppliers`.
+    /// `products`, `clients`, `suppliers` or `stock_levels`.
     pub entity: String,
     /// `dry_run` or `commit`.
     pub mode: String,

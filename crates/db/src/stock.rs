@@ -436,6 +436,77 @@ pub async fn record_movement(
     Ok(movement)
 }
 
+/// What [`set_physical`] did to a level.
+pub enum LevelSet {
+    /// The level did not exist: the movement created it.
+    Created(Movement),
+    Changed(Movement),
+    /// It already held that quantity: nothing was written.
+    Unchanged,
+}
+
+/// Sets the physical stock of `item` at `location_id` to `target` with one
+/// adjustment movement for the difference, so the ledger still sums to the
+/// level. The level row is locked first (PostgreSQL; SQLite writers are
+/// serialized anyway), so what it holds cannot change before the commit.
+/// Going below what is reserved is a shortage.
+pub async fn set_physical(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    location_id: Uuid,
+    target: Quantity,
+    note: &MovementNote<'_>,
+) -> Result<LevelSet, StockError> {
+    let lock = match tx.backend() {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    let level: Option<(i64, i64)> = tx
+        .fetch_optional(
+            Sql::new(format!(
+                "SELECT physical, reserved FROM stock_levels \
+                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3{lock}"
+            ))
+            .bind(location_id)
+            .bind(item.product_id)
+            .bind(item.variant_key()),
+        )
+        .await?;
+    let (physical, reserved) = level.unwrap_or_default();
+    let difference = target.units() - physical;
+    if difference == 0 {
+        return Ok(LevelSet::Unchanged);
+    }
+    if target.units() < reserved {
+        return Err(StockError::Insufficient(vec![Shortage {
+            product_id: item.product_id,
+            variant_id: item.variant_id,
+            location_id,
+            requested: Quantity::from_units(-difference),
+            available: Quantity::from_units(physical - reserved),
+        }]));
+    }
+    let (from, to) = if difference < 0 {
+        (Some(location_id), None)
+    } else {
+        (None, Some(location_id))
+    };
+    let plan = MovementPlan::new(
+        MovementType::Adjustment,
+        Quantity::from_units(difference),
+        from,
+        to,
+    )
+    .map_err(|errors| StockError::InvalidTransition(format!("{errors:?}")))?;
+    let movement = record_movement(tx, organization_id, item, &plan, note).await?;
+    Ok(if level.is_some() {
+        LevelSet::Changed(movement)
+    } else {
+        LevelSet::Created(movement)
+    })
+}
+
 /// The first half of a movement: checks no open inventory covers it and
 /// appends it to the ledger. The caller then audits it and calls
 /// [`apply_movement`] last, so the hot level row stays locked only from

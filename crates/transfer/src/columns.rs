@@ -86,7 +86,50 @@ pub const SUPPLIERS: Entity = Entity {
     required: &[],
 };
 
-pub const ENTITIES: &[&Entity] = &[&PRODUCTS, &CLIENTS, &SUPPLIERS];
+/// The physical stock of an item at a location, as the stock export writes
+/// it: `location` is `WAREHOUSE/LOCATION`, or a location code beside a
+/// `warehouse` column, and a warehouse alone means its `STOCK` location.
+/// `reserved` and `available` follow from reservations: an export's
+/// columns are accepted and left aside.
+pub const STOCK_LEVELS: Entity = Entity {
+    name: "stock_levels",
+    columns: &[
+        (
+            "product",
+            &[
+                "product_code",
+                "code",
+                "reference",
+                "ref",
+                "code_article",
+                "sku",
+                "produit",
+                "article",
+            ],
+        ),
+        (
+            "variant",
+            &["variant_code", "variante", "code_variante", "declinaison"],
+        ),
+        (
+            "warehouse",
+            &["warehouse_code", "entrepot", "depot", "code_entrepot"],
+        ),
+        (
+            "location",
+            &["location_code", "emplacement", "code_emplacement"],
+        ),
+        (
+            "physical",
+            &["quantity", "quantite", "qte", "stock", "stock_physique"],
+        ),
+        ("reserved", &["reserve"]),
+        ("available", &["disponible"]),
+    ],
+    required: &["product", "physical"],
+};
+
+pub const ENTITIES: &[&Entity] = &[&PRODUCTS, &CLIENTS, &SUPPLIERS, &STOCK_LEVELS];
 
 /// Lower case, no accents, words joined by `_`.
 pub fn normalize_header(header: &str) -> String {

@@ -635,3 +635,144 @@ async fn the_export_command_writes_files_that_import_back_unchanged() {
     }
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+async fn level_of(app: &TestApp, product: &str, location: &str) -> Value {
+    let levels = app
+        .get(&format!(
+            "/api/v1/stock?product_id={product}&location_id={location}"
+        ))
+        .await
+        .body;
+    levels["items"][0].clone()
+}
+
+#[tokio::test]
+async fn stock_levels_import_through_adjustments_and_refuse_what_a_movement_would() {
+    let app = spawn_app().await;
+    let warehouse = app
+        .create(
+            "/api/v1/warehouses",
+            json!({"code": "MRS", "name": "Marseille"}),
+        )
+        .await;
+    let stock = warehouse["default_location_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let aisle = app
+        .create(
+            "/api/v1/locations",
+            json!({"warehouse_id": warehouse["id"], "code": "A1", "name": "Allée 1"}),
+        )
+        .await;
+    let aisle = aisle["id"].as_str().unwrap().to_owned();
+    let chair = app.create_product("CHAISE").await;
+    let chair = chair["id"].as_str().unwrap().to_owned();
+    let table = app.create_product("TABLE").await;
+    let table = table["id"].as_str().unwrap().to_owned();
+    app.create(
+        "/api/v1/products",
+        json!({"code": "POSE", "name": "Pose", "sale_price": "30", "kind": "service"}),
+    )
+    .await;
+    app.create(
+        "/api/v1/stock/movements",
+        json!({"type": "receipt", "product_id": chair, "quantity": "10", "to_location_id": stock}),
+    )
+    .await;
+    app.create(
+        "/api/v1/stock/reservations",
+        json!({"document_type": "order", "lines": [{"line_id": uuid::Uuid::new_v4(), "product_id": chair,
+               "location_id": stock, "quantity": "4"}]}),
+    )
+    .await;
+
+    let file = windows_1252(
+        "Produit;Entrepôt;Emplacement;Quantité\n\
+         CHAISE;MRS;;12,5\n\
+         chaise;;mrs/a1;3\n\
+         TABLE;MRS;;7\n\
+         POSE;MRS;;1\n\
+         INCONNU;MRS;;1\n\
+         CHAISE;XXX;;1\n\
+         CHAISE;MRS;A1;-1\n\
+         CHAISE;MRS;;2\n\
+         TABLE;;A1;1\n",
+    );
+    let aborted = import(&app, "stock_levels", "commit", "abort", file.clone()).await;
+    assert_eq!(aborted["status"], "done", "{aborted:?}");
+    assert_eq!(aborted["failed_count"], 6, "{aborted:?}");
+    assert_eq!(level_of(&app, &chair, &stock).await["physical"], "10");
+
+    let done = import(&app, "stock_levels", "commit", "skip", file).await;
+    assert_eq!(
+        (
+            &done["created_count"],
+            &done["updated_count"],
+            &done["failed_count"]
+        ),
+        (&json!(2), &json!(1), &json!(6)),
+        "{done:?}"
+    );
+    let report = errors_csv(&app, &done).await;
+    for expected in [
+        "5,Produit,POSE,a service has no stock",
+        "6,Produit,INCONNU,no product with this code",
+        "7,Entrepôt,XXX,no location XXX",
+        "8,Quantité,-1,must not be negative",
+        "9,Quantité,2,reservations hold part of this stock: it can go down by 8.5 at most",
+        "10,Emplacement,A1,\"name its warehouse too",
+    ] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+    let chair_level = level_of(&app, &chair, &stock).await;
+    assert_eq!(
+        (&chair_level["physical"], &chair_level["reserved"]),
+        (&json!("12.5"), &json!("4"))
+    );
+    assert_eq!(level_of(&app, &chair, &aisle).await["physical"], "3");
+    assert_eq!(level_of(&app, &table, &stock).await["physical"], "7");
+    let adjustments = app
+        .get("/api/v1/stock/movements?type=adjustment")
+        .await
+        .body;
+    assert_eq!(adjustments["total"], 3);
+    assert!(
+        adjustments["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["reason"] == "import")
+    );
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "verify-stock"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "the ledger sums to every level");
+
+    // The stock export imports back as it is: nothing to adjust.
+    let (status, exported) = export(&app, "/api/v1/stock/export?excel=true").await;
+    assert_eq!(status, StatusCode::OK);
+    let again = import(
+        &app,
+        "stock_levels",
+        "commit",
+        "abort",
+        exported.into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (
+            &again["created_count"],
+            &again["updated_count"],
+            &again["failed_count"]
+        ),
+        (&json!(0), &json!(3), &json!(0)),
+        "{again:?}"
+    );
+    let after = app
+        .get("/api/v1/stock/movements?type=adjustment")
+        .await
+        .body;
+    assert_eq!(after["total"], 3, "an unchanged level writes no movement");
+}
