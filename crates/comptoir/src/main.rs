@@ -111,8 +111,10 @@ enum Command {
     },
 }
 
-fn init_logging() {
-    let filter = EnvFilter::try_from_env("COMPTOIR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+/// `default_filter` applies unless `COMPTOIR_LOG` says otherwise.
+fn init_logging(default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_env("COMPTOIR_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -130,8 +132,13 @@ fn summary(tables: &[comptoir_db::backup::TableRows]) -> String {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    // A backup or restore reads whole tables in one statement each: the
+    // driver's slow-statement warnings would only be noise there.
+    init_logging(match cli.command {
+        Command::Backup { .. } | Command::Restore { .. } => "info,sqlx::query=error",
+        _ => "info",
+    });
     match run(cli).await {
         Ok(code) => code,
         Err(message) => {
