@@ -4,6 +4,8 @@
 //!   rounded to 2 decimals, half away from zero;
 //! - VAT is computed per (category, rate) on the sum of its line totals,
 //!   rounded to 2 decimals — never line by line;
+//! - a document-level discount (an EN 16931 document allowance) is taken
+//!   off each (category, rate) base, rounded to 2 decimals, before its VAT;
 //! - the document's totals are the sums of those rounded amounts.
 
 use crate::catalog::VatCategory;
@@ -45,6 +47,9 @@ pub struct TaxLine {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
+    /// What the document-level discount took off the line totals.
+    #[schema(value_type = String, example = "0.00")]
+    pub discount_amount: Money,
     #[schema(value_type = String, example = "100.00")]
     pub total_excl_tax: Money,
     #[schema(value_type = String, example = "20.00")]
@@ -59,6 +64,11 @@ fn add(a: Money, b: Money) -> Money {
 }
 
 pub fn totals(lines: &[LineAmounts]) -> Totals {
+    discounted_totals(lines, Percent::ZERO)
+}
+
+/// The totals with a document-level discount of `discount` percent.
+pub fn discounted_totals(lines: &[LineAmounts], discount: Percent) -> Totals {
     let mut bases: BTreeMap<(&'static str, Percent), (VatCategory, Money)> = BTreeMap::new();
     for line in lines {
         let entry = bases
@@ -66,13 +76,20 @@ pub fn totals(lines: &[LineAmounts]) -> Totals {
             .or_insert((line.vat_category, Money::ZERO));
         entry.1 = add(entry.1, line.total_excl_tax());
     }
+    let mut discount_amount = Money::ZERO;
     let tax_breakdown: Vec<TaxLine> = bases
         .into_iter()
-        .map(|((_, vat_rate), (vat_category, base))| TaxLine {
-            vat_category,
-            vat_rate,
-            base,
-            amount: Money::round(base.value() * vat_rate.value() / Decimal::ONE_HUNDRED),
+        .map(|((_, vat_rate), (vat_category, lines_total))| {
+            let allowance =
+                Money::round(lines_total.value() * discount.value() / Decimal::ONE_HUNDRED);
+            discount_amount = add(discount_amount, allowance);
+            let base = Money::round(lines_total.value() - allowance.value());
+            TaxLine {
+                vat_category,
+                vat_rate,
+                base,
+                amount: Money::round(base.value() * vat_rate.value() / Decimal::ONE_HUNDRED),
+            }
         })
         .collect();
     let total_excl_tax = tax_breakdown
@@ -82,6 +99,7 @@ pub fn totals(lines: &[LineAmounts]) -> Totals {
         .iter()
         .fold(Money::ZERO, |sum, t| add(sum, t.amount));
     Totals {
+        discount_amount,
         total_excl_tax,
         total_tax,
         total_incl_tax: add(total_excl_tax, total_tax),
@@ -179,6 +197,34 @@ mod tests {
             for t in &totals.tax_breakdown {
                 prop_assert!(t.amount.value().scale() <= 2);
             }
+        }
+
+        #[test]
+        fn a_document_discount_keeps_the_sums_and_comes_off_cleanly(
+            lines in proptest::collection::vec((1i64..100_000, 0i64..10_000_000, 0usize..3), 1..20),
+            discount in 0i64..=10_000,
+        ) {
+            let rates = ["20", "5.5", "10"];
+            let lines: Vec<LineAmounts> = lines.into_iter().map(|(q, p, r)| LineAmounts {
+                quantity: Quantity::from_units(q * 10),
+                unit_price: UnitPrice::from_units(p),
+                discount_percent: Percent::ZERO,
+                vat_category: VatCategory::Standard,
+                vat_rate: Percent::parse(rates[r]).unwrap(),
+            }).collect();
+            let plain = totals(&lines);
+            let discounted = discounted_totals(&lines, Percent::from_units(discount * 100));
+            let base: Decimal = discounted.tax_breakdown.iter().map(|t| t.base.value()).sum();
+            let tax: Decimal = discounted.tax_breakdown.iter().map(|t| t.amount.value()).sum();
+            prop_assert_eq!(discounted.total_excl_tax.value(), base);
+            prop_assert_eq!(discounted.total_tax.value(), tax);
+            prop_assert_eq!(discounted.total_incl_tax.value(), base + tax);
+            prop_assert_eq!(
+                discounted.total_excl_tax.value() + discounted.discount_amount.value(),
+                plain.total_excl_tax.value()
+            );
+            prop_assert!(discounted.total_excl_tax <= plain.total_excl_tax);
+            prop_assert_eq!(discounted_totals(&lines, Percent::ZERO), plain);
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod numbers;
 pub mod permissions;
 pub mod pricing;
 pub mod purchasing;
+pub mod sales;
 pub mod stock;
 
 pub use errors::{FieldError, FieldErrors};
