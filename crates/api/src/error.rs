@@ -27,6 +27,8 @@ pub enum ApiError {
     InsufficientStock(Vec<Shortage>),
     #[error("{0}")]
     InvalidTransition(String),
+    #[error("{message}")]
+    CreditLimitExceeded { message: String, details: Value },
     #[error("the resource changed since you read it (version {current})")]
     PreconditionFailed { current: i64 },
     #[error("request body too large")]
@@ -106,6 +108,11 @@ impl ApiError {
             ApiError::InvalidTransition(_) => {
                 (StatusCode::CONFLICT, "invalid_transition", json!({}))
             }
+            ApiError::CreditLimitExceeded { details, .. } => (
+                StatusCode::CONFLICT,
+                "credit_limit_exceeded",
+                details.clone(),
+            ),
             ApiError::PreconditionFailed { current } => (
                 StatusCode::PRECONDITION_FAILED,
                 "precondition_failed",

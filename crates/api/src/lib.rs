@@ -12,13 +12,17 @@ pub mod extract;
 pub mod idempotency;
 pub mod imports;
 pub mod inventories;
+pub mod invoices;
 mod nested;
+pub mod orders;
 pub mod parties;
 pub mod party_details;
 pub mod price_lists;
 pub mod product_suppliers;
 pub mod purchasing;
+pub mod quotes;
 pub mod replenishment;
+pub mod sales;
 pub mod stock;
 pub mod system;
 pub mod users;
@@ -77,6 +81,10 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(inventories::router())
         .merge(purchasing::router())
         .merge(replenishment::router())
+        .merge(quotes::router())
+        .merge(orders::router())
+        .merge(invoices::router())
+        .merge(sales::router())
         .merge(imports::router(ctx.config.upload_limit_bytes))
         .merge(exports::router());
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -18,11 +18,13 @@ use comptoir_db::price_lists::{
     self as store, PriceList, PriceListInput, PriceRule, PriceRuleInput,
 };
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Filter, Tx};
+use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::PriceScope;
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
-use comptoir_domain::pricing::{PriceSource, PricedItem, RuleAdjustment, RuleScope, resolve_price};
+use comptoir_domain::pricing::{
+    PriceSource, PricedItem, ResolvedPrice, RuleAdjustment, RuleScope, resolve_price,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -479,6 +481,43 @@ pub struct PriceQuote {
     pub rule_id: Option<Uuid>,
 }
 
+/// What `client` pays per unit for `quantity` of a product or variant on
+/// `date` (see `domain::pricing` for the precedence).
+pub(crate) async fn price_for(
+    db: &Db,
+    organization_id: Uuid,
+    product: &Product,
+    variant: Option<&Variant>,
+    client: Option<&Client>,
+    quantity: Quantity,
+    date: NaiveDate,
+) -> ApiResult<(PricedItem, ResolvedPrice)> {
+    let rules = match client.and_then(|c| c.price_list_id) {
+        Some(list_id) => store::rules_of(db, organization_id, list_id)
+            .await?
+            .iter()
+            .map(PriceRule::for_pricing)
+            .collect(),
+        None => Vec::new(),
+    };
+    let category_path = match product.category_id {
+        Some(category_id) => category_path(db, organization_id, category_id).await?,
+        None => Vec::new(),
+    };
+    let item = PricedItem {
+        product_id: product.id,
+        variant_id: variant.map(|v| v.id),
+        category_path,
+        sale_price: product.sale_price.0,
+        variant_price_delta: variant.map(|v| v.price_delta.0).unwrap_or_default(),
+    };
+    let client_discount = client
+        .map(|c| c.discount_percent.0)
+        .filter(|d| !d.is_zero());
+    let resolved = resolve_price(&item, &rules, quantity, date, client_discount);
+    Ok((item, resolved))
+}
+
 /// The price of a product for a client, quantity and date. Precedence: the
 /// most specific rule of the client's price list (variant, product,
 /// category, all), then the highest minimum quantity reached; without a
@@ -526,33 +565,16 @@ async fn product_price(
         None => None,
     };
     let price_list_id = client.as_ref().and_then(|c| c.price_list_id);
-    let rules = match price_list_id {
-        Some(list_id) => store::rules_of(&ctx.db, organization_id, list_id)
-            .await?
-            .iter()
-            .map(PriceRule::for_pricing)
-            .collect(),
-        None => Vec::new(),
-    };
-    let category_path = match product.category_id {
-        Some(category_id) => category_path(&ctx.db, organization_id, category_id).await?,
-        None => Vec::new(),
-    };
-    let item = PricedItem {
-        product_id,
-        variant_id: variant.as_ref().map(|v| v.id),
-        category_path,
-        sale_price: product.sale_price.0,
-        variant_price_delta: variant
-            .as_ref()
-            .map(|v| v.price_delta.0)
-            .unwrap_or_default(),
-    };
-    let client_discount = client
-        .as_ref()
-        .map(|c| c.discount_percent.0)
-        .filter(|d| !d.is_zero());
-    let resolved = resolve_price(&item, &rules, quantity, date, client_discount);
+    let (item, resolved) = price_for(
+        &ctx.db,
+        organization_id,
+        &product,
+        variant.as_ref(),
+        client.as_ref(),
+        quantity,
+        date,
+    )
+    .await?;
     Ok(axum::Json(PriceQuote {
         product_id,
         variant_id: item.variant_id,

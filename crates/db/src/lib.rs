@@ -15,6 +15,7 @@ pub mod pool;
 pub mod price_lists;
 pub mod purchasing;
 pub mod resource;
+pub mod sales;
 pub mod stock;
 
 pub use error::DbError;

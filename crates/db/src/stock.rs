@@ -772,8 +772,59 @@ pub async fn consume(
     note: &MovementNote<'_>,
 ) -> Result<(Reservation, Movement), StockError> {
     let reservation = end_reservation(tx, organization_id, id, "consumed").await?;
-    let item = item_of(&reservation);
     let quantity = reservation.quantity.0;
+    issue_reserved(tx, organization_id, reservation, quantity, note).await
+}
+
+/// Delivers `quantity` of an active reservation: the rest stays reserved
+/// (the reservation shrinks in one conditional update), or the reservation
+/// ends when nothing is left.
+pub async fn consume_part(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    quantity: Quantity,
+    note: &MovementNote<'_>,
+) -> Result<(Reservation, Movement), StockError> {
+    let shrunk: Option<Reservation> = tx
+        .fetch_optional(
+            Sql::new(format!(
+                "UPDATE stock_reservations SET quantity = quantity - $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 AND organization_id = $4 AND status = 'active' AND quantity > $1 RETURNING {}",
+                Reservation::COLUMNS
+            ))
+            .bind(quantity)
+            .bind(now())
+            .bind(id)
+            .bind(organization_id),
+        )
+        .await?;
+    let reservation = match shrunk {
+        Some(reservation) => reservation,
+        None => {
+            let current: Reservation = resource::get_in(tx, organization_id, id).await?;
+            if current.quantity.0 != quantity {
+                return Err(StockError::InvalidTransition(format!(
+                    "the reservation holds {}, not {quantity}",
+                    current.quantity.0
+                )));
+            }
+            end_reservation(tx, organization_id, id, "consumed").await?
+        }
+    };
+    issue_reserved(tx, organization_id, reservation, quantity, note).await
+}
+
+/// Takes `quantity` of a reservation's goods out of its location, from
+/// the reserved stock.
+async fn issue_reserved(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    reservation: Reservation,
+    quantity: Quantity,
+    note: &MovementNote<'_>,
+) -> Result<(Reservation, Movement), StockError> {
+    let item = item_of(&reservation);
     if !decrease(tx, item, reservation.location_id, quantity, quantity).await? {
         let short = shortage(tx, item, reservation.location_id, quantity).await?;
         return Err(StockError::Insufficient(vec![short]));
@@ -791,6 +842,27 @@ pub async fn consume(
     };
     let movement = insert_movement(tx, organization_id, item, &plan, &note).await?;
     Ok((reservation, movement))
+}
+
+/// The `STOCK` location of a warehouse, or of the organization's first
+/// warehouse when none is given: where orders reserve by default.
+pub async fn default_location(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    warehouse_id: Option<Uuid>,
+) -> Result<Option<Uuid>, DbError> {
+    let row: Option<(Uuid,)> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id \
+                 WHERE l.organization_id = $1 AND l.code = 'STOCK' AND l.parent_id IS NULL \
+                 AND ($2 IS NULL OR w.id = $2) ORDER BY w.created_at, w.id LIMIT 1",
+            )
+            .bind(organization_id)
+            .bind(warehouse_id),
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// A level that differs from what its ledger or its reservations add up to.

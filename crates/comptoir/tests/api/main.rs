@@ -14,6 +14,7 @@ mod parties;
 mod party_details;
 mod pricing;
 mod purchasing;
+mod sales;
 mod stock;
 mod storage;
 mod variants;

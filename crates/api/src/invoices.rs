@@ -1,0 +1,261 @@
+//! Invoices (factures): `/invoices`. A draft has no number; issuing gives
+//! it the next `FAC-YYYY-NNNNN` of the year in the issuing transaction
+//! and freezes it (the database refuses any later change but payments).
+
+use crate::audit::log;
+use crate::auth::{Authorized, require};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
+use crate::quotes::replace_draft;
+use crate::sales::{
+    self, DocumentDetail, DocumentFilters, DocumentRequest, balance_due, detail, event, load,
+    validate_document,
+};
+use crate::validate::{MAX_NAME, optional, required_parsed};
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use comptoir_db::parties::Client;
+use comptoir_db::resource;
+use comptoir_db::sales::{self as store, Payment, PaymentInput, SalesDocument};
+use comptoir_domain::FieldErrors;
+use comptoir_domain::numbers::Money;
+use comptoir_domain::sales::{
+    DocumentKind, InvoiceAction, InvoiceStatus, PaymentMethod, invoice_transition,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list_invoices, create_invoice))
+        .routes(routes!(get_invoice, update_invoice))
+        .routes(routes!(issue_invoice))
+        .routes(routes!(list_payments, record_payment))
+}
+
+const KIND: DocumentKind = DocumentKind::Invoice;
+
+fn next(invoice: &SalesDocument, action: InvoiceAction) -> ApiResult<InvoiceStatus> {
+    let status = InvoiceStatus::parse(&invoice.status).map_err(ApiError::BadRequest)?;
+    invoice_transition(status, action).map_err(ApiError::InvalidTransition)
+}
+
+/// Create a draft invoice directly (without an order). It has no number
+/// until it is issued.
+#[utoipa::path(post, path = "/invoices", tag = "invoicing", security(("bearer" = [])),
+    request_body = DocumentRequest,
+    responses((status = 201, body = DocumentDetail), (status = 422, body = ErrorBody)))]
+async fn create_invoice(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Json(request): Json<DocumentRequest>,
+) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
+    let input = validate_document(&ctx.db, auth.organization_id, KIND, request).await?;
+    let mut tx = ctx.db.begin().await?;
+    let invoice = sales::create(&mut tx, &auth, KIND, None, None, &input).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(detail(&ctx.db, invoice).await?),
+    ))
+}
+
+/// List invoices.
+#[utoipa::path(get, path = "/invoices", tag = "invoicing", security(("bearer" = [])),
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+async fn list_invoices(
+    auth: Authorized<require::InvoicesRead>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<DocumentFilters>,
+) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+    Ok(axum::Json(
+        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+    ))
+}
+
+/// Get an invoice with its lines, balance due and whether it is overdue.
+#[utoipa::path(get, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
+async fn get_invoice(
+    auth: Authorized<require::InvoicesRead>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<DocumentDetail>> {
+    let invoice = sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
+    Ok(axum::Json(detail(&ctx.db, invoice).await?))
+}
+
+/// Replace a draft invoice. An issued invoice never changes (409):
+/// corrections go through a credit note.
+#[utoipa::path(put, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DocumentRequest,
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_invoice(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    Json(request): Json<DocumentRequest>,
+) -> ApiResult<axum::Json<DocumentDetail>> {
+    Ok(axum::Json(
+        replace_draft(&ctx.db, &auth, id, KIND, if_match, request, |invoice| {
+            next(invoice, InvoiceAction::Edit).map(|_| ())
+        })
+        .await?,
+    ))
+}
+
+/// Issue a draft invoice: it gets the next `FAC-YYYY-NNNNN` of the year —
+/// from a counter in this same transaction, so numbers have no gap and no
+/// duplicate — today's date and a due date after the client's payment
+/// terms, and can no longer change.
+#[utoipa::path(post, path = "/invoices/{id}/issue", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn issue_invoice(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<DocumentDetail>> {
+    let mut tx = ctx.db.begin().await?;
+    let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&invoice, InvoiceAction::Issue)?;
+    let client: Client = resource::get_in(&mut tx, auth.organization_id, invoice.client_id).await?;
+    let today = Utc::now().date_naive();
+    let number = store::next_number(&mut tx, auth.organization_id, "FAC", today.year()).await?;
+    let due_date = today + Days::new(u64::try_from(client.payment_terms_days).unwrap_or(0));
+    let issued = store::issue_invoice(&mut tx, auth.organization_id, id, &number, today, due_date)
+        .await?
+        .ok_or_else(|| ApiError::InvalidTransition("the invoice was issued meanwhile".into()))?;
+    log(
+        &mut tx,
+        &auth,
+        "issue",
+        "invoice",
+        id,
+        Some(&invoice),
+        Some(&issued),
+    )
+    .await?;
+    event(&mut tx, &auth, "invoice_issued", &issued, json!({})).await?;
+    tx.commit().await?;
+    Ok(axum::Json(detail(&ctx.db, issued).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PaymentRequest {
+    #[schema(example = "120.00")]
+    pub amount: Option<String>,
+    /// Default today.
+    pub date: Option<NaiveDate>,
+    /// `transfer`, `card`, `cash`, `check` or `other`.
+    pub method: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// A payment and the invoice after it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecordedPayment {
+    #[serde(flatten)]
+    pub payment: Payment,
+    pub invoice: DocumentDetail,
+}
+
+/// Record a payment on an issued invoice. More than the balance due → 422;
+/// the invoice becomes `partially_paid`, then `paid`.
+#[utoipa::path(post, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = PaymentRequest,
+    responses((status = 201, body = RecordedPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_payment(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    Json(request): Json<PaymentRequest>,
+) -> ApiResult<(StatusCode, axum::Json<RecordedPayment>)> {
+    let mut errors = FieldErrors::new();
+    let amount = required_parsed(&mut errors, "amount", request.amount, Money::parse);
+    if amount.is_some_and(|a| a <= Money::ZERO) {
+        errors.add("amount", "must be positive");
+    }
+    let method = required_parsed(&mut errors, "method", request.method, PaymentMethod::parse);
+    let reference = optional(&mut errors, "reference", request.reference, MAX_NAME);
+    let mut tx = ctx.db.begin().await?;
+    let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let balance = balance_due(&invoice);
+    if let Some(amount) = amount
+        && amount > balance
+        && InvoiceStatus::parse(&invoice.status).is_ok_and(|s| s != InvoiceStatus::Draft)
+    {
+        errors.add("amount", format!("more than the balance due of {balance}"));
+    }
+    let Some((amount, method)) = errors.finish(|| amount.zip(method))? else {
+        return Err(ApiError::field("amount", "is required"));
+    };
+    let complete = amount == balance;
+    let to = next(&invoice, InvoiceAction::Pay { complete })?;
+    let payment = PaymentInput {
+        amount,
+        date: request.date.unwrap_or_else(|| Utc::now().date_naive()),
+        method,
+        reference,
+    };
+    let (paid, recorded) = store::record_payment(
+        &mut tx,
+        auth.organization_id,
+        &invoice,
+        to.as_str(),
+        &payment,
+        auth.user_id,
+    )
+    .await?
+    .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
+    log(
+        &mut tx,
+        &auth,
+        "pay",
+        "invoice",
+        id,
+        Some(&invoice),
+        Some(&paid),
+    )
+    .await?;
+    event(
+        &mut tx,
+        &auth,
+        "payment_received",
+        &paid,
+        json!({ "payment_id": recorded.id, "amount": amount, "method": method }),
+    )
+    .await?;
+    if complete {
+        event(&mut tx, &auth, "invoice_paid", &paid, json!({})).await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(RecordedPayment {
+            payment: recorded,
+            invoice: detail(&ctx.db, paid).await?,
+        }),
+    ))
+}
+
+/// The payments of an invoice, oldest first.
+#[utoipa::path(get, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<Payment>), (status = 404, body = ErrorBody)))]
+async fn list_payments(
+    auth: Authorized<require::InvoicesRead>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<Vec<Payment>>> {
+    sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
+    Ok(axum::Json(store::payments_of(&ctx.db, id).await?))
+}

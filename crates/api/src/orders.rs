@@ -1,0 +1,565 @@
+//! Orders (commandes): `/orders`, numbered `CMD-YYYY-NNNNN`. Confirming
+//! checks the client's credit and reserves every goods line, all or
+//! nothing; deliveries (`BL-YYYY-NNNNN`) consume the reservations; the
+//! delivered quantities are invoiced.
+
+use crate::audit::log;
+use crate::auth::{Authorized, CurrentUser, require};
+use crate::context::ApiContext;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Query};
+use crate::quotes::replace_draft;
+use crate::sales::{
+    self, DocumentDetail, DocumentFilters, DocumentRequest, detail, event, load, move_to,
+    validate_document,
+};
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{Datelike, NaiveDate, Utc};
+use comptoir_db::catalog::Product;
+use comptoir_db::parties::Client;
+use comptoir_db::resource;
+use comptoir_db::sales::{
+    self as store, Delivery, DeliveryLine, DocumentInput, LineInput, SalesDocument, SalesLine,
+};
+use comptoir_db::stock::{self as stock_store, MovementNote, ReservationRequest};
+use comptoir_domain::FieldErrors;
+use comptoir_domain::catalog::ProductKind;
+use comptoir_domain::numbers::{Money, Quantity};
+use comptoir_domain::permissions::Role;
+use comptoir_domain::sales::{DocumentKind, OrderAction, OrderStatus, order_transition};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orders, create_order))
+        .routes(routes!(get_order, update_order))
+        .routes(routes!(confirm_order))
+        .routes(routes!(cancel_order))
+        .routes(routes!(deliver_order))
+        .routes(routes!(invoice_order))
+}
+
+const KIND: DocumentKind = DocumentKind::Order;
+/// What order lines are to the stock reservations holding their goods.
+const RESERVATION_DOCUMENT: &str = "order_line";
+
+fn next(order: &SalesDocument, action: OrderAction) -> ApiResult<OrderStatus> {
+    let status = OrderStatus::parse(&order.status).map_err(ApiError::BadRequest)?;
+    order_transition(status, action).map_err(ApiError::InvalidTransition)
+}
+
+/// Create a draft order, numbered `CMD-YYYY-NNNNN`; line prices default to
+/// what the client pays.
+#[utoipa::path(post, path = "/orders", tag = "sales", security(("bearer" = [])),
+    request_body = DocumentRequest,
+    responses((status = 201, body = DocumentDetail), (status = 422, body = ErrorBody)))]
+async fn create_order(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Json(request): Json<DocumentRequest>,
+) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
+    let input = validate_document(&ctx.db, auth.organization_id, KIND, request).await?;
+    let mut tx = ctx.db.begin().await?;
+    let year = input
+        .issue_date
+        .unwrap_or_else(|| Utc::now().date_naive())
+        .year();
+    let number = store::next_number(&mut tx, auth.organization_id, "CMD", year).await?;
+    let order = sales::create(&mut tx, &auth, KIND, Some(number), None, &input).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(detail(&ctx.db, order).await?),
+    ))
+}
+
+/// List orders.
+#[utoipa::path(get, path = "/orders", tag = "sales", security(("bearer" = [])),
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+async fn list_orders(
+    auth: Authorized<require::SalesRead>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<DocumentFilters>,
+) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+    Ok(axum::Json(
+        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+    ))
+}
+
+/// An order with its lines and delivery notes.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: DocumentDetail,
+    pub deliveries: Vec<Delivery>,
+}
+
+async fn order_detail(ctx: &ApiContext, order: SalesDocument) -> ApiResult<OrderDetail> {
+    let deliveries = store::deliveries_of(&ctx.db, order.id).await?;
+    Ok(OrderDetail {
+        order: detail(&ctx.db, order).await?,
+        deliveries,
+    })
+}
+
+/// Get an order with its lines and deliveries.
+#[utoipa::path(get, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody)))]
+async fn get_order(
+    auth: Authorized<require::SalesRead>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<OrderDetail>> {
+    let order = sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
+    Ok(axum::Json(order_detail(&ctx, order).await?))
+}
+
+/// Replace a draft order: the body is the whole order, lines included.
+#[utoipa::path(put, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DocumentRequest,
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_order(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    Json(request): Json<DocumentRequest>,
+) -> ApiResult<axum::Json<DocumentDetail>> {
+    Ok(axum::Json(
+        replace_draft(&ctx.db, &auth, id, KIND, if_match, request, |order| {
+            next(order, OrderAction::Edit).map(|_| ())
+        })
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct ConfirmRequest {
+    /// A manager may confirm beyond the client's credit limit.
+    #[serde(default)]
+    pub override_credit: bool,
+}
+
+/// Confirm a draft order: the client's open receivables plus this order
+/// must stay within its credit limit (409 `credit_limit_exceeded`, unless
+/// a manager overrides), then every goods line is reserved, all or nothing
+/// (409 `insufficient_stock` naming every short product). The body may be
+/// left out.
+#[utoipa::path(post, path = "/orders/{id}/confirm", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = Option<ConfirmRequest>,
+    responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_order(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    OptionalJson(request): OptionalJson<ConfirmRequest>,
+) -> ApiResult<axum::Json<OrderDetail>> {
+    let mut tx = ctx.db.begin().await?;
+    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let to = next(&order, OrderAction::Confirm)?;
+    check_credit(&mut tx, &auth, &order, request.override_credit).await?;
+    let lines = store::lines_in(&mut tx, id).await?;
+    let mut requests = Vec::new();
+    for line in &lines {
+        let Some(item) = line.item() else { continue };
+        let product: Product =
+            resource::get_in(&mut tx, auth.organization_id, item.product_id).await?;
+        if product.kind == ProductKind::Service {
+            continue;
+        }
+        let location_id = match line.location_id {
+            Some(location_id) => location_id,
+            None => {
+                stock_store::default_location(&mut tx, auth.organization_id, order.warehouse_id)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::conflict("no warehouse to reserve the goods in: create one first")
+                    })?
+            }
+        };
+        store::set_line_location(&mut tx, line.id, location_id).await?;
+        requests.push(ReservationRequest {
+            document_type: RESERVATION_DOCUMENT.to_owned(),
+            document_line_id: line.id,
+            location_id,
+            item,
+            quantity: line.quantity.0,
+        });
+    }
+    let reservations =
+        stock_store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
+    for reservation in &reservations {
+        log(
+            &mut tx,
+            &auth,
+            "create",
+            "reservation",
+            reservation.id,
+            None,
+            Some(reservation),
+        )
+        .await?;
+    }
+    let confirmed = move_to(&mut tx, &auth, &order, to.as_str(), "order_confirmed").await?;
+    // Last, so the level rows stay locked only until the commit that follows.
+    stock_store::hold(&mut tx, &requests).await?;
+    tx.commit().await?;
+    Ok(axum::Json(order_detail(&ctx, confirmed).await?))
+}
+
+/// Refuses an order that would take the client's debt over its limit.
+async fn check_credit(
+    tx: &mut comptoir_db::Tx,
+    user: &CurrentUser,
+    order: &SalesDocument,
+    override_credit: bool,
+) -> ApiResult<()> {
+    let client: Client = resource::get_in(tx, user.organization_id, order.client_id).await?;
+    let Some(limit) = client.credit_limit.map(|limit| limit.0) else {
+        return Ok(());
+    };
+    let receivables = store::open_receivables(tx, user.organization_id, client.id).await?;
+    let exposure = Money::from_units(receivables.units() + order.total_incl_tax.0.units());
+    if exposure <= limit {
+        return Ok(());
+    }
+    if override_credit && matches!(user.role, Role::Manager | Role::Admin) {
+        return Ok(());
+    }
+    Err(ApiError::CreditLimitExceeded {
+        message: format!(
+            "the client's credit limit of {limit} would be exceeded: {receivables} open and {} in this order",
+            order.total_incl_tax.0
+        ),
+        details: json!({
+            "credit_limit": limit,
+            "open_receivables": receivables,
+            "order_total": order.total_incl_tax.0,
+            "override": "a manager may confirm with override_credit: true",
+        }),
+    })
+}
+
+/// Cancel an order not delivered yet; its reservations are released.
+#[utoipa::path(post, path = "/orders/{id}/cancel", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn cancel_order(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<OrderDetail>> {
+    let mut tx = ctx.db.begin().await?;
+    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let to = next(&order, OrderAction::Cancel)?;
+    for reservation in store::active_reservations(&mut tx, id).await? {
+        let released = stock_store::release(&mut tx, auth.organization_id, reservation.id).await?;
+        log(
+            &mut tx,
+            &auth,
+            "release",
+            "reservation",
+            released.id,
+            Some(&reservation),
+            Some(&released),
+        )
+        .await?;
+    }
+    let cancelled = move_to(&mut tx, &auth, &order, to.as_str(), "order_cancelled").await?;
+    tx.commit().await?;
+    Ok(axum::Json(order_detail(&ctx, cancelled).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DeliveryLineRequest {
+    pub line_id: Option<Uuid>,
+    pub quantity: Option<String>,
+    /// Default: where the line is reserved; goods leave from there.
+    pub location_id: Option<Uuid>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DeliveryRequest {
+    pub lines: Option<Vec<DeliveryLineRequest>>,
+    /// Default today.
+    pub date: Option<NaiveDate>,
+}
+
+/// A delivery note and the order after it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DeliveryNote {
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    pub lines: Vec<DeliveryLine>,
+    pub order: OrderDetail,
+}
+
+/// Deliver goods of a confirmed order, in part or in full: the lines'
+/// reservations turn into issue movements (the rest stays reserved) and a
+/// delivery note `BL-YYYY-NNNNN` records it. More than ordered → 422.
+#[utoipa::path(post, path = "/orders/{id}/deliveries", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DeliveryRequest,
+    responses((status = 201, body = DeliveryNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn deliver_order(
+    auth: Authorized<require::StockWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    Json(request): Json<DeliveryRequest>,
+) -> ApiResult<(StatusCode, axum::Json<DeliveryNote>)> {
+    let mut tx = ctx.db.begin().await?;
+    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&order, OrderAction::Deliver { complete: false })?;
+    let order_lines = store::lines_in(&mut tx, id).await?;
+    let reservations = store::active_reservations(&mut tx, id).await?;
+    let mut errors = FieldErrors::new();
+    let requested = request.lines.unwrap_or_default();
+    if requested.is_empty() {
+        errors.add("lines", "at least one line is required");
+    }
+    let mut deliveries = Vec::new();
+    for (index, line) in requested.into_iter().enumerate() {
+        let prefix = format!("lines[{index}].");
+        let order_line = line
+            .line_id
+            .and_then(|line_id| order_lines.iter().find(|l| l.id == line_id));
+        let Some(order_line) = order_line else {
+            errors.add(format!("{prefix}line_id"), "is not a line of this order");
+            continue;
+        };
+        let quantity = crate::validate::required_parsed(
+            &mut errors,
+            &format!("{prefix}quantity"),
+            line.quantity,
+            Quantity::parse,
+        );
+        let Some(quantity) = quantity else { continue };
+        if quantity <= Quantity::ZERO {
+            errors.add(format!("{prefix}quantity"), "must be positive");
+            continue;
+        }
+        if quantity > order_line.undelivered() {
+            errors.add(
+                format!("{prefix}quantity"),
+                format!(
+                    "more than ordered: {} still to deliver on this line",
+                    order_line.undelivered()
+                ),
+            );
+            continue;
+        }
+        let reservation = reservations
+            .iter()
+            .find(|r| r.document_line_id == order_line.id);
+        if let (Some(location_id), Some(reservation)) = (line.location_id, reservation)
+            && location_id != reservation.location_id
+        {
+            errors.add(
+                format!("{prefix}location_id"),
+                "the line's goods are reserved at another location",
+            );
+            continue;
+        }
+        deliveries.push((order_line.clone(), quantity, reservation.cloned(), prefix));
+    }
+    errors.finish(|| ())?;
+    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let number = store::next_number(&mut tx, auth.organization_id, "BL", date.year()).await?;
+    let delivery = store::insert_delivery(
+        &mut tx,
+        auth.organization_id,
+        id,
+        &number,
+        date,
+        auth.user_id,
+    )
+    .await?;
+    let reference = order.number.clone().unwrap_or_default();
+    let note = MovementNote {
+        user_id: Some(auth.user_id),
+        reason: Some("delivery"),
+        reference: Some(&reference),
+        reservation_id: None,
+        inventory_id: None,
+    };
+    let mut delivered = Vec::new();
+    for (line, quantity, reservation, prefix) in deliveries {
+        if !store::deliver_line(&mut tx, id, line.id, quantity).await? {
+            return Err(ApiError::field(
+                &format!("{prefix}quantity"),
+                "more than ordered: the line was delivered meanwhile",
+            ));
+        }
+        let (location_id, movement_id) = match reservation {
+            Some(reservation) => {
+                let (_, movement) = stock_store::consume_part(
+                    &mut tx,
+                    auth.organization_id,
+                    reservation.id,
+                    quantity,
+                    &note,
+                )
+                .await?;
+                log(
+                    &mut tx,
+                    &auth,
+                    "create",
+                    "stock_movement",
+                    movement.id,
+                    None,
+                    Some(&movement),
+                )
+                .await?;
+                (movement.from_location_id, Some(movement.id))
+            }
+            None => (line.location_id, None),
+        };
+        let location_id = match location_id {
+            Some(location_id) => location_id,
+            None => {
+                stock_store::default_location(&mut tx, auth.organization_id, order.warehouse_id)
+                    .await?
+                    .ok_or_else(|| ApiError::conflict("no warehouse to deliver from"))?
+            }
+        };
+        delivered.push(
+            store::insert_delivery_line(
+                &mut tx,
+                auth.organization_id,
+                delivery.id,
+                line.id,
+                quantity,
+                location_id,
+                movement_id,
+            )
+            .await?,
+        );
+    }
+    let complete = store::lines_in(&mut tx, id)
+        .await?
+        .iter()
+        .all(|line| line.undelivered() == Quantity::ZERO);
+    let to = next(&order, OrderAction::Deliver { complete })?;
+    let moved = if to.as_str() == order.status {
+        order.clone()
+    } else {
+        store::set_status(
+            &mut tx,
+            auth.organization_id,
+            id,
+            &order.status,
+            to.as_str(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::InvalidTransition("the order changed meanwhile; retry".into()))?
+    };
+    log(
+        &mut tx,
+        &auth,
+        "deliver",
+        "order",
+        id,
+        Some(&order),
+        Some(&moved),
+    )
+    .await?;
+    event(
+        &mut tx,
+        &auth,
+        "delivery_done",
+        &moved,
+        json!({ "delivery_id": delivery.id, "delivery_number": delivery.number, "complete": complete }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(DeliveryNote {
+            delivery,
+            lines: delivered,
+            order: order_detail(&ctx, moved).await?,
+        }),
+    ))
+}
+
+/// Invoice what has been delivered and not invoiced yet: a draft invoice
+/// (no number until it is issued) billing those quantities at the order's
+/// prices.
+#[utoipa::path(post, path = "/orders/{id}/invoice", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn invoice_order(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
+    let mut tx = ctx.db.begin().await?;
+    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&order, OrderAction::Invoice { complete: false })?;
+    let lines = store::lines_in(&mut tx, id).await?;
+    let billable: Vec<&SalesLine> = lines
+        .iter()
+        .filter(|line| line.delivered_not_invoiced() > Quantity::ZERO)
+        .collect();
+    if billable.is_empty() {
+        return Err(ApiError::InvalidTransition(
+            "nothing delivered remains to be invoiced on this order".into(),
+        ));
+    }
+    let mut inputs = Vec::new();
+    for line in billable {
+        let quantity = line.delivered_not_invoiced();
+        if !store::invoice_line(&mut tx, id, line.id, quantity).await? {
+            return Err(ApiError::InvalidTransition(
+                "the order was invoiced meanwhile; retry".into(),
+            ));
+        }
+        let mut amounts = line.amounts();
+        amounts.quantity = quantity;
+        inputs.push(LineInput {
+            item: line.item(),
+            description: line.description.clone(),
+            amounts,
+            location_id: None,
+            source_line_id: Some(line.id),
+        });
+    }
+    let input = DocumentInput {
+        client_id: order.client_id,
+        warehouse_id: order.warehouse_id,
+        currency: order.currency.clone(),
+        issue_date: None,
+        valid_until: None,
+        notes: order.notes.clone(),
+        discount_percent: order.discount_percent.0,
+        lines: inputs,
+    };
+    let invoice = sales::create(
+        &mut tx,
+        &auth,
+        DocumentKind::Invoice,
+        None,
+        Some(id),
+        &input,
+    )
+    .await?;
+    let complete = store::lines_in(&mut tx, id)
+        .await?
+        .iter()
+        .all(|line| line.invoiced_quantity.0 == line.quantity.0);
+    let to = next(&order, OrderAction::Invoice { complete })?;
+    if to.as_str() != order.status {
+        move_to(&mut tx, &auth, &order, to.as_str(), "order_invoiced").await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(detail(&ctx.db, invoice).await?),
+    ))
+}

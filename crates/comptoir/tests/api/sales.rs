@@ -1,0 +1,619 @@
+use crate::helpers::{Reply, TestApp, field_names, id, spawn_app};
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use comptoir_db::Sql;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A warehouse, a stocked chair at 10.00 excl. VAT, a service, a client
+/// paying at 30 days.
+struct Shop {
+    stock: String,
+    chair: String,
+    client: String,
+}
+
+async fn shop(app: &TestApp, chairs: &str) -> Shop {
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..6];
+    let warehouse = app
+        .create(
+            "/api/v1/warehouses",
+            json!({"code": format!("LYS-{suffix}"), "name": "Lyon"}),
+        )
+        .await;
+    let stock = warehouse["default_location_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let chair = id(&app.create_product(&format!("CHAISE-{suffix}")).await);
+    if chairs != "0" {
+        app.create(
+            "/api/v1/stock/movements",
+            json!({"type": "receipt", "product_id": chair, "quantity": chairs, "to_location_id": stock}),
+        )
+        .await;
+    }
+    let client = id(&app
+        .create(
+            "/api/v1/clients",
+            json!({"name": format!("Brasserie {suffix}"), "payment_terms_days": 30}),
+        )
+        .await);
+    Shop {
+        stock,
+        chair,
+        client,
+    }
+}
+
+fn year() -> i32 {
+    Utc::now().date_naive().year()
+}
+
+async fn ok(app: &TestApp, path: &str) -> Value {
+    let reply = app.post(path, json!({})).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "POST {path}: {:?}",
+        reply.body
+    );
+    reply.body
+}
+
+async fn level(app: &TestApp, shop: &Shop) -> (String, String) {
+    let levels = app
+        .get(&format!(
+            "/api/v1/stock?product_id={}&location_id={}",
+            shop.chair, shop.stock
+        ))
+        .await;
+    let level = &levels.body["items"][0];
+    (
+        level["physical"].as_str().unwrap().to_owned(),
+        level["reserved"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn events(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_sale_goes_from_quote_to_paid_invoice() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "10").await;
+
+    let quote = app
+        .create(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "discount_percent": "10", "lines": [
+                {"product_id": shop.chair, "quantity": "3"},
+                {"description": "Installation", "quantity": "1", "unit_price": "50", "vat_rate": "20"},
+            ]}),
+        )
+        .await;
+    assert_eq!(quote["number"], format!("DEV-{}-00001", year()));
+    assert_eq!(quote["status"], "draft");
+    assert_eq!(quote["lines"][0]["total_excl_tax"], "30.00", "{quote}");
+    assert_eq!(quote["discount_amount"], "8.00");
+    assert_eq!(quote["total_excl_tax"], "72.00");
+    assert_eq!(quote["total_tax"], "14.40");
+    assert_eq!(quote["total_incl_tax"], "86.40");
+    assert_eq!(quote["tax_breakdown"][0]["base"], "72.00");
+    let valid_until =
+        NaiveDate::parse_from_str(quote["valid_until"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    assert_eq!(valid_until, Utc::now().date_naive() + Days::new(30));
+    let quote_id = id(&quote);
+
+    let refused = app
+        .post(&format!("/api/v1/quotes/{quote_id}/accept"), json!({}))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.body["code"], "invalid_transition");
+    assert_eq!(refused.body["message"], "a draft quote cannot be accepted");
+    ok(&app, &format!("/api/v1/quotes/{quote_id}/send")).await;
+    ok(&app, &format!("/api/v1/quotes/{quote_id}/accept")).await;
+    let order = app
+        .create(&format!("/api/v1/quotes/{quote_id}/convert"), json!({}))
+        .await;
+    assert_eq!(order["number"], format!("CMD-{}-00001", year()));
+    assert_eq!(
+        (order["status"].clone(), order["source_id"].clone()),
+        (json!("draft"), json!(quote_id))
+    );
+    assert_eq!(order["total_incl_tax"], "86.40");
+    let converted = app.get(&format!("/api/v1/quotes/{quote_id}")).await;
+    assert_eq!(converted.body["status"], "converted");
+    let order_id = id(&order);
+    assert_eq!(
+        app.get(&format!("/api/v1/quotes/{order_id}")).await.status,
+        StatusCode::NOT_FOUND,
+        "an order is not a quote"
+    );
+
+    let confirmed = ok(&app, &format!("/api/v1/orders/{order_id}/confirm")).await;
+    assert_eq!(confirmed["status"], "confirmed");
+    assert_eq!(level(&app, &shop).await, ("10".into(), "3".into()));
+    let chair_line = id(&confirmed["lines"][0]);
+    let service_line = id(&confirmed["lines"][1]);
+
+    let too_much = app
+        .post(
+            &format!("/api/v1/orders/{order_id}/deliveries"),
+            json!({"lines": [{"line_id": chair_line, "quantity": "4"}]}),
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&too_much.body), ["lines[0].quantity"]);
+    let first = app
+        .create(
+            &format!("/api/v1/orders/{order_id}/deliveries"),
+            json!({"lines": [{"line_id": chair_line, "quantity": "2"}]}),
+        )
+        .await;
+    assert_eq!(first["number"], format!("BL-{}-00001", year()));
+    assert_eq!(first["order"]["status"], "partially_delivered");
+    assert_eq!(level(&app, &shop).await, ("8".into(), "1".into()));
+
+    let first_invoice = app
+        .create(&format!("/api/v1/orders/{order_id}/invoice"), json!({}))
+        .await;
+    assert_eq!(first_invoice["number"], Value::Null);
+    assert_eq!(first_invoice["status"], "draft");
+    assert_eq!(first_invoice["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(first_invoice["total_excl_tax"], "18.00");
+
+    let rest = app
+        .create(
+            &format!("/api/v1/orders/{order_id}/deliveries"),
+            json!({"lines": [{"line_id": chair_line, "quantity": "1"}, {"line_id": service_line, "quantity": "1"}]}),
+        )
+        .await;
+    assert_eq!(rest["order"]["status"], "delivered");
+    assert_eq!(level(&app, &shop).await, ("7".into(), "0".into()));
+    let second_invoice = app
+        .create(&format!("/api/v1/orders/{order_id}/invoice"), json!({}))
+        .await;
+    assert_eq!(second_invoice["total_excl_tax"], "54.00");
+    let invoiced = app.get(&format!("/api/v1/orders/{order_id}")).await;
+    assert_eq!(invoiced.body["status"], "invoiced");
+    assert_eq!(invoiced.body["deliveries"].as_array().unwrap().len(), 2);
+
+    let invoice_id = id(&second_invoice);
+    let issued = ok(&app, &format!("/api/v1/invoices/{invoice_id}/issue")).await;
+    let today = Utc::now().date_naive();
+    assert_eq!(issued["number"], format!("FAC-{}-00001", year()));
+    assert_eq!(issued["issue_date"], today.to_string());
+    assert_eq!(issued["due_date"], (today + Days::new(30)).to_string());
+    assert_eq!(issued["total_incl_tax"], "64.80");
+    assert_eq!(issued["balance_due"], "64.80");
+    assert_eq!(issued["overdue"], false);
+    let again = app
+        .post(&format!("/api/v1/invoices/{invoice_id}/issue"), json!({}))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let edit = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/invoices/{invoice_id}"),
+            Some(&app.admin_token),
+            Some(json!({"client_id": shop.client, "lines": [{"description": "x", "quantity": "1", "unit_price": "1", "vat_rate": "20"}]})),
+            &[],
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::CONFLICT, "{:?}", edit.body);
+    assert_eq!(edit.body["code"], "invalid_transition");
+
+    let pay =
+        |amount: &str| json!({"amount": amount, "method": "transfer", "reference": "VIR-778"});
+    let partial = app
+        .create(
+            &format!("/api/v1/invoices/{invoice_id}/payments"),
+            pay("60"),
+        )
+        .await;
+    assert_eq!(partial["invoice"]["status"], "partially_paid");
+    assert_eq!(partial["invoice"]["balance_due"], "4.80");
+    let over = app
+        .post(&format!("/api/v1/invoices/{invoice_id}/payments"), pay("5"))
+        .await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        over.body["details"]["fields"][0]["message"],
+        "more than the balance due of 4.80"
+    );
+    let paid = app
+        .create(
+            &format!("/api/v1/invoices/{invoice_id}/payments"),
+            pay("4.80"),
+        )
+        .await;
+    assert_eq!(paid["invoice"]["status"], "paid");
+    assert_eq!(paid["invoice"]["amount_paid"], "64.80");
+    let payments = app
+        .get(&format!("/api/v1/invoices/{invoice_id}/payments"))
+        .await;
+    assert_eq!(payments.body.as_array().unwrap().len(), 2);
+
+    let order_events = app
+        .get(&format!(
+            "/api/v1/events?subject_type=order&subject_id={order_id}"
+        ))
+        .await;
+    assert_eq!(
+        events(&order_events.body),
+        [
+            "order_created",
+            "order_confirmed",
+            "delivery_done",
+            "delivery_done",
+            "order_invoiced"
+        ]
+    );
+    let invoice_events = app
+        .get(&format!("/api/v1/events?subject_id={invoice_id}"))
+        .await;
+    assert_eq!(
+        events(&invoice_events.body),
+        [
+            "invoice_created",
+            "invoice_issued",
+            "payment_received",
+            "payment_received",
+            "invoice_paid"
+        ]
+    );
+    let client_events = app
+        .get(&format!(
+            "/api/v1/events?client_id={}&page_size=200",
+            shop.client
+        ))
+        .await;
+    assert_eq!(
+        client_events.body["total"],
+        15,
+        "{:?}",
+        events(&client_events.body)
+    );
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "verify-stock"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_an_issued_invoice() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let draft = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": shop.client, "lines": [{"description": "Conseil", "quantity": "2", "unit_price": "400", "vat_rate": "20"}]}),
+        )
+        .await;
+    let invoice = id(&draft);
+    let uuid = uuid::Uuid::parse_str(&invoice).unwrap();
+    app.db
+        .execute(
+            Sql::new("UPDATE sales_documents SET notes = 'draft can change' WHERE id = $1")
+                .bind(uuid),
+        )
+        .await
+        .expect("a draft is not frozen");
+    ok(&app, &format!("/api/v1/invoices/{invoice}/issue")).await;
+    for statement in [
+        "UPDATE sales_documents SET total_incl_tax = 0 WHERE id = $1",
+        "UPDATE sales_documents SET number = 'FAC-0000-00000' WHERE id = $1",
+        "DELETE FROM sales_documents WHERE id = $1",
+        "UPDATE sales_lines SET unit_price = 0 WHERE document_id = $1",
+        "DELETE FROM sales_lines WHERE document_id = $1",
+    ] {
+        assert!(
+            app.db
+                .execute(Sql::new(statement).bind(uuid))
+                .await
+                .is_err(),
+            "{statement}"
+        );
+    }
+    let unchanged = app.get(&format!("/api/v1/invoices/{invoice}")).await;
+    assert_eq!(unchanged.body["total_incl_tax"], "960.00");
+    assert_eq!(unchanged.body["notes"], "draft can change");
+}
+
+#[tokio::test]
+async fn drafts_report_every_bad_field_and_versions_keep_the_number() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let bad = app
+        .post(
+            "/api/v1/quotes",
+            json!({"lines": [
+                {"product_id": uuid::Uuid::new_v4(), "quantity": "1"},
+                {"description": "Main-d'œuvre", "quantity": "0", "unit_price": "-1"},
+                {"product_id": shop.chair, "quantity": "1.0001", "discount_percent": "120"},
+            ]}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_names(&bad.body),
+        [
+            "client_id",
+            "lines[0].product_id",
+            "lines[1].quantity",
+            "lines[1].unit_price",
+            "lines[2].quantity",
+            "lines[2].discount_percent",
+        ]
+    );
+    let quote = app
+        .create(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "2"}]}),
+        )
+        .await;
+    let quote_id = id(&quote);
+    let number = quote["number"].as_str().unwrap().to_owned();
+    ok(&app, &format!("/api/v1/quotes/{quote_id}/send")).await;
+    let second = app
+        .create(&format!("/api/v1/quotes/{quote_id}/version"), json!({}))
+        .await;
+    assert_eq!(second["number"], format!("{number}-v2"));
+    assert_eq!(second["status"], "draft");
+    assert_eq!(second["total_excl_tax"], "20.00");
+    let old = app.get(&format!("/api/v1/quotes/{quote_id}")).await;
+    assert_eq!(old.body["status"], "superseded");
+    let edit_old = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/quotes/{quote_id}"),
+            Some(&app.admin_token),
+            Some(json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "1"}]})),
+            &[],
+        )
+        .await;
+    assert_eq!(edit_old.status, StatusCode::CONFLICT);
+    assert_eq!(
+        edit_old.body["message"],
+        "a superseded quote cannot be changed"
+    );
+    let third = app
+        .create(
+            &format!("/api/v1/quotes/{}/version", id(&second)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(third["number"], format!("{number}-v3"));
+}
+
+/// Fires one POST per path at once, spread over `servers`; returns the
+/// replies in the order of `paths`.
+async fn at_once(app: &TestApp, servers: &[String], paths: &[String]) -> Vec<(StatusCode, Value)> {
+    let mut tasks = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let request = app
+            .client
+            .post(format!("{}{path}", servers[i % servers.len()]))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({}));
+        tasks.push(tokio::spawn(async move {
+            let reply = request.send().await.expect("request");
+            let status = reply.status();
+            (status, reply.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.unwrap());
+    }
+    replies
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_confirmations_reserve_exactly_the_thirty_in_stock() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "30").await;
+    let mut paths = Vec::new();
+    for _ in 0..100 {
+        let order = app
+            .create(
+                "/api/v1/orders",
+                json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "1"}]}),
+            )
+            .await;
+        paths.push(format!("/api/v1/orders/{}/confirm", id(&order)));
+    }
+    let replies = at_once(&app, std::slice::from_ref(&app.address), &paths).await;
+    let confirmed = replies.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    let short: Vec<&Value> = replies
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CONFLICT)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!((confirmed, short.len()), (30, 70), "{replies:?}");
+    assert!(short.iter().all(|body| body["code"] == "insufficient_stock"
+        && body["details"]["items"][0]["product_id"] == shop.chair.as_str()));
+    assert_eq!(level(&app, &shop).await, ("30".into(), "30".into()));
+    let drafts = app
+        .get(&format!(
+            "/api/v1/orders?client_id={}&status=draft",
+            shop.client
+        ))
+        .await;
+    assert_eq!(drafts.body["total"], 70, "refused orders stay drafts");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "verify-stock"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+}
+
+async fn draft_invoices(app: &TestApp, client: &str, n: usize) -> Vec<String> {
+    let mut paths = Vec::new();
+    for i in 0..n {
+        let invoice = app
+            .create(
+                "/api/v1/invoices",
+                json!({"client_id": client, "lines": [{"description": format!("Prestation {i}"), "quantity": "1", "unit_price": "100", "vat_rate": "20"}]}),
+            )
+            .await;
+        paths.push(format!("/api/v1/invoices/{}/issue", id(&invoice)));
+    }
+    paths
+}
+
+fn numbers(replies: &[(StatusCode, Value)]) -> Vec<String> {
+    let mut numbers: Vec<String> = replies
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, StatusCode::OK, "{body}");
+            body["number"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    numbers.sort();
+    numbers
+}
+
+#[tokio::test]
+async fn invoices_issued_concurrently_get_every_number_once_even_from_two_processes() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let expected = |range: std::ops::RangeInclusive<u32>| -> Vec<String> {
+        range.map(|n| format!("FAC-{}-{n:05}", year())).collect()
+    };
+    let paths = draft_invoices(&app, &shop.client, 200).await;
+    let replies = at_once(&app, std::slice::from_ref(&app.address), &paths).await;
+    assert_eq!(numbers(&replies), expected(1..=200));
+
+    let second = app.second_process().await;
+    let servers = [app.address.clone(), second.address.clone()];
+    let paths = draft_invoices(&app, &shop.client, 200).await;
+    let replies = at_once(&app, &servers, &paths).await;
+    assert_eq!(numbers(&replies), expected(201..=400));
+}
+
+async fn post_with_key(app: &TestApp, path: &str, key: &str, body: Value) -> Reply {
+    app.send(
+        Method::POST,
+        path,
+        Some(&app.admin_token),
+        Some(body),
+        &[("Idempotency-Key", key)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_retried_confirmation_or_payment_acts_once() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "5").await;
+    let order = app
+        .create(
+            "/api/v1/orders",
+            json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "2"}]}),
+        )
+        .await;
+    let confirm = format!("/api/v1/orders/{}/confirm", id(&order));
+    let first = post_with_key(&app, &confirm, "confirm-1", json!({})).await;
+    let retry = post_with_key(&app, &confirm, "confirm-1", json!({})).await;
+    assert_eq!(
+        (first.status, retry.status),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    assert_eq!(first.body, retry.body);
+    assert_eq!(level(&app, &shop).await, ("5".into(), "2".into()));
+
+    let invoice = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "3"}]}),
+        )
+        .await;
+    let invoice_id = id(&invoice);
+    ok(&app, &format!("/api/v1/invoices/{invoice_id}/issue")).await;
+    let pay = format!("/api/v1/invoices/{invoice_id}/payments");
+    let body = json!({"amount": "10", "method": "card"});
+    let first = post_with_key(&app, &pay, "pay-1", body.clone()).await;
+    let retry = post_with_key(&app, &pay, "pay-1", body).await;
+    assert_eq!(
+        (first.status, retry.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(first.body["id"], retry.body["id"]);
+    let other = post_with_key(
+        &app,
+        &pay,
+        "pay-1",
+        json!({"amount": "11", "method": "card"}),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+    let after = app.get(&format!("/api/v1/invoices/{invoice_id}")).await;
+    assert_eq!(after.body["amount_paid"], "10.00");
+    assert_eq!(after.body["balance_due"], "26.00");
+}
+
+#[tokio::test]
+async fn confirmation_checks_the_credit_limit_and_only_a_manager_overrides_it() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "100").await;
+    let client = app
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Traiteur Lumière", "credit_limit": "100"}),
+        )
+        .await;
+    let unpaid = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": id(&client), "lines": [{"product_id": shop.chair, "quantity": "6"}]}),
+        )
+        .await;
+    ok(&app, &format!("/api/v1/invoices/{}/issue", id(&unpaid))).await;
+    let order = app
+        .create(
+            "/api/v1/orders",
+            json!({"client_id": id(&client), "lines": [{"product_id": shop.chair, "quantity": "3"}]}),
+        )
+        .await;
+    let confirm = format!("/api/v1/orders/{}/confirm", id(&order));
+    let refused = app.post(&confirm, json!({})).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.body["code"], "credit_limit_exceeded");
+    assert_eq!(refused.body["details"]["open_receivables"], "72.00");
+    assert_eq!(refused.body["details"]["order_total"], "36.00");
+    let sales = app.user_token("vendeur@example.com", "sales").await;
+    let by_sales = app
+        .send(
+            Method::POST,
+            &confirm,
+            Some(&sales),
+            Some(json!({"override_credit": true})),
+            &[],
+        )
+        .await;
+    assert_eq!(by_sales.body["code"], "credit_limit_exceeded");
+    let manager = app.user_token("direction@example.com", "manager").await;
+    let by_manager = app
+        .send(
+            Method::POST,
+            &confirm,
+            Some(&manager),
+            Some(json!({"override_credit": true})),
+            &[],
+        )
+        .await;
+    assert_eq!(by_manager.status, StatusCode::OK, "{:?}", by_manager.body);
+    assert_eq!(by_manager.body["status"], "confirmed");
+    let cancelled = ok(&app, &confirm.replace("confirm", "cancel")).await;
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(level(&app, &shop).await, ("100".into(), "0".into()));
+}

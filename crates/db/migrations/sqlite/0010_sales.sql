@@ -1,0 +1,147 @@
+-- Quotes, orders and invoices share one table and one line table: the
+-- same fields (see the conventions), one totals rule, one numbering.
+CREATE TABLE sales_documents (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    kind TEXT NOT NULL,
+    -- A draft invoice has none: it gets one when issued.
+    number TEXT,
+    status TEXT NOT NULL,
+    client_id BLOB NOT NULL REFERENCES clients(id),
+    -- The quote of an order, the order of an invoice, the previous version of a quote.
+    source_id BLOB REFERENCES sales_documents(id),
+    warehouse_id BLOB REFERENCES warehouses(id),
+    currency TEXT NOT NULL,
+    issue_date TEXT,
+    valid_until TEXT,
+    due_date TEXT,
+    notes TEXT,
+    discount_percent INTEGER NOT NULL DEFAULT 0,
+    discount_amount INTEGER NOT NULL DEFAULT 0,
+    total_excl_tax INTEGER NOT NULL DEFAULT 0,
+    total_tax INTEGER NOT NULL DEFAULT 0,
+    total_incl_tax INTEGER NOT NULL DEFAULT 0,
+    amount_paid INTEGER NOT NULL DEFAULT 0,
+    issued_at TEXT,
+    created_by BLOB REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    CONSTRAINT ck_sales_documents_paid CHECK (amount_paid >= 0 AND amount_paid <= total_incl_tax)
+);
+CREATE UNIQUE INDEX uq_sales_documents_number ON sales_documents(organization_id, number);
+CREATE INDEX ix_sales_documents_kind ON sales_documents(organization_id, kind, status);
+CREATE INDEX ix_sales_documents_client ON sales_documents(client_id, kind);
+CREATE INDEX ix_sales_documents_source ON sales_documents(source_id);
+
+CREATE TABLE sales_lines (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    document_id BLOB NOT NULL REFERENCES sales_documents(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    -- NULL for a free-text line.
+    product_id BLOB REFERENCES products(id),
+    variant_id BLOB REFERENCES product_variants(id),
+    description TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    unit_price INTEGER NOT NULL,
+    discount_percent INTEGER NOT NULL DEFAULT 0,
+    vat_rate INTEGER NOT NULL,
+    vat_category TEXT NOT NULL,
+    total_excl_tax INTEGER NOT NULL,
+    -- Orders: where the line is reserved, and how much left and was billed.
+    location_id BLOB REFERENCES locations(id),
+    delivered_quantity INTEGER NOT NULL DEFAULT 0,
+    invoiced_quantity INTEGER NOT NULL DEFAULT 0,
+    -- The order line an invoice line bills.
+    source_line_id BLOB REFERENCES sales_lines(id),
+    CONSTRAINT ck_sales_lines_quantity CHECK (quantity > 0),
+    CONSTRAINT ck_sales_lines_delivered CHECK (delivered_quantity >= 0 AND delivered_quantity <= quantity),
+    CONSTRAINT ck_sales_lines_invoiced CHECK (invoiced_quantity >= 0 AND invoiced_quantity <= quantity)
+);
+CREATE INDEX ix_sales_lines_document ON sales_lines(document_id, position);
+CREATE INDEX ix_sales_lines_product ON sales_lines(product_id);
+CREATE INDEX ix_sales_lines_source ON sales_lines(source_line_id);
+
+-- An issued invoice never changes: only its payment state moves
+-- (amount_paid, status, updated_at, version), and it is never deleted.
+CREATE TRIGGER sales_documents_issued_frozen
+BEFORE UPDATE OF id, organization_id, kind, number, client_id, source_id, warehouse_id, currency,
+    issue_date, valid_until, due_date, notes, discount_percent, discount_amount, total_excl_tax,
+    total_tax, total_incl_tax, issued_at, created_by, created_at ON sales_documents
+WHEN OLD.kind = 'invoice' AND OLD.number IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is immutable: only payments change it');
+END;
+CREATE TRIGGER sales_documents_issued_undeletable BEFORE DELETE ON sales_documents
+WHEN OLD.kind = 'invoice' AND OLD.number IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'an issued invoice is immutable: it cannot be deleted');
+END;
+CREATE TRIGGER sales_lines_issued_frozen BEFORE UPDATE ON sales_lines
+WHEN EXISTS (SELECT 1 FROM sales_documents
+             WHERE id = OLD.document_id AND kind = 'invoice' AND number IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'the lines of an issued invoice are immutable');
+END;
+CREATE TRIGGER sales_lines_issued_undeletable BEFORE DELETE ON sales_lines
+WHEN EXISTS (SELECT 1 FROM sales_documents
+             WHERE id = OLD.document_id AND kind = 'invoice' AND number IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'the lines of an issued invoice are immutable');
+END;
+
+-- A delivery note (BL-YYYY-NNNNN): what left the warehouse for an order.
+CREATE TABLE deliveries (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    order_id BLOB NOT NULL REFERENCES sales_documents(id),
+    number TEXT NOT NULL,
+    delivery_date TEXT NOT NULL,
+    created_by BLOB REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX uq_deliveries_number ON deliveries(organization_id, number);
+CREATE INDEX ix_deliveries_order ON deliveries(order_id);
+
+CREATE TABLE delivery_lines (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    delivery_id BLOB NOT NULL REFERENCES deliveries(id),
+    order_line_id BLOB NOT NULL REFERENCES sales_lines(id),
+    quantity INTEGER NOT NULL,
+    location_id BLOB NOT NULL REFERENCES locations(id),
+    -- None for a service line: nothing leaves the warehouse.
+    movement_id BLOB REFERENCES stock_movements(id),
+    CONSTRAINT ck_delivery_lines_quantity CHECK (quantity > 0)
+);
+CREATE INDEX ix_delivery_lines_delivery ON delivery_lines(delivery_id);
+
+CREATE TABLE payments (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    invoice_id BLOB NOT NULL REFERENCES sales_documents(id),
+    amount INTEGER NOT NULL,
+    payment_date TEXT NOT NULL,
+    method TEXT NOT NULL,
+    reference TEXT,
+    created_by BLOB REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    CONSTRAINT ck_payments_amount CHECK (amount > 0)
+);
+CREATE INDEX ix_payments_invoice ON payments(invoice_id, created_at);
+
+-- What happened to a document, written in the transaction that did it.
+CREATE TABLE business_events (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    event_type TEXT NOT NULL,
+    subject_type TEXT NOT NULL,
+    subject_id BLOB NOT NULL,
+    client_id BLOB REFERENCES clients(id),
+    actor_id BLOB REFERENCES users(id),
+    data TEXT NOT NULL,
+    occurred_at TEXT NOT NULL
+);
+CREATE INDEX ix_business_events_subject ON business_events(organization_id, subject_type, subject_id, occurred_at);
+CREATE INDEX ix_business_events_client ON business_events(organization_id, client_id, occurred_at);

@@ -1,0 +1,661 @@
+//! Quotes, orders and invoices (one table, `kind` tells them apart), their
+//! lines, delivery notes, payments and business events.
+
+use crate::error::DbError;
+use crate::pool::{Db, Sql, Tx, now};
+use crate::resource::{self, Fixed, Table, Values};
+use crate::stock::{Item, Reservation};
+use chrono::{DateTime, NaiveDate, Utc};
+use comptoir_domain::catalog::VatCategory;
+use comptoir_domain::documents::{LineAmounts, discounted_totals};
+use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
+use comptoir_domain::sales::{DocumentKind, PaymentMethod};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesDocument {
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub kind: DocumentKind,
+    /// `DEV-…`, `CMD-…`, `FAC-…`; none on a draft invoice.
+    pub number: Option<String>,
+    pub status: String,
+    pub client_id: Uuid,
+    /// The quote an order comes from, the order an invoice bills, the
+    /// version a quote replaces.
+    pub source_id: Option<Uuid>,
+    /// Orders: where goods are reserved and delivered from.
+    pub warehouse_id: Option<Uuid>,
+    pub currency: String,
+    pub issue_date: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    /// Document-level discount, taken off each VAT base.
+    #[schema(value_type = String, example = "0.00")]
+    pub discount_percent: Fixed<Percent>,
+    #[schema(value_type = String, example = "0.00")]
+    pub discount_amount: Fixed<Money>,
+    #[schema(value_type = String, example = "100.00")]
+    pub total_excl_tax: Fixed<Money>,
+    #[schema(value_type = String, example = "20.00")]
+    pub total_tax: Fixed<Money>,
+    #[schema(value_type = String, example = "120.00")]
+    pub total_incl_tax: Fixed<Money>,
+    #[schema(value_type = String, example = "0.00")]
+    pub amount_paid: Fixed<Money>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Table for SalesDocument {
+    const TABLE: &'static str = "sales_documents";
+    const COLUMNS: &'static str = "id, kind, number, status, client_id, source_id, warehouse_id, currency, \
+        issue_date, valid_until, due_date, notes, discount_percent, discount_amount, total_excl_tax, \
+        total_tax, total_incl_tax, amount_paid, issued_at, created_at, updated_at, version";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("number", "number"),
+        ("issue_date", "issue_date"),
+        ("due_date", "due_date"),
+        ("total_excl_tax", "total_excl_tax"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["number", "notes"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesLine {
+    pub id: Uuid,
+    pub position: i64,
+    /// None on a free-text line.
+    pub product_id: Option<Uuid>,
+    pub variant_id: Option<Uuid>,
+    pub description: String,
+    #[schema(value_type = String, example = "2")]
+    pub quantity: Fixed<Quantity>,
+    #[schema(value_type = String, example = "49.90")]
+    pub unit_price: Fixed<UnitPrice>,
+    #[schema(value_type = String, example = "0.00")]
+    pub discount_percent: Fixed<Percent>,
+    #[schema(value_type = String, example = "20.00")]
+    pub vat_rate: Fixed<Percent>,
+    #[sqlx(try_from = "String")]
+    pub vat_category: VatCategory,
+    #[schema(value_type = String, example = "99.80")]
+    pub total_excl_tax: Fixed<Money>,
+    /// Orders: the location the line is reserved at.
+    pub location_id: Option<Uuid>,
+    #[schema(value_type = String, example = "0")]
+    pub delivered_quantity: Fixed<Quantity>,
+    #[schema(value_type = String, example = "0")]
+    pub invoiced_quantity: Fixed<Quantity>,
+    /// Invoices: the order line this line bills.
+    pub source_line_id: Option<Uuid>,
+}
+
+const LINE_COLUMNS: &str = "id, position, product_id, variant_id, description, quantity, unit_price, \
+    discount_percent, vat_rate, vat_category, total_excl_tax, location_id, delivered_quantity, \
+    invoiced_quantity, source_line_id";
+
+impl SalesLine {
+    pub fn amounts(&self) -> LineAmounts {
+        LineAmounts {
+            quantity: self.quantity.0,
+            unit_price: self.unit_price.0,
+            discount_percent: self.discount_percent.0,
+            vat_category: self.vat_category,
+            vat_rate: self.vat_rate.0,
+        }
+    }
+
+    /// The stocked item of the line, if it has a product.
+    pub fn item(&self) -> Option<Item> {
+        self.product_id.map(|product_id| Item {
+            product_id,
+            variant_id: self.variant_id,
+        })
+    }
+
+    pub fn undelivered(&self) -> Quantity {
+        Quantity::from_units(self.quantity.0.units() - self.delivered_quantity.0.units())
+    }
+
+    pub fn delivered_not_invoiced(&self) -> Quantity {
+        Quantity::from_units(self.delivered_quantity.0.units() - self.invoiced_quantity.0.units())
+    }
+}
+
+/// What a draft's header and lines are made of.
+pub struct DocumentInput {
+    pub client_id: Uuid,
+    pub warehouse_id: Option<Uuid>,
+    pub currency: String,
+    pub issue_date: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub discount_percent: Percent,
+    pub lines: Vec<LineInput>,
+}
+
+pub struct LineInput {
+    pub item: Option<Item>,
+    pub description: String,
+    pub amounts: LineAmounts,
+    pub location_id: Option<Uuid>,
+    pub source_line_id: Option<Uuid>,
+}
+
+fn header_values(input: &DocumentInput) -> Values {
+    let totals = discounted_totals(
+        &input.lines.iter().map(|l| l.amounts).collect::<Vec<_>>(),
+        input.discount_percent,
+    );
+    vec![
+        ("client_id", input.client_id.into()),
+        ("warehouse_id", input.warehouse_id.into()),
+        ("currency", input.currency.as_str().into()),
+        ("issue_date", input.issue_date.into()),
+        ("valid_until", input.valid_until.into()),
+        ("notes", input.notes.as_deref().into()),
+        ("discount_percent", input.discount_percent.into()),
+        ("discount_amount", totals.discount_amount.into()),
+        ("total_excl_tax", totals.total_excl_tax.into()),
+        ("total_tax", totals.total_tax.into()),
+        ("total_incl_tax", totals.total_incl_tax.into()),
+    ]
+}
+
+async fn insert_lines(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    document_id: Uuid,
+    lines: &[LineInput],
+) -> Result<(), DbError> {
+    for (position, line) in lines.iter().enumerate() {
+        let amounts = line.amounts;
+        tx.execute(
+            Sql::new(
+                "INSERT INTO sales_lines (id, organization_id, document_id, position, product_id, \
+                 variant_id, description, quantity, unit_price, discount_percent, vat_rate, \
+                 vat_category, total_excl_tax, location_id, source_line_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .bind(Uuid::new_v4())
+            .bind(organization_id)
+            .bind(document_id)
+            .bind(position as i64 + 1)
+            .bind(line.item.map(|item| item.product_id))
+            .bind(line.item.and_then(|item| item.variant_id))
+            .bind(line.description.as_str())
+            .bind(amounts.quantity)
+            .bind(amounts.unit_price)
+            .bind(amounts.discount_percent)
+            .bind(amounts.vat_rate)
+            .bind(amounts.vat_category)
+            .bind(amounts.total_excl_tax())
+            .bind(line.location_id)
+            .bind(line.source_line_id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The next number of a series, e.g. `CMD-2026-00042`, from a
+/// per-organization, per-year counter: the counter row stays locked until
+/// the caller's transaction ends, so a rolled-back caller leaves no gap.
+pub async fn next_number(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    prefix: &str,
+    year: i32,
+) -> Result<String, DbError> {
+    let n = resource::next_counter(tx, organization_id, &format!("{prefix}:{year}")).await?;
+    Ok(format!("{prefix}-{year}-{n:05}"))
+}
+
+/// What a new document is, beyond its content.
+pub struct NewDocument<'a> {
+    pub kind: DocumentKind,
+    pub number: Option<String>,
+    pub status: &'a str,
+    pub source_id: Option<Uuid>,
+    pub created_by: Uuid,
+}
+
+pub async fn insert_document(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    new: NewDocument<'_>,
+    input: &DocumentInput,
+) -> Result<SalesDocument, DbError> {
+    let mut values = header_values(input);
+    values.extend([
+        ("kind", new.kind.as_str().into()),
+        ("number", new.number.into()),
+        ("status", new.status.into()),
+        ("source_id", new.source_id.into()),
+        ("created_by", new.created_by.into()),
+    ]);
+    let document: SalesDocument = resource::insert(tx, organization_id, values).await?;
+    insert_lines(tx, organization_id, document.id, &input.lines).await?;
+    Ok(document)
+}
+
+/// Rewrites a draft's header and lines, if it is still at `version`.
+pub async fn replace_document(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    version: i64,
+    input: &DocumentInput,
+) -> Result<SalesDocument, DbError> {
+    let document: SalesDocument =
+        resource::update(tx, organization_id, id, version, header_values(input)).await?;
+    tx.execute(Sql::new("DELETE FROM sales_lines WHERE document_id = $1").bind(id))
+        .await?;
+    insert_lines(tx, organization_id, id, &input.lines).await?;
+    Ok(document)
+}
+
+fn lines_query(document_id: Uuid) -> Sql {
+    Sql::new(format!(
+        "SELECT {LINE_COLUMNS} FROM sales_lines WHERE document_id = $1 ORDER BY position"
+    ))
+    .bind(document_id)
+}
+
+pub async fn lines(db: &Db, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
+    db.fetch_all(lines_query(document_id)).await
+}
+
+pub async fn lines_in(tx: &mut Tx, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
+    tx.fetch_all(lines_query(document_id)).await
+}
+
+/// Moves a document from `from` to `to`; `None` if it is no longer in `from`.
+pub async fn set_status(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<Option<SalesDocument>, DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "UPDATE sales_documents SET status = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND organization_id = $4 AND status = $5 RETURNING {}",
+            SalesDocument::COLUMNS
+        ))
+        .bind(to)
+        .bind(now())
+        .bind(id)
+        .bind(organization_id)
+        .bind(from),
+    )
+    .await
+}
+
+/// Numbers and dates a draft invoice; `None` if it is no longer a draft.
+pub async fn issue_invoice(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    number: &str,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+) -> Result<Option<SalesDocument>, DbError> {
+    let at = now();
+    tx.fetch_optional(
+        Sql::new(format!(
+            "UPDATE sales_documents SET status = 'issued', number = $1, issue_date = $2, due_date = $3, \
+             issued_at = $4, updated_at = $4, version = version + 1 \
+             WHERE id = $5 AND organization_id = $6 AND kind = 'invoice' AND status = 'draft' \
+             AND number IS NULL RETURNING {}",
+            SalesDocument::COLUMNS
+        ))
+        .bind(number)
+        .bind(issue_date)
+        .bind(due_date)
+        .bind(at)
+        .bind(id)
+        .bind(organization_id),
+    )
+    .await
+}
+
+/// Adds to a line's delivered quantity, unless that would exceed the line;
+/// returns whether it did.
+pub async fn deliver_line(
+    tx: &mut Tx,
+    document_id: Uuid,
+    line_id: Uuid,
+    quantity: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE sales_lines SET delivered_quantity = delivered_quantity + $1 \
+                 WHERE id = $2 AND document_id = $3 AND delivered_quantity + $1 <= quantity",
+            )
+            .bind(quantity)
+            .bind(line_id)
+            .bind(document_id),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Adds to an order line's invoiced quantity, never beyond what was
+/// delivered; returns whether it did.
+pub async fn invoice_line(
+    tx: &mut Tx,
+    document_id: Uuid,
+    line_id: Uuid,
+    quantity: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity + $1 \
+                 WHERE id = $2 AND document_id = $3 AND invoiced_quantity + $1 <= delivered_quantity",
+            )
+            .bind(quantity)
+            .bind(line_id)
+            .bind(document_id),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Sets where an order line is reserved.
+pub async fn set_line_location(
+    tx: &mut Tx,
+    line_id: Uuid,
+    location_id: Uuid,
+) -> Result<(), DbError> {
+    tx.execute(
+        Sql::new("UPDATE sales_lines SET location_id = $1 WHERE id = $2")
+            .bind(location_id)
+            .bind(line_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The active reservations of an order's lines.
+pub async fn active_reservations(
+    tx: &mut Tx,
+    document_id: Uuid,
+) -> Result<Vec<Reservation>, DbError> {
+    tx.fetch_all(
+        Sql::new(format!(
+            "SELECT {} FROM stock_reservations r \
+             WHERE r.status = 'active' AND r.document_type = 'order_line' AND r.document_line_id IN \
+             (SELECT id FROM sales_lines WHERE document_id = $1) ORDER BY r.created_at, r.id",
+            prefixed("r", Reservation::COLUMNS)
+        ))
+        .bind(document_id),
+    )
+    .await
+}
+
+fn prefixed(alias: &str, columns: &str) -> String {
+    columns
+        .split(", ")
+        .map(|column| format!("{alias}.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a client owes on issued invoices.
+pub async fn open_receivables(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    client_id: Uuid,
+) -> Result<Money, DbError> {
+    let (units,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "SELECT CAST(COALESCE(SUM(total_incl_tax - amount_paid), 0) AS BIGINT) \
+                 FROM sales_documents WHERE organization_id = $1 AND client_id = $2 \
+                 AND kind = 'invoice' AND status IN ('issued', 'partially_paid')",
+            )
+            .bind(organization_id)
+            .bind(client_id),
+        )
+        .await?;
+    Ok(Money::from_units(units))
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Delivery {
+    pub id: Uuid,
+    /// `BL-YYYY-NNNNN`.
+    pub number: String,
+    pub order_id: Uuid,
+    pub delivery_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+const DELIVERY_COLUMNS: &str = "id, number, order_id, delivery_date, created_at";
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct DeliveryLine {
+    pub id: Uuid,
+    pub order_line_id: Uuid,
+    #[schema(value_type = String, example = "2")]
+    pub quantity: Fixed<Quantity>,
+    pub location_id: Uuid,
+    /// None for a service line.
+    pub movement_id: Option<Uuid>,
+}
+
+pub async fn insert_delivery(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+    number: &str,
+    delivery_date: NaiveDate,
+    created_by: Uuid,
+) -> Result<Delivery, DbError> {
+    tx.fetch_one(
+        Sql::new(format!(
+            "INSERT INTO deliveries (id, organization_id, order_id, number, delivery_date, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {DELIVERY_COLUMNS}"
+        ))
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(order_id)
+        .bind(number)
+        .bind(delivery_date)
+        .bind(created_by)
+        .bind(now()),
+    )
+    .await
+}
+
+pub async fn insert_delivery_line(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    delivery_id: Uuid,
+    order_line_id: Uuid,
+    quantity: Quantity,
+    location_id: Uuid,
+    movement_id: Option<Uuid>,
+) -> Result<DeliveryLine, DbError> {
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO delivery_lines (id, organization_id, delivery_id, order_line_id, quantity, \
+             location_id, movement_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             RETURNING id, order_line_id, quantity, location_id, movement_id",
+        )
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(delivery_id)
+        .bind(order_line_id)
+        .bind(quantity)
+        .bind(location_id)
+        .bind(movement_id),
+    )
+    .await
+}
+
+pub async fn deliveries_of(db: &Db, order_id: Uuid) -> Result<Vec<Delivery>, DbError> {
+    db.fetch_all(
+        Sql::new(format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE order_id = $1 ORDER BY number"
+        ))
+        .bind(order_id),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Payment {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    #[schema(value_type = String, example = "120.00")]
+    pub amount: Fixed<Money>,
+    #[serde(rename = "date")]
+    pub payment_date: NaiveDate,
+    #[sqlx(try_from = "String")]
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const PAYMENT_COLUMNS: &str = "id, invoice_id, amount, payment_date, method, reference, created_at";
+
+pub struct PaymentInput {
+    pub amount: Money,
+    pub date: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+}
+
+/// Adds a payment to an invoice still at `version`, refusing to go past
+/// what it totals, in one conditional update; `None` when it would.
+pub async fn record_payment(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    invoice: &SalesDocument,
+    status: &str,
+    payment: &PaymentInput,
+    created_by: Uuid,
+) -> Result<Option<(SalesDocument, Payment)>, DbError> {
+    let at = now();
+    let paid: Option<SalesDocument> = tx
+        .fetch_optional(
+            Sql::new(format!(
+                "UPDATE sales_documents SET amount_paid = amount_paid + $1, status = $2, \
+                 updated_at = $3, version = version + 1 \
+                 WHERE id = $4 AND organization_id = $5 AND version = $6 \
+                 AND amount_paid + $1 <= total_incl_tax RETURNING {}",
+                SalesDocument::COLUMNS
+            ))
+            .bind(payment.amount)
+            .bind(status)
+            .bind(at)
+            .bind(invoice.id)
+            .bind(organization_id)
+            .bind(invoice.version),
+        )
+        .await?;
+    let Some(paid) = paid else {
+        return Ok(None);
+    };
+    let recorded: Payment = tx
+        .fetch_one(
+            Sql::new(format!(
+                "INSERT INTO payments (id, organization_id, invoice_id, amount, payment_date, method, \
+                 reference, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 RETURNING {PAYMENT_COLUMNS}"
+            ))
+            .bind(Uuid::new_v4())
+            .bind(organization_id)
+            .bind(invoice.id)
+            .bind(payment.amount)
+            .bind(payment.date)
+            .bind(payment.method.as_str())
+            .bind(payment.reference.as_deref())
+            .bind(created_by)
+            .bind(at),
+        )
+        .await?;
+    Ok(Some((paid, recorded)))
+}
+
+pub async fn payments_of(db: &Db, invoice_id: Uuid) -> Result<Vec<Payment>, DbError> {
+    db.fetch_all(
+        Sql::new(format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(invoice_id),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct BusinessEvent {
+    pub id: Uuid,
+    /// `quote_sent`, `order_confirmed`, `invoice_issued`, …
+    pub event_type: String,
+    /// `quote`, `order`, `invoice`.
+    pub subject_type: String,
+    pub subject_id: Uuid,
+    pub client_id: Option<Uuid>,
+    /// The user who did it; none for background jobs.
+    pub actor_id: Option<Uuid>,
+    #[schema(value_type = Object)]
+    pub data: sqlx::types::Json<Value>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl Table for BusinessEvent {
+    const TABLE: &'static str = "business_events";
+    const COLUMNS: &'static str =
+        "id, event_type, subject_type, subject_id, client_id, actor_id, data, occurred_at";
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[("occurred_at", "occurred_at")];
+    const SEARCHABLE: &'static [&'static str] = &["event_type"];
+    const DEFAULT_SORT: &'static str = "occurred_at";
+}
+
+/// One business event, written in the caller's transaction.
+pub struct NewEvent<'a> {
+    pub event_type: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Uuid,
+    pub client_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub data: Value,
+}
+
+pub async fn record_event(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    event: NewEvent<'_>,
+) -> Result<(), DbError> {
+    tx.execute(
+        Sql::new(
+            "INSERT INTO business_events (id, organization_id, event_type, subject_type, subject_id, \
+             client_id, actor_id, data, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(event.event_type)
+        .bind(event.subject_type)
+        .bind(event.subject_id)
+        .bind(event.client_id)
+        .bind(event.actor_id)
+        .bind(event.data)
+        .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
