@@ -3,24 +3,27 @@
 //! and freezes it (the database refuses any later change but payments).
 
 use crate::audit::log;
-use crate::auth::{Authorized, require};
+use crate::auth::{Authorized, CurrentUser, require};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
+use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Query};
 use crate::quotes::replace_draft;
 use crate::sales::{
     self, DocumentDetail, DocumentFilters, DocumentRequest, balance_due, detail, event, load,
     validate_document,
 };
-use crate::validate::{MAX_NAME, optional, required_parsed};
+use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, Days, NaiveDate, Utc};
+use comptoir_db::Tx;
 use comptoir_db::parties::Client;
 use comptoir_db::resource;
-use comptoir_db::sales::{self as store, Payment, PaymentInput, SalesDocument};
+use comptoir_db::sales::{
+    self as store, DocumentInput, LineInput, Payment, PaymentInput, SalesDocument, SalesLine,
+};
 use comptoir_domain::FieldErrors;
-use comptoir_domain::numbers::Money;
+use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::sales::{
     DocumentKind, InvoiceAction, InvoiceStatus, PaymentMethod, invoice_transition,
 };
@@ -35,6 +38,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(list_invoices, create_invoice))
         .routes(routes!(get_invoice, update_invoice))
         .routes(routes!(issue_invoice))
+        .routes(routes!(credit_invoice))
         .routes(routes!(list_payments, record_payment))
 }
 
@@ -126,27 +130,202 @@ async fn issue_invoice(
 ) -> ApiResult<axum::Json<DocumentDetail>> {
     let mut tx = ctx.db.begin().await?;
     let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
-    next(&invoice, InvoiceAction::Issue)?;
     let client: Client = resource::get_in(&mut tx, auth.organization_id, invoice.client_id).await?;
+    let terms = Days::new(u64::try_from(client.payment_terms_days).unwrap_or(0));
+    let issued = issue(&mut tx, &auth, &invoice, |today| Some(today + terms)).await?;
+    tx.commit().await?;
+    Ok(axum::Json(detail(&ctx.db, issued).await?))
+}
+
+/// Issues a locked draft invoice or credit note: the next number of its
+/// series (`FAC` or `AV`) from a counter in the caller's transaction, so
+/// a rollback leaves no gap, and today's date.
+pub(crate) async fn issue(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    draft: &SalesDocument,
+    due_date: impl FnOnce(NaiveDate) -> Option<NaiveDate>,
+) -> ApiResult<SalesDocument> {
+    next(draft, InvoiceAction::Issue)?;
+    let (prefix, event_type) = match draft.kind {
+        DocumentKind::CreditNote => ("AV", "credit_note_issued"),
+        _ => ("FAC", "invoice_issued"),
+    };
     let today = Utc::now().date_naive();
-    let number = store::next_number(&mut tx, auth.organization_id, "FAC", today.year()).await?;
-    let due_date = today + Days::new(u64::try_from(client.payment_terms_days).unwrap_or(0));
-    let issued = store::issue_invoice(&mut tx, auth.organization_id, id, &number, today, due_date)
-        .await?
-        .ok_or_else(|| ApiError::InvalidTransition("the invoice was issued meanwhile".into()))?;
+    let number = store::next_number(tx, user.organization_id, prefix, today.year()).await?;
+    let issued = store::issue(
+        tx,
+        user.organization_id,
+        draft.id,
+        &number,
+        today,
+        due_date(today),
+    )
+    .await?
+    .ok_or_else(|| ApiError::InvalidTransition("the document was issued meanwhile".into()))?;
     log(
-        &mut tx,
-        &auth,
+        tx,
+        user,
         "issue",
-        "invoice",
-        id,
-        Some(&invoice),
+        draft.kind.as_str(),
+        draft.id,
+        Some(draft),
         Some(&issued),
     )
     .await?;
-    event(&mut tx, &auth, "invoice_issued", &issued, json!({})).await?;
+    event(tx, user, event_type, &issued, json!({})).await?;
+    Ok(issued)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CreditLineRequest {
+    /// A line of the invoice.
+    pub line_id: Option<Uuid>,
+    /// Default: all of the line not credited yet.
+    pub quantity: Option<String>,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct CreditNoteRequest {
+    /// Default: everything not credited yet.
+    pub lines: Option<Vec<CreditLineRequest>>,
+    /// Why, printed on the credit note.
+    pub notes: Option<String>,
+}
+
+/// Credit an issued invoice, in whole or for some lines: the credit note
+/// is issued at once as the next `AV-YYYY-NNNNN` (its own gapless series),
+/// frozen like an invoice, and taken off the invoice's balance. Crediting
+/// more than was invoiced → 422.
+#[utoipa::path(post, path = "/invoices/{id}/credit-notes", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = Option<CreditNoteRequest>,
+    responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn credit_invoice(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    OptionalJson(request): OptionalJson<CreditNoteRequest>,
+) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
+    let mut tx = ctx.db.begin().await?;
+    let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&invoice, InvoiceAction::Credit { settled: false })?;
+    let lines = store::lines_in(&mut tx, id).await?;
+    let credited = store::credited_quantities(&mut tx, id).await?;
+    let creditable = |line: &SalesLine| {
+        let already = credited
+            .iter()
+            .find(|(line_id, _)| *line_id == line.id)
+            .map_or(0, |(_, quantity)| quantity.units());
+        Quantity::from_units(line.quantity.0.units() - already)
+    };
+    let mut errors = FieldErrors::new();
+    let notes = optional(&mut errors, "notes", request.notes, MAX_TEXT);
+    let wanted: Vec<(&SalesLine, Quantity)> = match request.lines {
+        None => lines
+            .iter()
+            .map(|line| (line, creditable(line)))
+            .filter(|(_, quantity)| *quantity > Quantity::ZERO)
+            .collect(),
+        Some(requested) => {
+            let mut wanted = Vec::new();
+            for (index, line) in requested.into_iter().enumerate() {
+                let prefix = format!("lines[{index}].");
+                let Some(invoice_line) = line
+                    .line_id
+                    .and_then(|line_id| lines.iter().find(|l| l.id == line_id))
+                else {
+                    errors.add(format!("{prefix}line_id"), "is not a line of this invoice");
+                    continue;
+                };
+                let left = creditable(invoice_line);
+                let quantity = parsed(
+                    &mut errors,
+                    &format!("{prefix}quantity"),
+                    line.quantity,
+                    Quantity::parse,
+                )
+                .unwrap_or(left);
+                if quantity <= Quantity::ZERO {
+                    errors.add(format!("{prefix}quantity"), "must be positive");
+                } else if quantity > left {
+                    errors.add(
+                        format!("{prefix}quantity"),
+                        format!("more than invoiced: {left} can still be credited on this line"),
+                    );
+                } else {
+                    wanted.push((invoice_line, quantity));
+                }
+            }
+            wanted
+        }
+    };
+    if wanted.is_empty() && errors.is_empty() {
+        errors.add("lines", "nothing is left to credit on this invoice");
+    }
+    errors.finish(|| ())?;
+    let input = DocumentInput {
+        client_id: invoice.client_id,
+        warehouse_id: invoice.warehouse_id,
+        currency: invoice.currency.clone(),
+        issue_date: None,
+        valid_until: None,
+        notes,
+        discount_percent: invoice.discount_percent.0,
+        lines: wanted
+            .into_iter()
+            .map(|(line, quantity)| {
+                let mut amounts = line.amounts();
+                amounts.quantity = quantity;
+                LineInput {
+                    item: line.item(),
+                    description: line.description.clone(),
+                    amounts,
+                    location_id: None,
+                    source_line_id: Some(line.id),
+                }
+            })
+            .collect(),
+    };
+    let draft = sales::create(
+        &mut tx,
+        &auth,
+        DocumentKind::CreditNote,
+        None,
+        Some(id),
+        &input,
+    )
+    .await?;
+    let credit_note = issue(&mut tx, &auth, &draft, |_| None).await?;
+    let amount = credit_note.total_incl_tax.0;
+    let settled = balance_due(&invoice).units() - amount.units() <= 0;
+    let to = next(&invoice, InvoiceAction::Credit { settled })?;
+    let credited =
+        store::apply_credit(&mut tx, auth.organization_id, &invoice, amount, to.as_str())
+            .await?
+            .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
+    log(
+        &mut tx,
+        &auth,
+        "credit",
+        "invoice",
+        id,
+        Some(&invoice),
+        Some(&credited),
+    )
+    .await?;
+    event(
+        &mut tx,
+        &auth,
+        "invoice_credited",
+        &credited,
+        json!({ "credit_note_id": credit_note.id, "credit_note_number": credit_note.number, "amount": amount }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, issued).await?))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(detail(&ctx.db, credit_note).await?),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -188,10 +367,10 @@ async fn record_payment(
     let reference = optional(&mut errors, "reference", request.reference, MAX_NAME);
     let mut tx = ctx.db.begin().await?;
     let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&invoice, InvoiceAction::Pay { complete: false })?;
     let balance = balance_due(&invoice);
     if let Some(amount) = amount
         && amount > balance
-        && InvoiceStatus::parse(&invoice.status).is_ok_and(|s| s != InvoiceStatus::Draft)
     {
         errors.add("amount", format!("more than the balance due of {balance}"));
     }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod context;
+pub mod credit_notes;
 pub mod error;
 pub mod exports;
 pub mod extract;
@@ -84,6 +85,7 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(quotes::router())
         .merge(orders::router())
         .merge(invoices::router())
+        .merge(credit_notes::router())
         .merge(sales::router())
         .merge(imports::router(ctx.config.upload_limit_bytes))
         .merge(exports::router());

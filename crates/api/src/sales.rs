@@ -369,8 +369,14 @@ pub(crate) async fn detail(db: &Db, document: SalesDocument) -> ApiResult<Docume
     })
 }
 
+/// What remains to be paid; negative when credit notes on a paid
+/// invoice leave the client a refund.
 pub(crate) fn balance_due(invoice: &SalesDocument) -> Money {
-    Money::from_units(invoice.total_incl_tax.0.units() - invoice.amount_paid.0.units())
+    Money::from_units(
+        invoice.total_incl_tax.0.units()
+            - invoice.amount_paid.0.units()
+            - invoice.amount_credited.0.units(),
+    )
 }
 
 /// A document of `kind`, locked for the transaction; another kind's id is

@@ -1,5 +1,5 @@
-//! Quotes, orders and invoices (one table, `kind` tells them apart), their
-//! lines, delivery notes, payments and business events.
+//! Quotes, orders, invoices and credit notes (one table, `kind` tells them
+//! apart), their lines, delivery notes, payments and business events.
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
@@ -46,6 +46,9 @@ pub struct SalesDocument {
     pub total_incl_tax: Fixed<Money>,
     #[schema(value_type = String, example = "0.00")]
     pub amount_paid: Fixed<Money>,
+    /// Invoices: what issued credit notes took off.
+    #[schema(value_type = String, example = "0.00")]
+    pub amount_credited: Fixed<Money>,
     pub issued_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -56,7 +59,7 @@ impl Table for SalesDocument {
     const TABLE: &'static str = "sales_documents";
     const COLUMNS: &'static str = "id, kind, number, status, client_id, source_id, warehouse_id, currency, \
         issue_date, valid_until, due_date, notes, discount_percent, discount_amount, total_excl_tax, \
-        total_tax, total_incl_tax, amount_paid, issued_at, created_at, updated_at, version";
+        total_tax, total_incl_tax, amount_paid, amount_credited, issued_at, created_at, updated_at, version";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
         ("number", "number"),
         ("issue_date", "issue_date"),
@@ -301,21 +304,22 @@ pub async fn set_status(
     .await
 }
 
-/// Numbers and dates a draft invoice; `None` if it is no longer a draft.
-pub async fn issue_invoice(
+/// Numbers and dates a draft invoice or credit note; `None` if it is no
+/// longer a draft.
+pub async fn issue(
     tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
     number: &str,
     issue_date: NaiveDate,
-    due_date: NaiveDate,
+    due_date: Option<NaiveDate>,
 ) -> Result<Option<SalesDocument>, DbError> {
     let at = now();
     tx.fetch_optional(
         Sql::new(format!(
             "UPDATE sales_documents SET status = 'issued', number = $1, issue_date = $2, due_date = $3, \
              issued_at = $4, updated_at = $4, version = version + 1 \
-             WHERE id = $5 AND organization_id = $6 AND kind = 'invoice' AND status = 'draft' \
+             WHERE id = $5 AND organization_id = $6 AND kind IN ('invoice', 'credit_note') AND status = 'draft' \
              AND number IS NULL RETURNING {}",
             SalesDocument::COLUMNS
         ))
@@ -422,7 +426,7 @@ pub async fn open_receivables(
     let (units,): (i64,) = tx
         .fetch_one(
             Sql::new(
-                "SELECT CAST(COALESCE(SUM(total_incl_tax - amount_paid), 0) AS BIGINT) \
+                "SELECT CAST(COALESCE(SUM(total_incl_tax - amount_paid - amount_credited), 0) AS BIGINT) \
                  FROM sales_documents WHERE organization_id = $1 AND client_id = $2 \
                  AND kind = 'invoice' AND status IN ('issued', 'partially_paid')",
             )
@@ -431,6 +435,55 @@ pub async fn open_receivables(
         )
         .await?;
     Ok(Money::from_units(units))
+}
+
+/// How much of each line of an invoice its credit notes (drafts
+/// included) already take back.
+pub async fn credited_quantities(
+    tx: &mut Tx,
+    invoice_id: Uuid,
+) -> Result<Vec<(Uuid, Quantity)>, DbError> {
+    let rows: Vec<(Uuid, i64)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
+                 JOIN sales_documents d ON d.id = l.document_id \
+                 WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
+                 GROUP BY l.source_line_id",
+            )
+            .bind(invoice_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(line_id, units)| (line_id, Quantity::from_units(units)))
+        .collect())
+}
+
+/// Takes an issued credit note's amount off its invoice, still at
+/// `version`; `None` if the invoice changed meanwhile.
+pub async fn apply_credit(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    invoice: &SalesDocument,
+    amount: Money,
+    status: &str,
+) -> Result<Option<SalesDocument>, DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "UPDATE sales_documents SET amount_credited = amount_credited + $1, status = $2, \
+             updated_at = $3, version = version + 1 \
+             WHERE id = $4 AND organization_id = $5 AND version = $6 RETURNING {}",
+            SalesDocument::COLUMNS
+        ))
+        .bind(amount)
+        .bind(status)
+        .bind(now())
+        .bind(invoice.id)
+        .bind(organization_id)
+        .bind(invoice.version),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -556,7 +609,7 @@ pub async fn record_payment(
                 "UPDATE sales_documents SET amount_paid = amount_paid + $1, status = $2, \
                  updated_at = $3, version = version + 1 \
                  WHERE id = $4 AND organization_id = $5 AND version = $6 \
-                 AND amount_paid + $1 <= total_incl_tax RETURNING {}",
+                 AND amount_paid + amount_credited + $1 <= total_incl_tax RETURNING {}",
                 SalesDocument::COLUMNS
             ))
             .bind(payment.amount)

@@ -13,8 +13,12 @@
 //!
 //! invoice: draft ──issue──▶ issued ──pay (part)──▶ partially_paid ──pay (rest)──▶ paid
 //!                              └──────pay (all)────────────────────────────────────▲
+//!          issued | partially_paid ──credit (nothing left due)──▶ credited
+//!          (a smaller credit note leaves the status as it is; so does one on a paid invoice)
 //! ```
-//! Only drafts can be edited; a draft invoice has no number. `overdue` is
+//! A credit note goes `draft ──issue──▶ issued` by the same rules, and is
+//! never paid. Only drafts can be edited; a draft invoice or credit note
+//! has no number. `overdue` is
 //! not a state: it is derived from the due date ([`is_overdue`]).
 
 use crate::catalog::vocabulary;
@@ -26,6 +30,7 @@ vocabulary!(
         Quote => "quote",
         Order => "order",
         Invoice => "invoice",
+        CreditNote => "credit_note",
     }
 );
 
@@ -61,6 +66,7 @@ vocabulary!(
         Issued => "issued",
         PartiallyPaid => "partially_paid",
         Paid => "paid",
+        Credited => "credited",
     }
 );
 
@@ -112,6 +118,10 @@ pub enum InvoiceAction {
     /// A payment; `complete` when nothing remains due.
     Pay {
         complete: bool,
+    },
+    /// An issued credit note; `settled` when nothing remains due.
+    Credit {
+        settled: bool,
     },
 }
 
@@ -189,6 +199,11 @@ pub fn invoice_transition(
         (Draft, Issue) => Ok(Issued),
         (Issued | PartiallyPaid, Pay { complete: true }) => Ok(Paid),
         (Issued | PartiallyPaid, Pay { complete: false }) => Ok(PartiallyPaid),
+        (Issued, Credit { settled: false }) => Ok(Issued),
+        (PartiallyPaid, Credit { settled: false }) => Ok(PartiallyPaid),
+        (Issued | PartiallyPaid, Credit { settled: true }) => Ok(Credited),
+        // Credited after payment in full: the client is owed a refund.
+        (Paid, Credit { .. }) => Ok(Paid),
         (status, action) => Err(refusal(
             "invoice",
             status.as_str(),
@@ -196,6 +211,7 @@ pub fn invoice_transition(
                 Edit => "be changed",
                 Issue => "be issued",
                 Pay { .. } => "receive a payment",
+                Credit { .. } => "be credited",
             },
         )),
     }
@@ -320,7 +336,14 @@ mod tests {
         use InvoiceStatus::*;
         check_all(
             InvoiceStatus::ALL,
-            &[Edit, Issue, Pay { complete: false }, Pay { complete: true }],
+            &[
+                Edit,
+                Issue,
+                Pay { complete: false },
+                Pay { complete: true },
+                Credit { settled: false },
+                Credit { settled: true },
+            ],
             &[
                 (Draft, Edit, Draft),
                 (Draft, Issue, Issued),
@@ -328,6 +351,12 @@ mod tests {
                 (Issued, Pay { complete: true }, Paid),
                 (PartiallyPaid, Pay { complete: false }, PartiallyPaid),
                 (PartiallyPaid, Pay { complete: true }, Paid),
+                (Issued, Credit { settled: false }, Issued),
+                (Issued, Credit { settled: true }, Credited),
+                (PartiallyPaid, Credit { settled: false }, PartiallyPaid),
+                (PartiallyPaid, Credit { settled: true }, Credited),
+                (Paid, Credit { settled: false }, Paid),
+                (Paid, Credit { settled: true }, Paid),
             ],
             invoice_transition,
         );

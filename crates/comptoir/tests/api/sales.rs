@@ -617,3 +617,111 @@ async fn confirmation_checks_the_credit_limit_and_only_a_manager_overrides_it() 
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(level(&app, &shop).await, ("100".into(), "0".into()));
 }
+
+#[tokio::test]
+async fn credit_notes_take_back_what_was_invoiced_in_their_own_series() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let invoice = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": shop.client, "lines": [
+                {"product_id": shop.chair, "quantity": "3"},
+                {"description": "Conseil", "quantity": "1", "unit_price": "100", "vat_rate": "20"},
+            ]}),
+        )
+        .await;
+    let invoice_id = id(&invoice);
+    let credit = format!("/api/v1/invoices/{invoice_id}/credit-notes");
+    assert_eq!(
+        app.post(&credit, json!({})).await.status,
+        StatusCode::CONFLICT,
+        "a draft cannot be credited"
+    );
+    let issued = ok(&app, &format!("/api/v1/invoices/{invoice_id}/issue")).await;
+    assert_eq!(issued["total_incl_tax"], "156.00");
+    app.create(
+        &format!("/api/v1/invoices/{invoice_id}/payments"),
+        json!({"amount": "10", "method": "cash"}),
+    )
+    .await;
+    let chair_line = id(&issued["lines"][0]);
+
+    let first = app
+        .create(
+            &credit,
+            json!({"lines": [{"line_id": chair_line, "quantity": "1"}], "notes": "Chaise abîmée"}),
+        )
+        .await;
+    assert_eq!(first["number"], format!("AV-{}-00001", year()));
+    assert_eq!(first["status"], "issued");
+    assert_eq!(first["source_id"], invoice_id.as_str());
+    assert_eq!(first["total_incl_tax"], "12.00");
+    let after_first = app.get(&format!("/api/v1/invoices/{invoice_id}")).await;
+    assert_eq!(after_first.body["status"], "partially_paid");
+    assert_eq!(after_first.body["amount_credited"], "12.00");
+    assert_eq!(after_first.body["balance_due"], "134.00");
+
+    let too_much = app
+        .post(
+            &credit,
+            json!({"lines": [{"line_id": chair_line, "quantity": "3"}]}),
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        too_much.body["details"]["fields"][0]["message"],
+        "more than invoiced: 2 can still be credited on this line"
+    );
+    let rest = app.create(&credit, json!({})).await;
+    assert_eq!(rest["number"], format!("AV-{}-00002", year()));
+    assert_eq!(rest["total_incl_tax"], "144.00");
+    let settled = app.get(&format!("/api/v1/invoices/{invoice_id}")).await;
+    assert_eq!(settled.body["status"], "credited");
+    assert_eq!(
+        settled.body["balance_due"], "-10.00",
+        "the cash paid is owed back"
+    );
+    let payment = app
+        .post(
+            &format!("/api/v1/invoices/{invoice_id}/payments"),
+            json!({"amount": "1", "method": "cash"}),
+        )
+        .await;
+    assert_eq!(payment.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.post(&credit, json!({})).await.status,
+        StatusCode::CONFLICT
+    );
+
+    let listed = app
+        .get(&format!("/api/v1/credit-notes?client_id={}", shop.client))
+        .await;
+    assert_eq!(listed.body["total"], 2);
+    let note = app
+        .get(&format!("/api/v1/credit-notes/{}", id(&first)))
+        .await;
+    assert_eq!(note.body["notes"], "Chaise abîmée");
+    assert_eq!(
+        app.get(&format!("/api/v1/credit-notes/{invoice_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let frozen = uuid::Uuid::parse_str(&id(&first)).unwrap();
+    assert!(
+        app.db
+            .execute(
+                Sql::new("UPDATE sales_documents SET total_incl_tax = 0 WHERE id = $1")
+                    .bind(frozen)
+            )
+            .await
+            .is_err()
+    );
+    let events = app
+        .get(&format!(
+            "/api/v1/events?subject_id={invoice_id}&event_type=invoice_credited"
+        ))
+        .await;
+    assert_eq!(events.body["total"], 2);
+}

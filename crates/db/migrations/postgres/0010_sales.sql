@@ -1,14 +1,15 @@
--- Quotes, orders and invoices share one table and one line table: the
+-- Quotes, orders, invoices and credit notes share one table and one line table: the
 -- same fields (see the conventions), one totals rule, one numbering.
 CREATE TABLE sales_documents (
     id UUID PRIMARY KEY,
     organization_id UUID NOT NULL REFERENCES organizations(id),
     kind TEXT NOT NULL,
-    -- A draft invoice has none: it gets one when issued.
+    -- A draft invoice or credit note has none: it gets one when issued.
     number TEXT,
     status TEXT NOT NULL,
     client_id UUID NOT NULL REFERENCES clients(id),
-    -- The quote of an order, the order of an invoice, the previous version of a quote.
+    -- The quote of an order, the order of an invoice, the invoice of a credit
+    -- note, the previous version of a quote.
     source_id UUID REFERENCES sales_documents(id),
     warehouse_id UUID REFERENCES warehouses(id),
     currency TEXT NOT NULL,
@@ -22,12 +23,15 @@ CREATE TABLE sales_documents (
     total_tax BIGINT NOT NULL DEFAULT 0,
     total_incl_tax BIGINT NOT NULL DEFAULT 0,
     amount_paid BIGINT NOT NULL DEFAULT 0,
+    -- Invoices: what issued credit notes took off.
+    amount_credited BIGINT NOT NULL DEFAULT 0,
     issued_at TIMESTAMPTZ,
     created_by UUID REFERENCES users(id),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     version BIGINT NOT NULL DEFAULT 1,
-    CONSTRAINT ck_sales_documents_paid CHECK (amount_paid >= 0 AND amount_paid <= total_incl_tax)
+    CONSTRAINT ck_sales_documents_paid CHECK (amount_paid >= 0 AND amount_paid <= total_incl_tax),
+    CONSTRAINT ck_sales_documents_credited CHECK (amount_credited >= 0)
 );
 CREATE UNIQUE INDEX uq_sales_documents_number ON sales_documents(organization_id, number);
 CREATE INDEX ix_sales_documents_kind ON sales_documents(organization_id, kind, status);
@@ -63,11 +67,12 @@ CREATE INDEX ix_sales_lines_document ON sales_lines(document_id, position);
 CREATE INDEX ix_sales_lines_product ON sales_lines(product_id);
 CREATE INDEX ix_sales_lines_source ON sales_lines(source_line_id);
 
--- An issued invoice never changes: only its payment state moves
--- (amount_paid, status, updated_at, version), and it is never deleted.
+-- An issued invoice or credit note never changes: only an invoice's
+-- payment state moves (amount_paid, amount_credited, status, updated_at,
+-- version), and it is never deleted.
 CREATE FUNCTION issued_invoice_frozen() RETURNS trigger AS $$
 BEGIN
-    IF OLD.kind = 'invoice' AND OLD.number IS NOT NULL THEN
+    IF OLD.kind IN ('invoice', 'credit_note') AND OLD.number IS NOT NULL THEN
         IF TG_OP = 'DELETE' THEN
             RAISE EXCEPTION 'issued invoice % is immutable: it cannot be deleted', OLD.number;
         END IF;
@@ -95,7 +100,7 @@ CREATE TRIGGER sales_documents_issued_frozen BEFORE UPDATE OR DELETE ON sales_do
 CREATE FUNCTION issued_invoice_lines_frozen() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM sales_documents
-               WHERE id = OLD.document_id AND kind = 'invoice' AND number IS NOT NULL) THEN
+               WHERE id = OLD.document_id AND kind IN ('invoice', 'credit_note') AND number IS NOT NULL) THEN
         RAISE EXCEPTION 'the lines of an issued invoice are immutable';
     END IF;
     IF TG_OP = 'DELETE' THEN
