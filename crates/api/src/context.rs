@@ -16,6 +16,8 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Largest import file.
     pub upload_limit_bytes: usize,
+    /// How often background jobs (quote expiry and reminders) run.
+    pub job_interval: Duration,
 }
 
 impl Default for Config {
@@ -27,6 +29,7 @@ impl Default for Config {
             login_max_failures: 10,
             body_limit_bytes: 1024 * 1024,
             upload_limit_bytes: 50 * 1024 * 1024,
+            job_interval: Duration::from_secs(60),
         }
     }
 }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use comptoir_db::DbError;
+use comptoir_db::compliance::ChainError;
 use comptoir_db::stock::{Shortage, StockError};
 use comptoir_domain::FieldErrors;
 use serde::Serialize;
@@ -202,6 +203,20 @@ impl From<DbError> for ApiError {
                 ApiError::conflict("the resource was changed concurrently; retry")
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<ChainError> for ApiError {
+    fn from(error: ChainError) -> Self {
+        match error {
+            ChainError::Closed(period) => ApiError::Conflict {
+                message: format!(
+                    "the period {period} is closed: nothing dated in it can be recorded"
+                ),
+                details: json!({ "closed_period": period }),
+            },
+            ChainError::Db(error) => error.into(),
         }
     }
 }

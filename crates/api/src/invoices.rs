@@ -16,12 +16,12 @@ use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, Days, NaiveDate, Utc};
-use comptoir_db::Tx;
 use comptoir_db::parties::Client;
 use comptoir_db::resource;
 use comptoir_db::sales::{
     self as store, DocumentInput, LineInput, Payment, PaymentInput, SalesDocument, SalesLine,
 };
+use comptoir_db::{Tx, compliance};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::sales::{
@@ -163,6 +163,7 @@ pub(crate) async fn issue(
     )
     .await?
     .ok_or_else(|| ApiError::InvalidTransition("the document was issued meanwhile".into()))?;
+    compliance::chain_document(tx, user.organization_id, &issued).await?;
     log(
         tx,
         user,
@@ -395,6 +396,7 @@ async fn record_payment(
     )
     .await?
     .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
+    compliance::chain_payment(&mut tx, auth.organization_id, &recorded).await?;
     log(
         &mut tx,
         &auth,

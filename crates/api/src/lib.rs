@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod compliance;
 pub mod context;
 pub mod credit_notes;
 pub mod error;
@@ -86,6 +87,7 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(orders::router())
         .merge(invoices::router())
         .merge(credit_notes::router())
+        .merge(compliance::router())
         .merge(sales::router())
         .merge(imports::router(ctx.config.upload_limit_bytes))
         .merge(exports::router());

@@ -7,16 +7,17 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
 use crate::sales::{
-    self, DocumentDetail, DocumentFilters, DocumentRequest, copy_of, detail, event, load, move_to,
-    validate_document,
+    self, DocumentDetail, DocumentFilters, DocumentRequest, copy_of, detail, event, job_event,
+    load, move_to, validate_document,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, Utc};
+use comptoir_db::audit::{self as audit_store, Actor};
 use comptoir_db::sales::{self as store, SalesDocument};
 use comptoir_db::{Db, Tx};
 use comptoir_domain::sales::{
-    DocumentKind, QuoteAction, QuoteStatus, next_version, quote_transition,
+    DocumentKind, QUOTE_REMINDER_DAYS, QuoteAction, QuoteStatus, next_version, quote_transition,
 };
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -269,4 +270,57 @@ async fn version_quote(
         StatusCode::CREATED,
         axum::Json(detail(&ctx.db, copy).await?),
     ))
+}
+
+/// The quotes' background job, run by every instance: sent quotes past
+/// their validity date expire, and unanswered ones get their reminders
+/// after 7 and 15 days. Each change is one conditional statement, so with
+/// several instances each quote expires once and each reminder is written
+/// once, with its event.
+pub async fn sweep_quotes(db: &Db) -> ApiResult<()> {
+    let sent = QuoteStatus::Sent;
+    let expired =
+        quote_transition(sent, QuoteAction::Expire).map_err(ApiError::InvalidTransition)?;
+    let mut tx = db.begin().await?;
+    let today = Utc::now().date_naive();
+    for owned in store::expire_quotes(&mut tx, sent.as_str(), expired.as_str(), today).await? {
+        let actor = Actor {
+            organization_id: owned.organization_id,
+            user_id: None,
+            request_id: None,
+            ip: None,
+        };
+        audit_store::record(
+            &mut tx,
+            &actor,
+            "quote_expired",
+            KIND.as_str(),
+            Some(owned.document.id),
+            None,
+            serde_json::to_value(&owned.document).ok(),
+        )
+        .await?;
+        job_event(
+            &mut tx,
+            owned.organization_id,
+            "quote_expired",
+            &owned.document,
+            json!({}),
+        )
+        .await?;
+    }
+    for days in QUOTE_REMINDER_DAYS {
+        for owned in store::remind_quotes(&mut tx, sent.as_str(), days).await? {
+            job_event(
+                &mut tx,
+                owned.organization_id,
+                "quote_reminder_due",
+                &owned.document,
+                json!({ "days": days }),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }

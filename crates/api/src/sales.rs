@@ -444,6 +444,36 @@ pub(crate) async fn event(
     document: &SalesDocument,
     data: Value,
 ) -> ApiResult<()> {
+    write_event(
+        tx,
+        user.organization_id,
+        Some(user.user_id),
+        event_type,
+        document,
+        data,
+    )
+    .await
+}
+
+/// Records a business event of a background job: no actor.
+pub(crate) async fn job_event(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    event_type: &str,
+    document: &SalesDocument,
+    data: Value,
+) -> ApiResult<()> {
+    write_event(tx, organization_id, None, event_type, document, data).await
+}
+
+async fn write_event(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    actor_id: Option<Uuid>,
+    event_type: &str,
+    document: &SalesDocument,
+    data: Value,
+) -> ApiResult<()> {
     let mut data = match data {
         Value::Object(map) => map,
         _ => serde_json::Map::new(),
@@ -452,13 +482,13 @@ pub(crate) async fn event(
     data.insert("status".into(), document.status.clone().into());
     store::record_event(
         tx,
-        user.organization_id,
+        organization_id,
         NewEvent {
             event_type,
             subject_type: document.kind.as_str(),
             subject_id: document.id,
             client_id: Some(document.client_id),
-            actor_id: Some(user.user_id),
+            actor_id,
             data: Value::Object(data),
         },
     )

@@ -62,6 +62,7 @@ pub async fn jwt_secret(db: &Db) -> Result<String, DbError> {
 pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<SocketAddr> {
     let secret = jwt_secret(&db).await.map_err(std::io::Error::other)?;
     tokio::spawn(comptoir_db::audit::keep_chained(db.clone()));
+    tokio::spawn(run_jobs(db.clone(), config.job_interval));
     let ctx = ApiContext {
         db,
         config: Arc::new(config),
@@ -79,6 +80,19 @@ pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<Sock
         }
     });
     Ok(address)
+}
+
+/// Runs the background jobs at start, then every `interval`, on every
+/// instance: each job is safe to run on several at once.
+async fn run_jobs(db: Db, interval: std::time::Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = comptoir_api::quotes::sweep_quotes(&db).await {
+            tracing::error!(%error, "quote expiry and reminders failed; retrying at the next tick");
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

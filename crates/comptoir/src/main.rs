@@ -38,6 +38,9 @@ enum Command {
         /// Largest accepted request body, in bytes.
         #[arg(long, env = "COMPTOIR_BODY_LIMIT", default_value_t = 1024 * 1024)]
         body_limit: usize,
+        /// Seconds between runs of the background jobs (quote expiry and reminders).
+        #[arg(long, env = "COMPTOIR_JOB_INTERVAL_SECONDS", default_value_t = 60)]
+        job_interval_seconds: u64,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -55,6 +58,9 @@ enum Command {
     /// Recompute every stock level from the movement ledger and the active
     /// reservations, and report any level that differs.
     VerifyStock,
+    /// Check every organization's chain of issued invoices, credit notes,
+    /// payments and closings, each rebuilt from its record.
+    VerifyChain,
     /// Import a CSV or XLSX file as `POST /api/v1/imports` does, showing
     /// progress; prints the summary and writes the problem report.
     Import {
@@ -187,6 +193,28 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             });
         }
+        Command::VerifyChain => {
+            let (checked, broken) = comptoir_db::compliance::verify(&db, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(match broken {
+                None => {
+                    println!("OK: {checked} sales records verified");
+                    ExitCode::SUCCESS
+                }
+                Some(link) => {
+                    println!(
+                        "BROKEN: organization {} link #{} ({} {}): {}",
+                        link.organization_id,
+                        link.position,
+                        link.record_type,
+                        link.record_id,
+                        link.reason
+                    );
+                    ExitCode::FAILURE
+                }
+            });
+        }
         Command::VerifyStock => {
             let differences = comptoir_db::stock::verify(&db)
                 .await
@@ -299,6 +327,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             demo,
             session_idle_minutes,
             body_limit,
+            job_interval_seconds,
         } => {
             if demo {
                 let logins = demo::ensure_demo(&db).await.map_err(|e| e.to_string())?;
@@ -310,6 +339,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let config = Config {
                 session_idle_timeout: std::time::Duration::from_secs(session_idle_minutes * 60),
                 body_limit_bytes: body_limit,
+                job_interval: std::time::Duration::from_secs(job_interval_seconds.max(1)),
                 ..Config::default()
             };
             let address = start(db, config, &listen)

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod catalog;
+pub mod compliance;
 pub mod error;
 pub mod idempotency;
 pub mod imports;

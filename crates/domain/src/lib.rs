@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod compliance;
 pub mod documents;
 pub mod errors;
 pub mod identifiers;

@@ -81,6 +81,9 @@ vocabulary!(
     }
 );
 
+/// Days after sending when an unanswered quote gets a reminder.
+pub const QUOTE_REMINDER_DAYS: [i64; 2] = [7, 15];
+
 /// What can happen to a quote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuoteAction {

@@ -498,6 +498,9 @@ async fn invoices_issued_concurrently_get_every_number_once_even_from_two_proces
     let paths = draft_invoices(&app, &shop.client, 200).await;
     let replies = at_once(&app, &servers, &paths).await;
     assert_eq!(numbers(&replies), expected(201..=400));
+    let chain = app.get("/api/v1/compliance/chain").await;
+    assert_eq!(chain.body["status"], "ok", "{:?}", chain.body);
+    assert_eq!(chain.body["verified"], 400);
 }
 
 async fn post_with_key(app: &TestApp, path: &str, key: &str, body: Value) -> Reply {
@@ -724,4 +727,227 @@ async fn credit_notes_take_back_what_was_invoiced_in_their_own_series() {
         ))
         .await;
     assert_eq!(events.body["total"], 2);
+}
+
+fn verify_chain(database_url: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", database_url, "verify-chain"])
+        .output()
+        .expect("run comptoir verify-chain");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+async fn issued_invoice(app: &TestApp, client: &str, unit_price: &str) -> Value {
+    let draft = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": client, "lines": [{"description": "Location de salle", "quantity": "2", "unit_price": unit_price, "vat_rate": "20"}]}),
+        )
+        .await;
+    ok(app, &format!("/api/v1/invoices/{}/issue", id(&draft))).await
+}
+
+#[tokio::test]
+async fn the_chain_detects_an_issued_invoice_changed_behind_the_apps_back() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let first = issued_invoice(&app, &shop.client, "100").await;
+    let second = issued_invoice(&app, &shop.client, "50").await;
+    app.create(
+        &format!("/api/v1/invoices/{}/payments", id(&second)),
+        json!({"amount": "20", "method": "check", "reference": "CHQ 1234567"}),
+    )
+    .await;
+    let chain = app.get("/api/v1/compliance/chain").await;
+    assert_eq!(chain.body["status"], "ok", "{:?}", chain.body);
+    assert_eq!(chain.body["verified"], 3);
+    let (ok_before, out) = verify_chain(&app.database_url);
+    assert!(ok_before, "{out}");
+    assert!(out.contains("OK: 3 sales records verified"), "{out}");
+
+    let tamper = "UPDATE sales_documents SET total_incl_tax = 10000 WHERE id = $1";
+    let first_id = uuid::Uuid::parse_str(&id(&first)).unwrap();
+    if app.database_url.starts_with("postgres") {
+        for statement in [
+            "ALTER TABLE sales_documents DISABLE TRIGGER sales_documents_issued_frozen",
+            tamper,
+            "ALTER TABLE sales_documents ENABLE TRIGGER sales_documents_issued_frozen",
+        ] {
+            app.db
+                .execute(Sql::new(statement).bind(first_id))
+                .await
+                .unwrap();
+        }
+    } else {
+        app.db
+            .execute(Sql::new("DROP TRIGGER sales_documents_issued_frozen"))
+            .await
+            .unwrap();
+        app.db
+            .execute(Sql::new(tamper).bind(first_id))
+            .await
+            .unwrap();
+    }
+    let chain = app.get("/api/v1/compliance/chain").await;
+    assert_eq!(chain.body["status"], "broken");
+    assert_eq!(chain.body["verified"], 0);
+    let broken = &chain.body["first_broken"];
+    assert_eq!(broken["record_id"], id(&first).as_str());
+    assert_eq!(broken["record_type"], "invoice");
+    assert_eq!(
+        broken["reason"],
+        "the record was changed after it was chained"
+    );
+    let (ok_after, out) = verify_chain(&app.database_url);
+    assert!(!ok_after);
+    assert!(
+        out.contains(&format!("BROKEN: organization {}", app.organization_id))
+            && out.contains(&id(&first)),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_period_keeps_its_totals_and_refuses_new_issues() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let invoice = issued_invoice(&app, &shop.client, "100").await;
+    let line = id(&invoice["lines"][0]);
+    app.create(
+        &format!("/api/v1/invoices/{}/credit-notes", id(&invoice)),
+        json!({"lines": [{"line_id": line, "quantity": "1"}]}),
+    )
+    .await;
+    let draft = app
+        .create(
+            "/api/v1/invoices",
+            json!({"client_id": shop.client, "lines": [{"description": "Ménage", "quantity": "1", "unit_price": "80", "vat_rate": "20"}]}),
+        )
+        .await;
+
+    let bad = app
+        .post("/api/v1/compliance/closings", json!({"period": "2026-13"}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let today = Utc::now().date_naive();
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let closing = app
+        .create("/api/v1/compliance/closings", json!({"period": month}))
+        .await;
+    assert_eq!(closing["document_count"], 2);
+    assert_eq!(closing["total_excl_tax"], "100.00");
+    assert_eq!(closing["total_tax"], "20.00");
+    assert_eq!(closing["total_incl_tax"], "120.00");
+    assert_eq!(closing["cumulative_incl_tax"], "120.00");
+    let again = app
+        .post("/api/v1/compliance/closings", json!({"period": month}))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    let refused = app
+        .post(&format!("/api/v1/invoices/{}/issue", id(&draft)), json!({}))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{:?}", refused.body);
+    assert_eq!(refused.body["details"]["closed_period"], month.as_str());
+    let still = app.get(&format!("/api/v1/invoices/{}", id(&draft))).await;
+    assert_eq!(
+        (still.body["status"].clone(), still.body["number"].clone()),
+        (json!("draft"), Value::Null)
+    );
+    let payment = app
+        .post(
+            &format!("/api/v1/invoices/{}/payments", id(&invoice)),
+            json!({"amount": "10", "method": "cash"}),
+        )
+        .await;
+    assert_eq!(payment.body["details"]["closed_period"], month.as_str());
+
+    let closings = app.get("/api/v1/compliance/closings").await;
+    assert_eq!(closings.body.as_array().unwrap().len(), 1);
+    let chain = app.get("/api/v1/compliance/chain").await;
+    assert_eq!(
+        (chain.body["status"].clone(), chain.body["verified"].clone()),
+        (json!("ok"), json!(3))
+    );
+}
+
+async fn events_of(app: &TestApp, subject: &Value, event_type: &str) -> Value {
+    app.get(&format!(
+        "/api/v1/events?subject_id={}&event_type={event_type}",
+        id(subject)
+    ))
+    .await
+    .body
+}
+
+#[tokio::test]
+async fn sent_quotes_expire_and_get_each_reminder_once_whatever_the_instances() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let line = json!([{"product_id": shop.chair, "quantity": "1"}]);
+    let past = json!({"client_id": shop.client, "issue_date": "2026-01-05", "valid_until": "2026-02-04", "lines": line});
+    let stale = app.create("/api/v1/quotes", past.clone()).await;
+    let stale_draft = app.create("/api/v1/quotes", past).await;
+    let unanswered = app
+        .create(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "lines": line}),
+        )
+        .await;
+    let recent = app
+        .create(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "lines": line}),
+        )
+        .await;
+    for quote in [&stale, &unanswered, &recent] {
+        ok(&app, &format!("/api/v1/quotes/{}/send", id(quote))).await;
+    }
+    let sixteen_days_ago = Utc::now() - chrono::Duration::days(16);
+    app.db
+        .execute(
+            Sql::new("UPDATE business_events SET occurred_at = $1 WHERE subject_id = $2 AND event_type = 'quote_sent'")
+                .bind(sixteen_days_ago)
+                .bind(uuid::Uuid::parse_str(&id(&unanswered)).unwrap()),
+        )
+        .await
+        .unwrap();
+
+    // A second instance runs the job as it starts, while this one runs it
+    // eight times at once.
+    let (second, outcomes) = tokio::join!(
+        app.second_process(),
+        futures_util::future::join_all((0..8).map(|_| comptoir_api::quotes::sweep_quotes(&app.db)))
+    );
+    assert!(outcomes.iter().all(Result::is_ok));
+    drop(second);
+
+    let expired = app.get(&format!("/api/v1/quotes/{}", id(&stale))).await;
+    assert_eq!(expired.body["status"], "expired");
+    assert_eq!(events_of(&app, &stale, "quote_expired").await["total"], 1);
+    let draft = app
+        .get(&format!("/api/v1/quotes/{}", id(&stale_draft)))
+        .await;
+    assert_eq!(draft.body["status"], "draft", "only sent quotes expire");
+
+    let reminders = events_of(&app, &unanswered, "quote_reminder_due").await;
+    let mut days: Vec<u64> = reminders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["data"]["days"].as_u64().unwrap())
+        .collect();
+    days.sort();
+    assert_eq!(days, [7, 15], "each reminder exactly once");
+    assert_eq!(
+        events_of(&app, &recent, "quote_reminder_due").await["total"],
+        0
+    );
+    let still = app
+        .get(&format!("/api/v1/quotes/{}", id(&unanswered)))
+        .await;
+    assert_eq!(still.body["status"], "sent");
 }

@@ -112,6 +112,16 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER sales_lines_issued_frozen BEFORE UPDATE OR DELETE ON sales_lines
     FOR EACH ROW EXECUTE FUNCTION issued_invoice_lines_frozen();
 
+-- The reminders of a sent quote left unanswered (after 7 and 15 days):
+-- the key makes each one happen once, whichever instance gets there first.
+CREATE TABLE quote_reminders (
+    quote_id UUID NOT NULL REFERENCES sales_documents(id),
+    organization_id UUID NOT NULL REFERENCES organizations(id),
+    days BIGINT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (quote_id, days)
+);
+
 -- A delivery note (BL-YYYY-NNNNN): what left the warehouse for an order.
 CREATE TABLE deliveries (
     id UUID PRIMARY KEY,

@@ -96,6 +96,16 @@ BEGIN
     SELECT RAISE(ABORT, 'the lines of an issued invoice are immutable');
 END;
 
+-- The reminders of a sent quote left unanswered (after 7 and 15 days):
+-- the key makes each one happen once, whichever instance gets there first.
+CREATE TABLE quote_reminders (
+    quote_id BLOB NOT NULL REFERENCES sales_documents(id),
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    days INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (quote_id, days)
+);
+
 -- A delivery note (BL-YYYY-NNNNN): what left the warehouse for an order.
 CREATE TABLE deliveries (
     id BLOB PRIMARY KEY,
