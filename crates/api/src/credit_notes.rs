@@ -1,12 +1,14 @@
-//! Credit notes (avoirs): `/credit-notes`, read-only. They are made from
-//! an issued invoice (`POST /invoices/{id}/credit-notes`), numbered
+//! Credit notes (avoirs): `/credit-notes`. They are made from an issued
+//! invoice (`POST /invoices/{id}/credit-notes`, issued at once) or
+//! prepared as drafts by a return, then issued here; numbered
 //! `AV-YYYY-NNNNN` in their own gapless series and frozen once issued.
 
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, PageOf, Path, Query};
-use crate::sales::{self, DocumentDetail, DocumentFilters, detail};
+use crate::invoices::settle_credit_note;
+use crate::sales::{self, DocumentDetail, DocumentFilters, detail, load};
 use axum::extract::State;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::DocumentKind;
@@ -18,6 +20,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_credit_notes))
         .routes(routes!(get_credit_note))
+        .routes(routes!(issue_credit_note))
 }
 
 const KIND: DocumentKind = DocumentKind::CreditNote;
@@ -46,5 +49,32 @@ async fn get_credit_note(
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<DocumentDetail>> {
     let credit_note = sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
+    Ok(axum::Json(detail(&ctx.db, credit_note).await?))
+}
+
+/// Issue a draft credit note (one a return prepared): it gets the next
+/// `AV-YYYY-NNNNN` and its amount comes off the invoice's balance.
+#[utoipa::path(post, path = "/credit-notes/{id}/issue", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn issue_credit_note(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<axum::Json<DocumentDetail>> {
+    let mut tx = ctx.db.begin().await?;
+    let draft = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let invoice_id = draft
+        .source_id
+        .ok_or_else(|| ApiError::conflict("this credit note credits no invoice"))?;
+    let invoice = load(
+        &mut tx,
+        auth.organization_id,
+        invoice_id,
+        DocumentKind::Invoice,
+    )
+    .await?;
+    let credit_note = settle_credit_note(&mut tx, &auth, &invoice, &draft).await?;
+    tx.commit().await?;
     Ok(axum::Json(detail(&ctx.db, credit_note).await?))
 }

@@ -296,37 +296,48 @@ async fn credit_invoice(
         &input,
     )
     .await?;
-    let credit_note = issue(&mut tx, &auth, &draft, |_| None).await?;
-    let amount = credit_note.total_incl_tax.0;
-    let settled = balance_due(&invoice).units() - amount.units() <= 0;
-    let to = next(&invoice, InvoiceAction::Credit { settled })?;
-    let credited =
-        store::apply_credit(&mut tx, auth.organization_id, &invoice, amount, to.as_str())
-            .await?
-            .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
-    log(
-        &mut tx,
-        &auth,
-        "credit",
-        "invoice",
-        id,
-        Some(&invoice),
-        Some(&credited),
-    )
-    .await?;
-    event(
-        &mut tx,
-        &auth,
-        "invoice_credited",
-        &credited,
-        json!({ "credit_note_id": credit_note.id, "credit_note_number": credit_note.number, "amount": amount }),
-    )
-    .await?;
+    let credit_note = settle_credit_note(&mut tx, &auth, &invoice, &draft).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(detail(&ctx.db, credit_note).await?),
     ))
+}
+
+/// Issues a locked draft credit note of a locked invoice and takes its
+/// amount off the invoice's balance.
+pub(crate) async fn settle_credit_note(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    invoice: &SalesDocument,
+    draft: &SalesDocument,
+) -> ApiResult<SalesDocument> {
+    let credit_note = issue(tx, user, draft, |_| None).await?;
+    let amount = credit_note.total_incl_tax.0;
+    let settled = balance_due(invoice).units() - amount.units() <= 0;
+    let to = next(invoice, InvoiceAction::Credit { settled })?;
+    let credited = store::apply_credit(tx, user.organization_id, invoice, amount, to.as_str())
+        .await?
+        .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
+    log(
+        tx,
+        user,
+        "credit",
+        "invoice",
+        invoice.id,
+        Some(invoice),
+        Some(&credited),
+    )
+    .await?;
+    event(
+        tx,
+        user,
+        "invoice_credited",
+        &credited,
+        json!({ "credit_note_id": credit_note.id, "credit_note_number": credit_note.number, "amount": amount }),
+    )
+    .await?;
+    Ok(credit_note)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

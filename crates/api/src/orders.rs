@@ -21,13 +21,17 @@ use comptoir_db::parties::Client;
 use comptoir_db::resource;
 use comptoir_db::sales::{
     self as store, Delivery, DeliveryLine, DocumentInput, LineInput, SalesDocument, SalesLine,
+    SalesReturn, SalesReturnLine,
 };
-use comptoir_db::stock::{self as stock_store, MovementNote, ReservationRequest};
+use comptoir_db::stock::{self as stock_store, Location, MovementNote, ReservationRequest};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::permissions::Role;
-use comptoir_domain::sales::{DocumentKind, OrderAction, OrderStatus, order_transition};
+use comptoir_domain::sales::{
+    DocumentKind, OrderAction, OrderStatus, ReturnReason, order_transition,
+};
+use comptoir_domain::stock::{MovementPlan, MovementType};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,6 +46,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(cancel_order))
         .routes(routes!(deliver_order))
         .routes(routes!(invoice_order))
+        .routes(routes!(return_goods))
 }
 
 const KIND: DocumentKind = DocumentKind::Order;
@@ -505,7 +510,7 @@ async fn invoice_order(
     let lines = store::lines_in(&mut tx, id).await?;
     let billable: Vec<&SalesLine> = lines
         .iter()
-        .filter(|line| line.delivered_not_invoiced() > Quantity::ZERO)
+        .filter(|line| line.billable() > Quantity::ZERO)
         .collect();
     if billable.is_empty() {
         return Err(ApiError::InvalidTransition(
@@ -514,7 +519,7 @@ async fn invoice_order(
     }
     let mut inputs = Vec::new();
     for line in billable {
-        let quantity = line.delivered_not_invoiced();
+        let quantity = line.billable();
         if !store::invoice_line(&mut tx, id, line.id, quantity).await? {
             return Err(ApiError::InvalidTransition(
                 "the order was invoiced meanwhile; retry".into(),
@@ -562,4 +567,324 @@ async fn invoice_order(
         StatusCode::CREATED,
         axum::Json(detail(&ctx.db, invoice).await?),
     ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReturnLineRequest {
+    pub line_id: Option<Uuid>,
+    pub quantity: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReturnRequest {
+    pub lines: Option<Vec<ReturnLineRequest>>,
+    /// `defect`, `dissatisfaction`, `wrong_item` or `other`.
+    pub reason: Option<String>,
+    /// Put the goods back into stock; default true.
+    pub restock: Option<bool>,
+    /// Where restocked goods go; default the warehouse's `returns`
+    /// location, else where the line was reserved.
+    pub location_id: Option<Uuid>,
+}
+
+/// A return, its lines, and the draft credit notes it prepared.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReturnNote {
+    #[serde(flatten)]
+    pub sales_return: SalesReturn,
+    pub lines: Vec<SalesReturnLine>,
+    /// Drafts for what had already been invoiced, one per invoice; issue
+    /// them with `POST /credit-notes/{id}/issue`.
+    pub credit_notes: Vec<DocumentDetail>,
+}
+
+/// Take delivered goods back. Restocked goods come back through a receipt
+/// movement (to the returns location by default). What the client had
+/// not been billed for yet is simply no longer invoiced; for what was
+/// invoiced, a draft credit note is prepared per invoice. More than
+/// delivered and not yet returned → 422.
+#[utoipa::path(post, path = "/orders/{id}/returns", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ReturnRequest,
+    responses((status = 201, body = ReturnNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn return_goods(
+    auth: Authorized<require::StockWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    Json(request): Json<ReturnRequest>,
+) -> ApiResult<(StatusCode, axum::Json<ReturnNote>)> {
+    let mut errors = FieldErrors::new();
+    let reason = crate::validate::required_parsed(
+        &mut errors,
+        "reason",
+        request.reason,
+        ReturnReason::parse,
+    );
+    let restock = request.restock.unwrap_or(true);
+    let mut tx = ctx.db.begin().await?;
+    if let Some(location_id) = request.location_id {
+        crate::catalog::check_reference::<Location>(
+            &mut tx,
+            &mut errors,
+            auth.organization_id,
+            "location_id",
+            Some(location_id),
+        )
+        .await?;
+    }
+    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    next(&order, OrderAction::Return)?;
+    let order_lines = store::lines_in(&mut tx, id).await?;
+    let requested = request.lines.unwrap_or_default();
+    if requested.is_empty() {
+        errors.add("lines", "at least one line is required");
+    }
+    let mut returns = Vec::new();
+    for (index, line) in requested.into_iter().enumerate() {
+        let prefix = format!("lines[{index}].");
+        let Some(order_line) = line
+            .line_id
+            .and_then(|line_id| order_lines.iter().find(|l| l.id == line_id))
+        else {
+            errors.add(format!("{prefix}line_id"), "is not a line of this order");
+            continue;
+        };
+        let quantity = crate::validate::required_parsed(
+            &mut errors,
+            &format!("{prefix}quantity"),
+            line.quantity,
+            Quantity::parse,
+        );
+        match quantity {
+            Some(q) if q <= Quantity::ZERO => {
+                errors.add(format!("{prefix}quantity"), "must be positive")
+            }
+            Some(q) if q > order_line.returnable() => errors.add(
+                format!("{prefix}quantity"),
+                format!(
+                    "more than delivered: {} can still come back on this line",
+                    order_line.returnable()
+                ),
+            ),
+            Some(q) => returns.push((order_line.clone(), q, prefix)),
+            None => {}
+        }
+    }
+    let Some(reason) = errors.finish(|| reason)? else {
+        return Err(ApiError::field("reason", "is required"));
+    };
+    let sales_return = store::insert_return(
+        &mut tx,
+        auth.organization_id,
+        id,
+        reason.as_str(),
+        restock,
+        auth.user_id,
+    )
+    .await?;
+    let reference = order.number.clone().unwrap_or_default();
+    let note_reason = format!("return: {}", reason.as_str().replace('_', " "));
+    let note = MovementNote {
+        user_id: Some(auth.user_id),
+        reason: Some(&note_reason),
+        reference: Some(&reference),
+        reservation_id: None,
+        inventory_id: None,
+    };
+    let mut lines = Vec::new();
+    let mut credits: Vec<(Uuid, Vec<LineInput>)> = Vec::new();
+    for (line, quantity, prefix) in returns {
+        // What the client kept unbilled is simply no longer invoiced; the
+        // rest was billed and has to be credited.
+        let unbilled = line.billable().units().max(0);
+        let to_credit = Quantity::from_units((quantity.units() - unbilled).max(0));
+        if !store::return_line(&mut tx, id, line.id, quantity, to_credit).await? {
+            return Err(ApiError::field(
+                &format!("{prefix}quantity"),
+                "more than delivered: the line was returned meanwhile",
+            ));
+        }
+        if to_credit > Quantity::ZERO {
+            plan_credit(&mut tx, &mut credits, &line, to_credit).await?;
+        }
+        let movement_id = match (restock, line.item()) {
+            (true, Some(item)) if is_goods(&mut tx, auth.organization_id, item).await? => {
+                let location_id = match (request.location_id, line.location_id) {
+                    (Some(location_id), _) => location_id,
+                    (None, Some(reserved_at)) => {
+                        stock_store::returns_location(&mut tx, reserved_at).await?
+                    }
+                    (None, None) => stock_store::default_location(
+                        &mut tx,
+                        auth.organization_id,
+                        order.warehouse_id,
+                    )
+                    .await?
+                    .ok_or_else(|| ApiError::conflict("no warehouse to put the goods back in"))?,
+                };
+                let plan =
+                    MovementPlan::new(MovementType::Receipt, quantity, None, Some(location_id))
+                        .map_err(|_| {
+                            ApiError::field(&format!("{prefix}quantity"), "must be positive")
+                        })?;
+                let movement =
+                    stock_store::record_movement(&mut tx, auth.organization_id, item, &plan, &note)
+                        .await?;
+                log(
+                    &mut tx,
+                    &auth,
+                    "create",
+                    "stock_movement",
+                    movement.id,
+                    None,
+                    Some(&movement),
+                )
+                .await?;
+                Some(movement.id)
+            }
+            _ => None,
+        };
+        lines.push(
+            store::insert_return_line(
+                &mut tx,
+                auth.organization_id,
+                sales_return.id,
+                line.id,
+                quantity,
+                movement_id,
+            )
+            .await?,
+        );
+    }
+    let mut credit_notes = Vec::new();
+    for (invoice_id, credit_lines) in credits {
+        let invoice = load(
+            &mut tx,
+            auth.organization_id,
+            invoice_id,
+            DocumentKind::Invoice,
+        )
+        .await?;
+        let input = DocumentInput {
+            client_id: invoice.client_id,
+            warehouse_id: invoice.warehouse_id,
+            currency: invoice.currency.clone(),
+            issue_date: None,
+            valid_until: None,
+            notes: Some(format!(
+                "Retour {reference}: {}",
+                reason.as_str().replace('_', " ")
+            )),
+            discount_percent: invoice.discount_percent.0,
+            lines: credit_lines,
+        };
+        credit_notes.push(
+            sales::create(
+                &mut tx,
+                &auth,
+                DocumentKind::CreditNote,
+                None,
+                Some(invoice_id),
+                &input,
+            )
+            .await?,
+        );
+    }
+    log(
+        &mut tx,
+        &auth,
+        "return",
+        "order",
+        id,
+        None,
+        Some(&sales_return),
+    )
+    .await?;
+    let credit_note_ids: Vec<Uuid> = credit_notes.iter().map(|c| c.id).collect();
+    event(
+        &mut tx,
+        &auth,
+        "return_received",
+        &order,
+        json!({ "return_id": sales_return.id, "reason": reason, "restock": restock, "credit_note_ids": credit_note_ids }),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut details = Vec::new();
+    for credit_note in credit_notes {
+        details.push(detail(&ctx.db, credit_note).await?);
+    }
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ReturnNote {
+            sales_return,
+            lines,
+            credit_notes: details,
+        }),
+    ))
+}
+
+async fn is_goods(
+    tx: &mut comptoir_db::Tx,
+    organization_id: Uuid,
+    item: comptoir_db::stock::Item,
+) -> ApiResult<bool> {
+    let product: Product = resource::get_in(tx, organization_id, item.product_id).await?;
+    Ok(product.kind == ProductKind::Goods)
+}
+
+/// Spreads `quantity` of an order line over the issued invoice lines that
+/// billed it, newest invoice first, within what each can still credit;
+/// adds the credit lines to `credits`, per invoice.
+async fn plan_credit(
+    tx: &mut comptoir_db::Tx,
+    credits: &mut Vec<(Uuid, Vec<LineInput>)>,
+    order_line: &SalesLine,
+    quantity: Quantity,
+) -> ApiResult<()> {
+    let mut left = quantity.units();
+    for invoiced in store::issued_invoice_lines(tx, order_line.id).await? {
+        if left == 0 {
+            break;
+        }
+        let already = store::credited_quantities(tx, invoiced.invoice_id)
+            .await?
+            .into_iter()
+            .find(|(line_id, _)| *line_id == invoiced.line.id)
+            .map_or(0, |(_, q)| q.units());
+        let planned: i64 = credits
+            .iter()
+            .filter(|(invoice_id, _)| *invoice_id == invoiced.invoice_id)
+            .flat_map(|(_, lines)| lines)
+            .filter(|line| line.source_line_id == Some(invoiced.line.id))
+            .map(|line| line.amounts.quantity.units())
+            .sum();
+        let creditable = invoiced.line.quantity.0.units() - already - planned;
+        let take = left.min(creditable);
+        if take <= 0 {
+            continue;
+        }
+        left -= take;
+        let mut amounts = invoiced.line.amounts();
+        amounts.quantity = Quantity::from_units(take);
+        let line = LineInput {
+            item: invoiced.line.item(),
+            description: invoiced.line.description.clone(),
+            amounts,
+            location_id: None,
+            source_line_id: Some(invoiced.line.id),
+        };
+        match credits
+            .iter_mut()
+            .find(|(id, _)| *id == invoiced.invoice_id)
+        {
+            Some((_, lines)) => lines.push(line),
+            None => credits.push((invoiced.invoice_id, vec![line])),
+        }
+    }
+    if left > 0 {
+        return Err(ApiError::conflict(
+            "part of these goods is billed on an invoice still in draft: issue it (or change it) first",
+        ));
+    }
+    Ok(())
 }

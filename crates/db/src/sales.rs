@@ -97,13 +97,19 @@ pub struct SalesLine {
     pub delivered_quantity: Fixed<Quantity>,
     #[schema(value_type = String, example = "0")]
     pub invoiced_quantity: Fixed<Quantity>,
+    /// Orders: what the client sent back.
+    #[schema(value_type = String, example = "0")]
+    pub returned_quantity: Fixed<Quantity>,
+    /// Orders: what credit notes took back of the returned quantity.
+    #[schema(value_type = String, example = "0")]
+    pub credited_quantity: Fixed<Quantity>,
     /// Invoices: the order line this line bills.
     pub source_line_id: Option<Uuid>,
 }
 
 const LINE_COLUMNS: &str = "id, position, product_id, variant_id, description, quantity, unit_price, \
     discount_percent, vat_rate, vat_category, total_excl_tax, location_id, delivered_quantity, \
-    invoiced_quantity, source_line_id";
+    invoiced_quantity, returned_quantity, credited_quantity, source_line_id";
 
 impl SalesLine {
     pub fn amounts(&self) -> LineAmounts {
@@ -128,8 +134,18 @@ impl SalesLine {
         Quantity::from_units(self.quantity.0.units() - self.delivered_quantity.0.units())
     }
 
-    pub fn delivered_not_invoiced(&self) -> Quantity {
-        Quantity::from_units(self.delivered_quantity.0.units() - self.invoiced_quantity.0.units())
+    /// What the client kept and has not been billed for: delivered less
+    /// returned, less what invoices bill net of return credits.
+    pub fn billable(&self) -> Quantity {
+        Quantity::from_units(
+            (self.delivered_quantity.0.units() - self.returned_quantity.0.units())
+                - (self.invoiced_quantity.0.units() - self.credited_quantity.0.units()),
+        )
+    }
+
+    /// What can still come back.
+    pub fn returnable(&self) -> Quantity {
+        Quantity::from_units(self.delivered_quantity.0.units() - self.returned_quantity.0.units())
     }
 }
 
@@ -355,8 +371,8 @@ pub async fn deliver_line(
     Ok(changed == 1)
 }
 
-/// Adds to an order line's invoiced quantity, never beyond what was
-/// delivered; returns whether it did.
+/// Adds to an order line's invoiced quantity, never beyond what the client
+/// kept; returns whether it did.
 pub async fn invoice_line(
     tx: &mut Tx,
     document_id: Uuid,
@@ -367,7 +383,8 @@ pub async fn invoice_line(
         .execute(
             Sql::new(
                 "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity + $1 \
-                 WHERE id = $2 AND document_id = $3 AND invoiced_quantity + $1 <= delivered_quantity",
+                 WHERE id = $2 AND document_id = $3 \
+                 AND invoiced_quantity - credited_quantity + $1 <= delivered_quantity - returned_quantity",
             )
             .bind(quantity)
             .bind(line_id)
@@ -375,6 +392,126 @@ pub async fn invoice_line(
         )
         .await?;
     Ok(changed == 1)
+}
+
+/// Adds to an order line's returned quantity (and to what credit notes
+/// take back of it), never beyond what was delivered; returns whether it
+/// did.
+pub async fn return_line(
+    tx: &mut Tx,
+    document_id: Uuid,
+    line_id: Uuid,
+    quantity: Quantity,
+    credited: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE sales_lines SET returned_quantity = returned_quantity + $1, \
+                 credited_quantity = credited_quantity + $2 \
+                 WHERE id = $3 AND document_id = $4 AND returned_quantity + $1 <= delivered_quantity",
+            )
+            .bind(quantity)
+            .bind(credited)
+            .bind(line_id)
+            .bind(document_id),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// The lines of issued invoices billing an order line, newest first, with
+/// their invoice's id.
+pub async fn issued_invoice_lines(
+    tx: &mut Tx,
+    order_line_id: Uuid,
+) -> Result<Vec<InvoicedLine>, DbError> {
+    tx.fetch_all(
+        Sql::new(format!(
+            "SELECT d.id AS invoice_id, {} FROM sales_lines l JOIN sales_documents d ON d.id = l.document_id \
+             WHERE l.source_line_id = $1 AND d.kind = 'invoice' AND d.number IS NOT NULL \
+             ORDER BY d.issued_at DESC, d.number DESC",
+            prefixed("l", LINE_COLUMNS)
+        ))
+        .bind(order_line_id),
+    )
+    .await
+}
+
+/// A line of an issued invoice and the invoice it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoicedLine {
+    pub invoice_id: Uuid,
+    #[sqlx(flatten)]
+    pub line: SalesLine,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesReturn {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    /// `defect`, `dissatisfaction`, `wrong_item` or `other`.
+    pub reason: String,
+    /// Whether the goods went back into stock.
+    pub restock: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesReturnLine {
+    pub id: Uuid,
+    pub order_line_id: Uuid,
+    #[schema(value_type = String, example = "1")]
+    pub quantity: Fixed<Quantity>,
+    /// The restocking receipt, if the goods went back into stock.
+    pub movement_id: Option<Uuid>,
+}
+
+pub async fn insert_return(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+    reason: &str,
+    restock: bool,
+    created_by: Uuid,
+) -> Result<SalesReturn, DbError> {
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO sales_returns (id, organization_id, order_id, reason, restock, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, reason, restock, created_at",
+        )
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(order_id)
+        .bind(reason)
+        .bind(restock)
+        .bind(created_by)
+        .bind(now()),
+    )
+    .await
+}
+
+pub async fn insert_return_line(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    return_id: Uuid,
+    order_line_id: Uuid,
+    quantity: Quantity,
+    movement_id: Option<Uuid>,
+) -> Result<SalesReturnLine, DbError> {
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO sales_return_lines (id, organization_id, return_id, order_line_id, quantity, movement_id) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, order_line_id, quantity, movement_id",
+        )
+        .bind(Uuid::new_v4())
+        .bind(organization_id)
+        .bind(return_id)
+        .bind(order_line_id)
+        .bind(quantity)
+        .bind(movement_id),
+    )
+    .await
 }
 
 /// Sets where an order line is reserved.

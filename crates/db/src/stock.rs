@@ -844,6 +844,21 @@ async fn issue_reserved(
     Ok((reservation, movement))
 }
 
+/// Where returned goods go in the warehouse of `location_id`: its first
+/// `returns` location, else `location_id` itself.
+pub async fn returns_location(tx: &mut Tx, location_id: Uuid) -> Result<Uuid, DbError> {
+    let row: Option<(Uuid,)> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT r.id FROM locations r JOIN locations l ON l.warehouse_id = r.warehouse_id \
+                 WHERE l.id = $1 AND r.kind = 'returns' AND r.active ORDER BY r.code LIMIT 1",
+            )
+            .bind(location_id),
+        )
+        .await?;
+    Ok(row.map_or(location_id, |(id,)| id))
+}
+
 /// The `STOCK` location of a warehouse, or of the organization's first
 /// warehouse when none is given: where orders reserve by default.
 pub async fn default_location(

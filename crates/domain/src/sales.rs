@@ -9,7 +9,7 @@
 //! order:   draft ──confirm──▶ confirmed ──deliver (part)──▶ partially_delivered
 //!            │                   │  └──deliver (all)──▶ delivered ◀──deliver (rest)──┘
 //!            └──cancel──▶ cancelled ◀──cancel──┘     delivered ──invoice (all)──▶ invoiced
-//!          (invoicing part of what is delivered leaves the status as it is)
+//!          (invoicing part of what is delivered, or taking goods back, leaves the status as it is)
 //!
 //! invoice: draft ──issue──▶ issued ──pay (part)──▶ partially_paid ──pay (rest)──▶ paid
 //!                              └──────pay (all)────────────────────────────────────▲
@@ -71,6 +71,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Why goods came back.
+    ReturnReason {
+        Defect => "defect",
+        Dissatisfaction => "dissatisfaction",
+        WrongItem => "wrong_item",
+        Other => "other",
+    }
+);
+
+vocabulary!(
     /// How a payment was made.
     PaymentMethod {
         Transfer => "transfer",
@@ -111,6 +121,8 @@ pub enum OrderAction {
     Invoice {
         complete: bool,
     },
+    /// Goods coming back from the client.
+    Return,
 }
 
 /// What can happen to an invoice.
@@ -177,6 +189,9 @@ pub fn order_transition(status: OrderStatus, action: OrderAction) -> Result<Orde
         (PartiallyDelivered, Invoice { complete: false }) => Ok(PartiallyDelivered),
         (Delivered, Invoice { complete: false }) => Ok(Delivered),
         (Delivered, Invoice { complete: true }) => Ok(Invoiced),
+        (PartiallyDelivered, Return) => Ok(PartiallyDelivered),
+        (Delivered, Return) => Ok(Delivered),
+        (Invoiced, Return) => Ok(Invoiced),
         (status, action) => Err(refusal(
             "order",
             status.as_str(),
@@ -186,6 +201,7 @@ pub fn order_transition(status: OrderStatus, action: OrderAction) -> Result<Orde
                 Cancel => "be cancelled",
                 Deliver { .. } => "be delivered",
                 Invoice { .. } => "be invoiced",
+                Return => "take goods back",
             },
         )),
     }
@@ -307,6 +323,7 @@ mod tests {
                 Deliver { complete: true },
                 Invoice { complete: false },
                 Invoice { complete: true },
+                Return,
             ],
             &[
                 (Draft, Edit, Draft),
@@ -328,6 +345,9 @@ mod tests {
                 ),
                 (Delivered, Invoice { complete: false }, Delivered),
                 (Delivered, Invoice { complete: true }, Invoiced),
+                (PartiallyDelivered, Return, PartiallyDelivered),
+                (Delivered, Return, Delivered),
+                (Invoiced, Return, Invoiced),
             ],
             order_transition,
         );

@@ -951,3 +951,143 @@ async fn sent_quotes_expire_and_get_each_reminder_once_whatever_the_instances() 
         .await;
     assert_eq!(still.body["status"], "sent");
 }
+
+#[tokio::test]
+async fn returned_goods_go_back_to_stock_and_what_was_billed_gets_a_credit_note() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "10").await;
+    let warehouse = app
+        .get(&format!("/api/v1/locations/{}", shop.stock))
+        .await
+        .body["warehouse_id"]
+        .clone();
+    let returns = app
+        .create(
+            "/api/v1/locations",
+            json!({"warehouse_id": warehouse, "code": "RETOURS", "name": "Retours clients", "kind": "returns"}),
+        )
+        .await;
+    let order = app
+        .create(
+            "/api/v1/orders",
+            json!({"client_id": shop.client, "lines": [{"product_id": shop.chair, "quantity": "5"}]}),
+        )
+        .await;
+    let order_id = id(&order);
+    let line = id(&order["lines"][0]);
+    ok(&app, &format!("/api/v1/orders/{order_id}/confirm")).await;
+    app.create(
+        &format!("/api/v1/orders/{order_id}/deliveries"),
+        json!({"lines": [{"line_id": line, "quantity": "4"}]}),
+    )
+    .await;
+    let invoice = app
+        .create(&format!("/api/v1/orders/{order_id}/invoice"), json!({}))
+        .await;
+    ok(&app, &format!("/api/v1/invoices/{}/issue", id(&invoice))).await;
+    let path = format!("/api/v1/orders/{order_id}/returns");
+
+    let bad = app
+        .post(
+            &path,
+            json!({"reason": "broken", "lines": [{"line_id": line, "quantity": "5"}]}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&bad.body), ["reason", "lines[0].quantity"]);
+
+    let returned = app
+        .create(
+            &path,
+            json!({"reason": "defect", "lines": [{"line_id": line, "quantity": "3"}]}),
+        )
+        .await;
+    assert_eq!(returned["restock"], true);
+    let movement = returned["lines"][0]["movement_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let movements = app
+        .get(&format!(
+            "/api/v1/stock/movements?product_id={}&type=receipt",
+            shop.chair
+        ))
+        .await;
+    let receipt = movements.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == movement.as_str())
+        .expect("the restocking receipt")
+        .clone();
+    assert_eq!(receipt["to_location_id"], id(&returns).as_str());
+    assert_eq!(receipt["quantity"], "3");
+    let drafts = returned["credit_notes"].as_array().unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(
+        (drafts[0]["status"].clone(), drafts[0]["number"].clone()),
+        (json!("draft"), Value::Null)
+    );
+    assert_eq!(drafts[0]["total_incl_tax"], "36.00");
+    let issued = ok(
+        &app,
+        &format!("/api/v1/credit-notes/{}/issue", id(&drafts[0])),
+    )
+    .await;
+    assert_eq!(issued["number"], format!("AV-{}-00001", year()));
+    let invoice_after = app.get(&format!("/api/v1/invoices/{}", id(&invoice))).await;
+    assert_eq!(invoice_after.body["balance_due"], "12.00");
+
+    // The last chair is delivered, then sent back before it is billed, not
+    // restocked: no credit note, and it is not invoiced.
+    app.create(
+        &format!("/api/v1/orders/{order_id}/deliveries"),
+        json!({"lines": [{"line_id": line, "quantity": "1"}]}),
+    )
+    .await;
+    let unbilled = app
+        .create(
+            &path,
+            json!({"reason": "wrong_item", "restock": false, "lines": [{"line_id": line, "quantity": "1"}]}),
+        )
+        .await;
+    assert_eq!(unbilled["credit_notes"].as_array().unwrap().len(), 0);
+    assert_eq!(unbilled["lines"][0]["movement_id"], Value::Null);
+    let nothing = app
+        .post(&format!("/api/v1/orders/{order_id}/invoice"), json!({}))
+        .await;
+    assert_eq!(nothing.status, StatusCode::CONFLICT, "{:?}", nothing.body);
+    let stock = app
+        .get(&format!("/api/v1/stock?product_id={}", shop.chair))
+        .await;
+    let physical: Vec<(String, String)> = stock.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["location_id"].as_str().unwrap().to_owned(),
+                l["physical"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        physical.contains(&(shop.stock.clone(), "5".into())),
+        "{physical:?}"
+    );
+    assert!(
+        physical.contains(&(id(&returns), "3".into())),
+        "{physical:?}"
+    );
+    let order_events = app
+        .get(&format!(
+            "/api/v1/events?subject_id={order_id}&event_type=return_received"
+        ))
+        .await;
+    assert_eq!(order_events.body["total"], 2);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "verify-stock"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+}

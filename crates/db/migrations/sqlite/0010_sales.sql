@@ -53,15 +53,21 @@ CREATE TABLE sales_lines (
     vat_rate INTEGER NOT NULL,
     vat_category TEXT NOT NULL,
     total_excl_tax INTEGER NOT NULL,
-    -- Orders: where the line is reserved, and how much left and was billed.
+    -- Orders: where the line is reserved, and how much left, was billed
+    -- and came back.
     location_id BLOB REFERENCES locations(id),
     delivered_quantity INTEGER NOT NULL DEFAULT 0,
     invoiced_quantity INTEGER NOT NULL DEFAULT 0,
+    returned_quantity INTEGER NOT NULL DEFAULT 0,
+    -- What credit notes took back of the returned quantity, once invoiced.
+    credited_quantity INTEGER NOT NULL DEFAULT 0,
     -- The order line an invoice line bills.
     source_line_id BLOB REFERENCES sales_lines(id),
     CONSTRAINT ck_sales_lines_quantity CHECK (quantity > 0),
     CONSTRAINT ck_sales_lines_delivered CHECK (delivered_quantity >= 0 AND delivered_quantity <= quantity),
-    CONSTRAINT ck_sales_lines_invoiced CHECK (invoiced_quantity >= 0 AND invoiced_quantity <= quantity)
+    CONSTRAINT ck_sales_lines_invoiced CHECK (invoiced_quantity >= 0 AND invoiced_quantity <= quantity),
+    CONSTRAINT ck_sales_lines_returned CHECK (returned_quantity >= 0 AND returned_quantity <= delivered_quantity),
+    CONSTRAINT ck_sales_lines_credited CHECK (credited_quantity >= 0 AND credited_quantity <= returned_quantity)
 );
 CREATE INDEX ix_sales_lines_document ON sales_lines(document_id, position);
 CREATE INDEX ix_sales_lines_product ON sales_lines(product_id);
@@ -131,6 +137,30 @@ CREATE TABLE delivery_lines (
     CONSTRAINT ck_delivery_lines_quantity CHECK (quantity > 0)
 );
 CREATE INDEX ix_delivery_lines_delivery ON delivery_lines(delivery_id);
+
+-- Goods a client sent back on an order.
+CREATE TABLE sales_returns (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    order_id BLOB NOT NULL REFERENCES sales_documents(id),
+    reason TEXT NOT NULL,
+    restock INTEGER NOT NULL,
+    created_by BLOB REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ix_sales_returns_order ON sales_returns(order_id);
+
+CREATE TABLE sales_return_lines (
+    id BLOB PRIMARY KEY,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    return_id BLOB NOT NULL REFERENCES sales_returns(id),
+    order_line_id BLOB NOT NULL REFERENCES sales_lines(id),
+    quantity INTEGER NOT NULL,
+    -- The restocking receipt; none when the goods are not put back.
+    movement_id BLOB REFERENCES stock_movements(id),
+    CONSTRAINT ck_sales_return_lines_quantity CHECK (quantity > 0)
+);
+CREATE INDEX ix_sales_return_lines_return ON sales_return_lines(return_id);
 
 CREATE TABLE payments (
     id BLOB PRIMARY KEY,
