@@ -16,6 +16,7 @@ use crate::sales::{
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
+use comptoir_db::audit::{self as audit_store, Change};
 use comptoir_db::catalog::Product;
 use comptoir_db::parties::Client;
 use comptoir_db::resource;
@@ -170,53 +171,57 @@ async fn confirm_order(
     let order = load(&mut tx, auth.organization_id, id, KIND).await?;
     let to = next(&order, OrderAction::Confirm)?;
     check_credit(&mut tx, &auth, &order, request.override_credit).await?;
-    let lines = store::lines_in(&mut tx, id).await?;
-    let mut requests = Vec::new();
-    for line in &lines {
-        let Some(item) = line.item() else { continue };
-        let product: Product =
-            resource::get_in(&mut tx, auth.organization_id, item.product_id).await?;
-        if product.kind == ProductKind::Service {
-            continue;
-        }
-        let location_id = match line.location_id {
-            Some(location_id) => location_id,
-            None => {
-                stock_store::default_location(&mut tx, auth.organization_id, order.warehouse_id)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::conflict("no warehouse to reserve the goods in: create one first")
-                    })?
-            }
-        };
-        store::set_line_location(&mut tx, line.id, location_id).await?;
-        requests.push(ReservationRequest {
-            document_type: RESERVATION_DOCUMENT.to_owned(),
-            document_line_id: line.id,
-            location_id,
-            item,
-            quantity: line.quantity.0,
-        });
+    let lines = store::goods_lines(&mut tx, id).await?;
+    let mut requests = Vec::with_capacity(lines.len());
+    if lines.iter().any(|line| line.location_id.is_none()) {
+        let location_id =
+            stock_store::default_location(&mut tx, auth.organization_id, order.warehouse_id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::conflict("no warehouse to reserve the goods in: create one first")
+                })?;
+        store::place_lines(&mut tx, id, location_id).await?;
+        requests.extend(
+            lines
+                .iter()
+                .filter_map(|line| reservation_of(line, line.location_id.unwrap_or(location_id))),
+        );
+    } else {
+        requests.extend(
+            lines
+                .iter()
+                .filter_map(|line| reservation_of(line, line.location_id?)),
+        );
     }
     let reservations =
         stock_store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
-    for reservation in &reservations {
-        log(
-            &mut tx,
-            &auth,
-            "create",
-            "reservation",
-            reservation.id,
-            None,
-            Some(reservation),
-        )
-        .await?;
-    }
+    let changes = reservations
+        .iter()
+        .map(|reservation| Change {
+            action: "create",
+            resource_type: "reservation",
+            resource_id: reservation.id,
+            before: None,
+            after: serde_json::to_value(reservation).ok(),
+        })
+        .collect();
+    audit_store::record_many(&mut tx, &auth.actor(), changes).await?;
     let confirmed = move_to(&mut tx, &auth, &order, to.as_str(), "order_confirmed").await?;
     // Last, so the level rows stay locked only until the commit that follows.
     stock_store::hold(&mut tx, &requests).await?;
     tx.commit().await?;
     Ok(axum::Json(order_detail(&ctx, confirmed).await?))
+}
+
+/// What reserving a goods line at `location_id` asks for.
+fn reservation_of(line: &SalesLine, location_id: Uuid) -> Option<ReservationRequest> {
+    Some(ReservationRequest {
+        document_type: RESERVATION_DOCUMENT.to_owned(),
+        document_line_id: line.id,
+        location_id,
+        item: line.item()?,
+        quantity: line.quantity.0,
+    })
 }
 
 /// Refuses an order that would take the client's debt over its limit.
@@ -226,6 +231,12 @@ async fn check_credit(
     order: &SalesDocument,
     override_credit: bool,
 ) -> ApiResult<()> {
+    let client: Client = resource::read_in(tx, user.organization_id, order.client_id).await?;
+    if client.credit_limit.is_none() {
+        return Ok(());
+    }
+    // Locked only when there is a limit to keep: two confirmations of one
+    // client then check it one after the other.
     let client: Client = resource::get_in(tx, user.organization_id, order.client_id).await?;
     let Some(limit) = client.credit_limit.map(|limit| limit.0) else {
         return Ok(());

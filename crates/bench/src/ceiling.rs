@@ -11,10 +11,41 @@ use tokio::process::Command;
 use uuid::Uuid;
 
 /// The hot row, with the same checks as `stock_levels` and room for far
-/// more updates than a run makes.
+/// more updates than a run makes; then the house's order tables
+/// (`shared/bench/ceiling/erp_schema.sql`): 10 000 stocked products.
 const SCHEMA: &str = "CREATE TABLE hot_stock (id int primary key, physical bigint not null, \
      reserved bigint not null, CHECK (physical >= 0), CHECK (reserved >= 0 AND reserved <= physical)); \
-     INSERT INTO hot_stock VALUES (1, 1000000000000, 0);";
+     INSERT INTO hot_stock VALUES (1, 1000000000000, 0); \
+     CREATE TABLE stock(id int primary key, physical int, reserved int); \
+     INSERT INTO stock SELECT g, 2000000000, 0 FROM generate_series(1,10000) g; \
+     CREATE TABLE orders(id bigserial primary key, client_id int, total numeric(14,2), created_at timestamptz default now()); \
+     CREATE TABLE order_lines(order_id bigint, product_id int, qty int, unit_price numeric); \
+     CREATE INDEX ON order_lines(order_id); \
+     ANALYZE;";
+
+/// The house's order transaction (`shared/bench/ceiling/order.sql`): one
+/// order of 5 lines reserving 5 random products of 10 000.
+const ORDER: &str = r"\set c random(1, 100000)
+\set p1 random(1, 10000)
+\set p2 random(1, 10000)
+\set p3 random(1, 10000)
+\set p4 random(1, 10000)
+\set p5 random(1, 10000)
+\set q1 random(1, 5)
+\set q2 random(1, 5)
+\set q3 random(1, 5)
+\set q4 random(1, 5)
+\set q5 random(1, 5)
+BEGIN;
+INSERT INTO orders(client_id, total) VALUES (:c, 123.45) RETURNING id \gset
+INSERT INTO order_lines(order_id, product_id, qty, unit_price) VALUES (:id, :p1, :q1, 9.99), (:id, :p2, :q2, 9.99), (:id, :p3, :q3, 9.99), (:id, :p4, :q4, 9.99), (:id, :p5, :q5, 9.99);
+UPDATE stock SET reserved = reserved + :q1 WHERE id = :p1 AND physical - reserved >= :q1;
+UPDATE stock SET reserved = reserved + :q2 WHERE id = :p2 AND physical - reserved >= :q2;
+UPDATE stock SET reserved = reserved + :q3 WHERE id = :p3 AND physical - reserved >= :q3;
+UPDATE stock SET reserved = reserved + :q4 WHERE id = :p4 AND physical - reserved >= :q4;
+UPDATE stock SET reserved = reserved + :q5 WHERE id = :p5 AND physical - reserved >= :q5;
+COMMIT;
+";
 
 /// pgbench's own threads: two, as in the house figures, and never more than
 /// there are clients.
@@ -27,6 +58,37 @@ const MAX_THREADS: u32 = 2;
 pub enum Operation {
     Issue,
     Reserve,
+}
+
+/// What pgbench runs.
+#[derive(Clone, Copy)]
+pub enum Script {
+    /// One conditional update of the hot row.
+    Hot(Operation),
+    /// A 5-line order reserving its products, in one transaction.
+    Order,
+}
+
+impl Script {
+    const ALL: [Script; 3] = [
+        Script::Hot(Operation::Issue),
+        Script::Hot(Operation::Reserve),
+        Script::Order,
+    ];
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Hot(operation) => operation.sql(),
+            Self::Order => ORDER,
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Self::Hot(operation) => operation.file_name(),
+            Self::Order => "order.sql",
+        }
+    }
 }
 
 impl Operation {
@@ -85,9 +147,9 @@ impl Ceiling {
     async fn prepare(&self) -> Result<(), String> {
         std::fs::create_dir_all(&self.scripts)
             .map_err(|e| format!("cannot create {}: {e}", self.scripts.display()))?;
-        for operation in [Operation::Issue, Operation::Reserve] {
-            let path = self.script(operation);
-            std::fs::write(&path, operation.sql())
+        for script in Script::ALL {
+            let path = self.script(script);
+            std::fs::write(&path, script.sql())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         // Checked now: a missing pgbench would otherwise only show once the
@@ -97,30 +159,31 @@ impl Ceiling {
         psql(&self.url, SCHEMA).await
     }
 
-    fn script(&self, operation: Operation) -> PathBuf {
-        self.scripts.join(operation.file_name())
+    fn script(&self, script: Script) -> PathBuf {
+        self.scripts.join(script.file_name())
     }
 
-    /// Transactions per second of `operation` from `clients` connections
+    /// Transactions per second of `script` from `clients` connections
     /// for `seconds`, connection time excluded.
-    pub async fn tps(
-        &self,
-        operation: Operation,
-        clients: u32,
-        seconds: u64,
-    ) -> Result<f64, String> {
+    pub async fn tps(&self, script: Script, clients: u32, seconds: u64) -> Result<f64, String> {
         let (seconds, threads) = (seconds.to_string(), clients.min(MAX_THREADS).to_string());
         let clients = clients.to_string();
-        let script = self.script(operation);
-        let script = script
+        let path = self.script(script);
+        let path = path
             .to_str()
             .ok_or("the temporary directory's path is not UTF-8")?;
         // The URL as the database name: pgbench expands it into host, port
         // and user, so it reaches the server `--postgres-url` names.
-        let stdout = run_pgbench(&[
-            "-n", "-T", &seconds, "-c", &clients, "-j", &threads, "-f", script, &self.url,
-        ])
-        .await?;
+        let mut args = vec![
+            "-n", "-T", &seconds, "-c", &clients, "-j", &threads, "-f", path,
+        ];
+        // The house script locks its products in random order: a deadlock
+        // is retried, as the house figures were measured.
+        if matches!(script, Script::Order) {
+            args.push("--max-tries=10");
+        }
+        args.push(&self.url);
+        let stdout = run_pgbench(&args).await?;
         parse_tps(&stdout).ok_or_else(|| {
             format!("pgbench printed no `tps = N (without initial connection time)`:\n{stdout}")
         })

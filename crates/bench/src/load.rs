@@ -182,6 +182,51 @@ async fn create_product(http: &Client, url: &str, number: u32) -> Result<(), Str
         .map(drop)
 }
 
+/// POSTs an empty body to each of `urls`, `concurrency` at a time, each
+/// expected to answer `expected`; the wall time runs from the first to
+/// the last answer.
+pub async fn post_each(
+    http: &Client,
+    urls: Vec<String>,
+    concurrency: usize,
+    expected: StatusCode,
+) -> Run {
+    let urls: Arc<[String]> = urls.into();
+    let next = Arc::new(AtomicU32::new(0));
+    let failures = Arc::new(Failures::default());
+    let started = Instant::now();
+    let mut workers = JoinSet::new();
+    for _ in 0..concurrency {
+        let (http, urls, next, failures) = (
+            http.clone(),
+            Arc::clone(&urls),
+            Arc::clone(&next),
+            Arc::clone(&failures),
+        );
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed) as usize;
+                let Some(url) = urls.get(index) else {
+                    return latencies;
+                };
+                let sent = Instant::now();
+                let outcome = match http.post(url).json(&json!({})).send().await {
+                    Ok(response) => expect_status(response, expected, url).await.map(drop),
+                    Err(e) => Err(format!("POST {url}: {e}")),
+                };
+                match outcome {
+                    Ok(()) => latencies.push(sent.elapsed()),
+                    Err(message) => failures.record(message),
+                }
+            }
+        });
+    }
+    let latencies = join_all(workers, &failures).await;
+    let elapsed = started.elapsed();
+    failures.to_run(latencies, elapsed)
+}
+
 /// How the list phase runs.
 #[derive(Clone, Copy)]
 pub struct ListPlan {

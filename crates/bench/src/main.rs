@@ -12,6 +12,8 @@
 //!   ledger of a million movements (see `stock` and `ledger`).
 //! - `import`, on each backend: `comptoir import` of a generated file of
 //!   products, then `comptoir export` of them to XLSX (see `import`).
+//! - `sales`, on PostgreSQL only: 5-line order confirmations beside
+//!   pgbench's 5-line order transaction, then invoice issues (see `sales`).
 //!
 //! Run it from the workspace root, against a release build of the server:
 //!
@@ -19,6 +21,7 @@
 //! cargo build --release && cargo run --release -p comptoir-bench -- --backend both
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario stock
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario import
+//! cargo build --release && cargo run --release -p comptoir-bench -- --scenario sales
 //! ```
 //!
 //! A PostgreSQL run needs `psql` on the PATH and a server reachable at
@@ -32,6 +35,7 @@ mod import;
 mod ledger;
 mod load;
 mod report;
+mod sales;
 mod server;
 mod stats;
 mod stock;
@@ -102,6 +106,14 @@ struct Cli {
     #[arg(long, value_delimiter = ',', default_value = "1,8",
           value_parser = value_parser!(u32).range(1..))]
     ledger_connections: Vec<u32>,
+    /// Sales scenario: the concurrent clients confirming orders and issuing
+    /// invoices, one level after another.
+    #[arg(long, value_delimiter = ',', default_value = "8,32",
+          value_parser = value_parser!(u32).range(1..))]
+    sales_clients: Vec<u32>,
+    /// Sales scenario: orders confirmed, and invoices issued, per level.
+    #[arg(long, default_value_t = 3_000, value_parser = value_parser!(u32).range(1..))]
+    sales_documents: u32,
     /// Import scenario: product rows in the generated file.
     #[arg(long, default_value_t = 100_000, value_parser = value_parser!(u32).range(1..))]
     import_rows: u32,
@@ -117,6 +129,9 @@ enum Scenario {
     /// `comptoir import` of a generated product file, then `comptoir
     /// export` to XLSX, on each backend chosen.
     Import,
+    /// Order confirmations against the database's ceiling, then invoice
+    /// issues; PostgreSQL only.
+    Sales,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,6 +186,7 @@ async fn main() -> ExitCode {
         Scenario::Catalog => catalog(&cli).await,
         Scenario::Stock => stock::run(&cli).await,
         Scenario::Import => import::run(&cli).await,
+        Scenario::Sales => sales::run(&cli).await,
     };
     if failures.is_empty() {
         ExitCode::SUCCESS

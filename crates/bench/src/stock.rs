@@ -7,7 +7,7 @@
 //! straight on the database, so the report gives the server's share of what
 //! PostgreSQL itself allows on this machine.
 
-use crate::ceiling::{Ceiling, Operation};
+use crate::ceiling::{Ceiling, Operation, Script};
 use crate::database::Database;
 use crate::load::{self, Requester};
 use crate::report::Phase;
@@ -157,7 +157,7 @@ async fn hot_level(
     let token = load::login(server.base_url()).await?;
     let http = load::client(&token, clients as usize)?;
     let run = |operation| hot_run(server, &http, item, operation, clients, cli.seconds);
-    let ceiling_of = |operation| ceiling.tps(operation, clients, cli.seconds);
+    let ceiling_of = |operation| ceiling.tps(Script::Hot(operation), clients, cli.seconds);
     let movements = run(Operation::Issue).await;
     stock_report::print_run(&format!("movements, {clients} clients"), &movements);
     let issue_ceiling_tps = ceiling_of(Operation::Issue).await?;

@@ -514,16 +514,28 @@ pub async fn insert_return_line(
     .await
 }
 
-/// Sets where an order line is reserved.
-pub async fn set_line_location(
-    tx: &mut Tx,
-    line_id: Uuid,
-    location_id: Uuid,
-) -> Result<(), DbError> {
+/// The lines of a document whose product is stocked (goods), in order.
+pub async fn goods_lines(tx: &mut Tx, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
+    tx.fetch_all(
+        Sql::new(format!(
+            "SELECT {} FROM sales_lines l JOIN products p ON p.id = l.product_id \
+             WHERE l.document_id = $1 AND p.kind = 'goods' ORDER BY l.position",
+            prefixed("l", LINE_COLUMNS)
+        ))
+        .bind(document_id),
+    )
+    .await
+}
+
+/// Gives every product line of a document without a location `location_id`.
+pub async fn place_lines(tx: &mut Tx, document_id: Uuid, location_id: Uuid) -> Result<(), DbError> {
     tx.execute(
-        Sql::new("UPDATE sales_lines SET location_id = $1 WHERE id = $2")
-            .bind(location_id)
-            .bind(line_id),
+        Sql::new(
+            "UPDATE sales_lines SET location_id = $1 \
+             WHERE document_id = $2 AND location_id IS NULL AND product_id IS NOT NULL",
+        )
+        .bind(location_id)
+        .bind(document_id),
     )
     .await?;
     Ok(())

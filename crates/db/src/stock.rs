@@ -626,37 +626,43 @@ pub struct ReservationRequest {
     pub quantity: Quantity,
 }
 
-/// Records the reservations of document lines, not yet holding stock:
-/// the caller audits them, then calls [`hold`] last.
+/// Records the reservations of document lines, not yet holding stock, in
+/// one multi-row statement: the caller audits them, then calls [`hold`]
+/// last.
 pub async fn insert_reservations(
     tx: &mut Tx,
     organization_id: Uuid,
     lines: &[ReservationRequest],
 ) -> Result<Vec<Reservation>, DbError> {
-    let mut reservations = Vec::new();
-    for line in lines {
-        let at = now();
-        let reservation = tx
-            .fetch_one(
-                Sql::new(format!(
-                    "INSERT INTO stock_reservations (id, organization_id, document_type, document_line_id, \
-                     location_id, product_id, variant_id, variant_key, quantity, status, created_at, updated_at, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $10, 1) RETURNING {}",
-                    Reservation::COLUMNS
-                ))
-                .bind(Uuid::new_v4())
-                .bind(organization_id)
-                .bind(line.document_type.as_str())
-                .bind(line.document_line_id)
-                .bind(line.location_id)
-                .bind(line.item.product_id)
-                .bind(line.item.variant_id)
-                .bind(line.item.variant_key())
-                .bind(line.quantity)
-                .bind(at),
-            )
-            .await?;
-        reservations.push(reservation);
+    let mut reservations = Vec::with_capacity(lines.len());
+    let at = now();
+    for chunk in lines.chunks(tx.backend().rows_per_statement(11).max(1)) {
+        let mut sql = Sql::default();
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for line in chunk {
+            let values = [
+                sql.arg(Uuid::new_v4()),
+                sql.arg(organization_id),
+                sql.arg(line.document_type.as_str()),
+                sql.arg(line.document_line_id),
+                sql.arg(line.location_id),
+                sql.arg(line.item.product_id),
+                sql.arg(line.item.variant_id),
+                sql.arg(line.item.variant_key()),
+                sql.arg(line.quantity),
+                sql.arg(at),
+                sql.arg(at),
+            ];
+            tuples.push(format!("({}, 'active', 1)", values.join(", ")));
+        }
+        sql.push(&format!(
+            "INSERT INTO stock_reservations (id, organization_id, document_type, document_line_id, \
+             location_id, product_id, variant_id, variant_key, quantity, created_at, updated_at, status, version) \
+             VALUES {} RETURNING {}",
+            tuples.join(", "),
+            Reservation::COLUMNS
+        ));
+        reservations.extend(tx.fetch_all::<Reservation>(sql).await?);
     }
     Ok(reservations)
 }

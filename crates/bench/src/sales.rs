@@ -1,0 +1,293 @@
+//! The sales scenario, on PostgreSQL only: order confirmations, each
+//! reserving 5 goods lines on 5 of 10 000 stocked products, beside pgbench
+//! running the house's 5-line order transaction straight on the database;
+//! then invoice issues, each taking the next number of one gapless series.
+//!
+//! The orders and invoices are drafted before each timed phase (not
+//! measured), then confirmed or issued all at once from the given number
+//! of clients; the figure is what was done over the wall time.
+
+use crate::ceiling::{Ceiling, Script};
+use crate::database::Database;
+use crate::load;
+use crate::report::Phase;
+use crate::server::{self, RssSampler, Server};
+use crate::stock::create_product;
+use crate::stock_report::print_run;
+use crate::{Backend, Cli};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tokio::task::JoinSet;
+
+/// Products the orders draw their lines from, as in the house script.
+const PRODUCTS: u32 = 10_000;
+/// Received for each product before the load: more than the orders take.
+const RECEIVED: &str = "100000";
+/// Tasks drafting orders and invoices and seeding the catalog.
+const SETUP_CLIENTS: usize = 32;
+
+/// One client count's figures.
+struct SalesLevel {
+    clients: u32,
+    confirmations: Phase,
+    order_ceiling_tps: f64,
+    issues: Phase,
+}
+
+pub async fn run(cli: &Cli) -> Vec<String> {
+    let mut levels = Vec::new();
+    let outcome = on_scratch_databases(cli, &mut levels).await;
+    print_table(&levels);
+    let mut failures: Vec<String> = levels
+        .iter()
+        .flat_map(|level| {
+            [
+                level.confirmations.failure("confirmation"),
+                level.issues.failure("invoice issue"),
+            ]
+        })
+        .flatten()
+        .map(|failure| format!("sales, {failure}"))
+        .collect();
+    failures.extend(outcome.err().map(|message| format!("sales: {message}")));
+    failures
+}
+
+async fn on_scratch_databases(cli: &Cli, levels: &mut Vec<SalesLevel>) -> Result<(), String> {
+    let database = Database::create(Backend::Postgres, &cli.postgres_url).await?;
+    let outcome = match Ceiling::create(&cli.postgres_url).await {
+        Ok(ceiling) => {
+            let outcome = measure(cli, database.url(), &ceiling, levels).await;
+            if let Err(message) = ceiling.remove().await {
+                eprintln!("warning: ceiling: {message}");
+            }
+            outcome
+        }
+        Err(message) => Err(message),
+    };
+    if let Err(message) = database.remove().await {
+        eprintln!("warning: postgres: {message}");
+    }
+    outcome
+}
+
+async fn measure(
+    cli: &Cli,
+    database_url: &str,
+    ceiling: &Ceiling,
+    levels: &mut Vec<SalesLevel>,
+) -> Result<(), String> {
+    server::init(&cli.server_binary, database_url).await?;
+    let server = Server::start(&cli.server_binary, database_url)
+        .await
+        .map_err(|e| format!("server failed to start: {e}"))?;
+    let base_url = server.base_url().to_owned();
+    println!("seeding {PRODUCTS} stocked products");
+    let (products, client_id) = seed(&base_url).await?;
+    for &clients in &cli.sales_clients {
+        // Tokens last 15 minutes: a fresh one per level.
+        let token = load::login(&base_url).await?;
+        let setup = load::client(&token, SETUP_CLIENTS)?;
+        let orders = draft_orders(
+            &setup,
+            &base_url,
+            &products,
+            &client_id,
+            cli.sales_documents,
+        )
+        .await?;
+        let http = load::client(&token, clients as usize)?;
+        let confirmations = timed_posts(&server, &http, orders, clients).await;
+        print_run(&format!("confirmations, {clients} clients"), &confirmations);
+        let order_ceiling_tps = ceiling.tps(Script::Order, clients, cli.seconds).await?;
+        println!("pgbench order, {clients} clients: {order_ceiling_tps:.1} tps");
+        let invoices = draft_invoices(&setup, &base_url, &client_id, cli.sales_documents).await?;
+        let issues = timed_posts(&server, &http, invoices, clients).await;
+        print_run(&format!("invoice issues, {clients} clients"), &issues);
+        levels.push(SalesLevel {
+            clients,
+            confirmations,
+            order_ceiling_tps,
+            issues,
+        });
+    }
+    server.stop().await
+}
+
+/// Confirms or issues every document of `urls` from `clients` tasks.
+async fn timed_posts(server: &Server, http: &Client, urls: Vec<String>, clients: u32) -> Phase {
+    let sampler = RssSampler::start(server.pid());
+    let run = load::post_each(http, urls, clients as usize, StatusCode::OK).await;
+    Phase::new(run, sampler.stop())
+}
+
+/// Creates the warehouse, the products with their stock and one client;
+/// returns the product ids and the client's.
+async fn seed(base_url: &str) -> Result<(Vec<String>, String), String> {
+    let token = load::login(base_url).await?;
+    let http = load::client(&token, SETUP_CLIENTS)?;
+    let warehouse = load::create(
+        &http,
+        &format!("{base_url}/api/v1/warehouses"),
+        &json!({ "code": "VENTES", "name": "Ventes" }),
+    )
+    .await?;
+    let location = text(&warehouse, "default_location_id")?;
+    let client = load::create(
+        &http,
+        &format!("{base_url}/api/v1/clients"),
+        &json!({ "name": "Client du banc d'essai" }),
+    )
+    .await?;
+    let products = in_parallel((0..PRODUCTS).collect(), |number| {
+        let (http, base_url, location) = (http.clone(), base_url.to_owned(), location.clone());
+        async move {
+            let code = format!("S-{number:05}");
+            let id = create_product(&http, &base_url, &code, &format!("Article {number}"))
+                .await?
+                .to_string();
+            let receipt = json!({
+                "type": "receipt", "product_id": id, "quantity": RECEIVED, "to_location_id": location,
+            });
+            load::create(&http, &format!("{base_url}/api/v1/stock/movements"), &receipt).await?;
+            Ok(id)
+        }
+    })
+    .await?;
+    Ok((products, text(&client, "id")?))
+}
+
+/// Drafts `count` orders of 5 distinct products each, drawn with a fixed
+/// seed; returns their confirmation URLs.
+async fn draft_orders(
+    http: &Client,
+    base_url: &str,
+    products: &[String],
+    client_id: &str,
+    count: u32,
+) -> Result<Vec<String>, String> {
+    let products: Arc<[String]> = products.into();
+    in_parallel((0..count).collect(), |n| {
+        let (http, base_url, products) = (http.clone(), base_url.to_owned(), Arc::clone(&products));
+        let client_id = client_id.to_owned();
+        async move {
+            let mut draw = Draw(u64::from(n) * 2_654_435_761 + 1);
+            let mut picked: Vec<usize> = Vec::new();
+            while picked.len() < 5 {
+                let index = draw.below(products.len());
+                if !picked.contains(&index) {
+                    picked.push(index);
+                }
+            }
+            let lines: Vec<Value> = picked
+                .iter()
+                .map(|&index| {
+                    json!({ "product_id": products[index], "quantity": (draw.below(5) + 1).to_string() })
+                })
+                .collect();
+            let order = load::create(
+                &http,
+                &format!("{base_url}/api/v1/orders"),
+                &json!({ "client_id": client_id, "lines": lines }),
+            )
+            .await?;
+            Ok(format!("{base_url}/api/v1/orders/{}/confirm", text(&order, "id")?))
+        }
+    })
+    .await
+}
+
+/// Drafts `count` one-line invoices; returns their issue URLs.
+async fn draft_invoices(
+    http: &Client,
+    base_url: &str,
+    client_id: &str,
+    count: u32,
+) -> Result<Vec<String>, String> {
+    in_parallel((0..count).collect(), |n| {
+        let (http, base_url, client_id) = (http.clone(), base_url.to_owned(), client_id.to_owned());
+        async move {
+            let body = json!({ "client_id": client_id, "lines": [{
+                "description": format!("Prestation {n}"), "quantity": "1", "unit_price": "120", "vat_rate": "20",
+            }] });
+            let invoice =
+                load::create(&http, &format!("{base_url}/api/v1/invoices"), &body).await?;
+            Ok(format!("{base_url}/api/v1/invoices/{}/issue", text(&invoice, "id")?))
+        }
+    })
+    .await
+}
+
+/// Runs `make(item)` for every item, `SETUP_CLIENTS` at a time; returns
+/// the results in the items' order, or the first error.
+async fn in_parallel<T, F, Fut>(items: Vec<u32>, make: F) -> Result<Vec<T>, String>
+where
+    T: Send + 'static,
+    F: Fn(u32) -> Fut,
+    Fut: Future<Output = Result<T, String>> + Send + 'static,
+{
+    let mut results: Vec<Option<T>> = (0..items.len()).map(|_| None).collect();
+    let mut running = JoinSet::new();
+    for (position, item) in items.into_iter().enumerate() {
+        if running.len() >= SETUP_CLIENTS
+            && let Some(done) = running.join_next().await
+        {
+            let (at, result) = done.map_err(|e| format!("set-up task failed: {e}"))?;
+            results[at] = Some(result?);
+        }
+        let future = make(item);
+        running.spawn(async move { (position, future.await) });
+    }
+    while let Some(done) = running.join_next().await {
+        let (at, result) = done.map_err(|e| format!("set-up task failed: {e}"))?;
+        results[at] = Some(result?);
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+fn text(value: &Value, field: &str) -> Result<String, String> {
+    value[field]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no `{field}` in {value}"))
+}
+
+/// A small deterministic generator (xorshift), so every run drafts the
+/// same orders.
+struct Draw(u64);
+
+impl Draw {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % bound as u64) as usize
+    }
+}
+
+fn print_table(levels: &[SalesLevel]) {
+    if levels.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "Sales (PostgreSQL): 5-line order confirmations beside pgbench's 5-line order, and invoice issues:"
+    );
+    println!(
+        "| clients | confirmations/s | pgbench order tps | ratio % | confirm p99 ms | invoice issues/s | issue p99 ms |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for level in levels {
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {} |",
+            level.clients,
+            level.confirmations.throughput(),
+            level.order_ceiling_tps,
+            level.confirmations.throughput() / level.order_ceiling_tps * 100.0,
+            crate::stats::ms(level.confirmations.stats.percentile(99.0)),
+            level.issues.throughput(),
+            crate::stats::ms(level.issues.stats.percentile(99.0)),
+        );
+    }
+}
