@@ -9,16 +9,20 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, Query};
 use crate::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
+use crate::sales::{DocumentFilters, balance_due, document_filter};
 use crate::stock::{LevelFilters, MovementFilters, level_filter, movement_filter};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
 use comptoir_db::catalog::{Category, Product, Variant};
 use comptoir_db::parties::{Client, Supplier};
 use comptoir_db::resource::{self, Table};
+use comptoir_db::sales::SalesDocument;
 use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
 use comptoir_db::{Db, Filter, Page, Record};
+use comptoir_domain::sales::DocumentKind;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -34,6 +38,9 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(export_suppliers))
         .routes(routes!(export_levels))
         .routes(routes!(export_movements))
+        .routes(routes!(export_quotes))
+        .routes(routes!(export_orders))
+        .routes(routes!(export_invoices))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -49,6 +56,8 @@ pub struct ExportParams {
 enum Cell {
     Text(String),
     Number(String),
+    /// `YYYY-MM-DD` in CSV, a date cell in XLSX.
+    Date(NaiveDate),
     Empty,
 }
 
@@ -112,6 +121,7 @@ impl Style {
                 Cell::Text(text) => self.field(text),
                 Cell::Number(number) if self.excel => number.replace('.', ","),
                 Cell::Number(number) => number.clone(),
+                Cell::Date(date) => date.to_string(),
                 Cell::Empty => String::new(),
             })
             .collect();
@@ -215,6 +225,7 @@ async fn workbook<T: Record + Table>(
             .write_string(0, column as u16, *name)
             .map_err(failed)?;
     }
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     let mut row_number: u32 = 1;
     let mut number = 1;
     loop {
@@ -240,6 +251,17 @@ async fn workbook<T: Record + Table>(
                                 .map_err(failed)?;
                         }
                     },
+                    Cell::Date(date) => {
+                        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            date.year() as u16,
+                            date.month() as u8,
+                            date.day() as u8,
+                        )
+                        .map_err(failed)?;
+                        worksheet
+                            .write_datetime_with_format(row_number, column, &day, &date_format)
+                            .map_err(failed)?;
+                    }
                     Cell::Empty => {}
                 }
             }
@@ -336,7 +358,7 @@ async fn write_file<T: Record + Table>(
 }
 
 /// `comptoir export`: every row of `entity` (products, clients, suppliers,
-/// stock, movements) of the organization, archived ones included, to
+/// stock, movements, quotes, orders, invoices) of the organization, archived ones included, to
 /// `path` as CSV (`excel`: French Excel's flavour) or XLSX; returns how
 /// many rows.
 pub async fn export_to_file(
@@ -368,8 +390,18 @@ pub async fn export_to_file(
             let sheet = movements_sheet(db, organization_id).await?;
             write_file(db, &filter, format, &sheet, path).await
         }
+        "quotes" | "orders" | "invoices" => {
+            let kind = match entity {
+                "quotes" => DocumentKind::Quote,
+                "orders" => DocumentKind::Order,
+                _ => DocumentKind::Invoice,
+            };
+            let filter = filter.eq("kind", Some(kind.as_str()));
+            let sheet = documents_sheet(db, organization_id, kind).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
         other => Err(ApiError::BadRequest(format!(
-            "unknown entity {other}: products, clients, suppliers, stock or movements"
+            "unknown entity {other}: products, clients, suppliers, stock, movements, quotes, orders or invoices"
         ))),
     }
 }
@@ -680,4 +712,142 @@ fn suppliers_sheet() -> Sheet<Supplier> {
             Cell::optional(s.notes.clone()),
         ]
     })
+}
+
+/// One row per document: its number, client, dates, totals and, for
+/// invoices, what was paid and what is due.
+async fn documents_sheet(
+    db: &Db,
+    organization_id: Uuid,
+    kind: DocumentKind,
+) -> ApiResult<Sheet<SalesDocument>> {
+    let clients = names::<Client>(db, organization_id, |c| (c.id, c.code.clone())).await?;
+    let (stem, columns): (&'static str, &'static [&'static str]) = match kind {
+        DocumentKind::Quote => ("quotes", &DOCUMENT_COLUMNS[..DOCUMENT_COLUMNS.len() - 3]),
+        DocumentKind::Order => ("orders", &DOCUMENT_COLUMNS[..DOCUMENT_COLUMNS.len() - 3]),
+        DocumentKind::Invoice | DocumentKind::CreditNote => ("invoices", DOCUMENT_COLUMNS),
+    };
+    let invoices = columns.len() == DOCUMENT_COLUMNS.len();
+    Ok(Sheet::new(stem, columns, move |d: &SalesDocument| {
+        let mut cells = vec![
+            Cell::optional(d.number.clone()),
+            Cell::text(&d.status),
+            Cell::optional(clients.get(&d.client_id).cloned()),
+            d.issue_date.map_or(Cell::Empty, Cell::Date),
+            d.valid_until.or(d.due_date).map_or(Cell::Empty, Cell::Date),
+            Cell::text(&d.currency),
+            Cell::number(d.discount_percent.0),
+            Cell::number(d.total_excl_tax.0),
+            Cell::number(d.total_tax.0),
+            Cell::number(d.total_incl_tax.0),
+        ];
+        if invoices {
+            cells.extend([
+                Cell::number(d.amount_paid.0),
+                Cell::number(d.amount_credited.0),
+                Cell::number(balance_due(d)),
+            ]);
+        }
+        cells
+    }))
+}
+
+/// The columns of a document export; quotes and orders stop before the
+/// payment columns. The fifth is `valid_until` for quotes, `due_date`
+/// for invoices.
+const DOCUMENT_COLUMNS: &[&str] = &[
+    "number",
+    "status",
+    "client",
+    "issue_date",
+    "valid_until_or_due_date",
+    "currency",
+    "discount_percent",
+    "total_excl_tax",
+    "total_tax",
+    "total_incl_tax",
+    "amount_paid",
+    "amount_credited",
+    "balance_due",
+];
+
+async fn export_documents(
+    ctx: ApiContext,
+    organization_id: Uuid,
+    kind: DocumentKind,
+    params: ListParams,
+    filters: DocumentFilters,
+    export: ExportParams,
+) -> ApiResult<Response> {
+    let format = Format::from(&export)?;
+    let filter = document_filter(organization_id, kind, filters, params.q.as_deref());
+    let sheet = documents_sheet(&ctx.db, organization_id, kind).await?;
+    export_rows(ctx.db.clone(), filter, format, sheet).await
+}
+
+/// Export quotes (the list's filters apply).
+#[utoipa::path(get, path = "/quotes/export", tag = "sales", security(("bearer" = [])),
+    params(ListParams, DocumentFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_quotes(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<DocumentFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    export_documents(
+        ctx,
+        auth.organization_id,
+        DocumentKind::Quote,
+        params,
+        filters,
+        export,
+    )
+    .await
+}
+
+/// Export orders (the list's filters apply).
+#[utoipa::path(get, path = "/orders/export", tag = "sales", security(("bearer" = [])),
+    params(ListParams, DocumentFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_orders(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<DocumentFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    export_documents(
+        ctx,
+        auth.organization_id,
+        DocumentKind::Order,
+        params,
+        filters,
+        export,
+    )
+    .await
+}
+
+/// Export invoices with what was paid and what is due (the list's filters
+/// apply).
+#[utoipa::path(get, path = "/invoices/export", tag = "invoicing", security(("bearer" = [])),
+    params(ListParams, DocumentFilters, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+async fn export_invoices(
+    auth: Authorized<require::DataExport>,
+    State(ctx): State<ApiContext>,
+    Query(params): Query<ListParams>,
+    Query(filters): Query<DocumentFilters>,
+    Query(export): Query<ExportParams>,
+) -> ApiResult<Response> {
+    export_documents(
+        ctx,
+        auth.organization_id,
+        DocumentKind::Invoice,
+        params,
+        filters,
+        export,
+    )
+    .await
 }

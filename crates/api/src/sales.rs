@@ -573,13 +573,23 @@ pub(crate) async fn list(
     filters: DocumentFilters,
 ) -> ApiResult<PageOf<SalesDocument>> {
     let page = params.page()?;
-    let filter = Filter::organization(organization_id)
+    let filter = document_filter(organization_id, kind, filters, params.q.as_deref());
+    let listing = resource::list(db, filter, params.sort::<SalesDocument>()?, page).await?;
+    Ok(PageOf::new(listing, page))
+}
+
+/// The documents of `kind` a list (or its export) shows.
+pub(crate) fn document_filter(
+    organization_id: Uuid,
+    kind: DocumentKind,
+    filters: DocumentFilters,
+    q: Option<&str>,
+) -> Filter {
+    Filter::organization(organization_id)
         .eq("kind", Some(kind.as_str()))
         .eq("client_id", filters.client_id)
         .eq("status", filters.status)
-        .search(SalesDocument::SEARCHABLE, params.q.as_deref());
-    let listing = resource::list(db, filter, params.sort::<SalesDocument>()?, page).await?;
-    Ok(PageOf::new(listing, page))
+        .search(SalesDocument::SEARCHABLE, q)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -88,7 +88,8 @@ enum Command {
     /// Write every row of a list, archived ones included, to a file with
     /// the import's columns.
     Export {
-        /// `products`, `clients`, `suppliers`, `stock` or `movements`.
+        /// `products`, `clients`, `suppliers`, `stock`, `movements`, `quotes`,
+        /// `orders` or `invoices`.
         entity: String,
         #[arg(long)]
         out: PathBuf,

@@ -1091,3 +1091,93 @@ async fn returned_goods_go_back_to_stock_and_what_was_billed_gets_a_credit_note(
         .unwrap();
     assert!(output.status.success(), "{output:?}");
 }
+
+async fn download(app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
+    let reply = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    (reply.status(), reply.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn invoices_export_with_what_is_due_and_dates_as_dates() {
+    use calamine::{Data, Reader};
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let client_code = app
+        .get(&format!("/api/v1/clients/{}", shop.client))
+        .await
+        .body["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paid = issued_invoice(&app, &shop.client, "100").await;
+    app.create(
+        &format!("/api/v1/invoices/{}/payments", id(&paid)),
+        json!({"amount": "40.50", "method": "transfer"}),
+    )
+    .await;
+    issued_invoice(&app, &shop.client, "10").await;
+    app.create(
+        "/api/v1/invoices",
+        json!({"client_id": shop.client, "lines": [{"description": "Brouillon", "quantity": "1", "unit_price": "1", "vat_rate": "20"}]}),
+    )
+    .await;
+
+    let (status, csv) = download(
+        &app,
+        "/api/v1/invoices/export?status=partially_paid&excel=true",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("number;status;client;issue_date;valid_until_or_due_date;currency")
+    );
+    let today = Utc::now().date_naive();
+    assert_eq!(
+        lines[1],
+        format!(
+            "FAC-{}-00001;partially_paid;{client_code};{today};{};EUR;0,00;200,00;40,00;240,00;40,50;0,00;199,50",
+            year(),
+            today + Days::new(30)
+        )
+    );
+
+    let (status, xlsx) = download(&app, "/api/v1/invoices/export?format=xlsx&sort=number").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = workbook.worksheet_range("invoices").unwrap();
+    assert_eq!(
+        sheet.height(),
+        4,
+        "header, two issued invoices and the draft"
+    );
+    let issued_row = (1..4)
+        .find(|row| sheet.get((*row, 0)) == Some(&Data::String(format!("FAC-{}-00002", year()))))
+        .expect("the second invoice");
+    assert_eq!(sheet.get((issued_row, 9)), Some(&Data::Float(24.0)));
+    match sheet.get((issued_row, 3)) {
+        Some(Data::DateTime(date)) => {
+            let excel_epoch = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+            assert_eq!(
+                date.as_f64(),
+                (today - excel_epoch).num_days() as f64,
+                "the issue date is a date cell of today"
+            );
+        }
+        other => panic!("issue date cell: {other:?}"),
+    }
+    let (status, quotes) = download(&app, "/api/v1/quotes/export").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        String::from_utf8(quotes).unwrap().trim(),
+        "number,status,client,issue_date,valid_until_or_due_date,currency,discount_percent,total_excl_tax,total_tax,total_incl_tax"
+    );
+}
