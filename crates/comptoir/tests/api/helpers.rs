@@ -221,6 +221,24 @@ impl TestApp {
         reply.body
     }
 
+    /// GETs `path` as the admin; returns the status and the raw body.
+    pub async fn download_with_status(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let reply = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .expect("request sent");
+        let status = reply.status();
+        (status, reply.bytes().await.expect("body").to_vec())
+    }
+
+    /// GETs `path` as the admin; returns the raw body.
+    pub async fn download(&self, path: &str) -> Vec<u8> {
+        self.download_with_status(path).await.1
+    }
+
     pub async fn create_product(&self, code: &str) -> Value {
         let reply = self
             .post(

@@ -276,19 +276,6 @@ async fn bad_requests_and_oversized_files_are_refused() {
     assert_eq!(body["code"], "payload_too_large");
 }
 
-async fn export_bytes(app: &TestApp, path: &str) -> Vec<u8> {
-    app.client
-        .get(app.url(path))
-        .bearer_auth(&app.admin_token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec()
-}
-
 #[tokio::test]
 async fn xlsx_files_import_from_a_named_sheet_and_export_with_numbers_as_numbers() {
     let app = spawn_app().await;
@@ -332,7 +319,7 @@ async fn xlsx_files_import_from_a_named_sheet_and_export_with_numbers_as_numbers
     let screws = app.get("/api/v1/products?q=VIS").await.body["items"][0].clone();
     assert_eq!(screws["sale_price"], "0.1234");
 
-    let xlsx = export_bytes(&app, "/api/v1/products/export?format=xlsx").await;
+    let xlsx = app.download("/api/v1/products/export?format=xlsx").await;
     assert!(xlsx.starts_with(b"PK"), "an XLSX (ZIP) file");
     let copy = spawn_app().await;
     let done = import(&copy, "products", "commit", "abort", xlsx).await;

@@ -1092,17 +1092,6 @@ async fn returned_goods_go_back_to_stock_and_what_was_billed_gets_a_credit_note(
     assert!(output.status.success(), "{output:?}");
 }
 
-async fn download(app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
-    let reply = app
-        .client
-        .get(app.url(path))
-        .bearer_auth(&app.admin_token)
-        .send()
-        .await
-        .unwrap();
-    (reply.status(), reply.bytes().await.unwrap().to_vec())
-}
-
 #[tokio::test]
 async fn invoices_export_with_what_is_due_and_dates_as_dates() {
     use calamine::{Data, Reader};
@@ -1128,11 +1117,9 @@ async fn invoices_export_with_what_is_due_and_dates_as_dates() {
     )
     .await;
 
-    let (status, csv) = download(
-        &app,
-        "/api/v1/invoices/export?status=partially_paid&excel=true",
-    )
-    .await;
+    let (status, csv) = app
+        .download_with_status("/api/v1/invoices/export?status=partially_paid&excel=true")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
@@ -1150,7 +1137,9 @@ async fn invoices_export_with_what_is_due_and_dates_as_dates() {
         )
     );
 
-    let (status, xlsx) = download(&app, "/api/v1/invoices/export?format=xlsx&sort=number").await;
+    let (status, xlsx) = app
+        .download_with_status("/api/v1/invoices/export?format=xlsx&sort=number")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = workbook.worksheet_range("invoices").unwrap();
@@ -1174,7 +1163,7 @@ async fn invoices_export_with_what_is_due_and_dates_as_dates() {
         }
         other => panic!("issue date cell: {other:?}"),
     }
-    let (status, quotes) = download(&app, "/api/v1/quotes/export").await;
+    let (status, quotes) = app.download_with_status("/api/v1/quotes/export").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         String::from_utf8(quotes).unwrap().trim(),
