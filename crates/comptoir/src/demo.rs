@@ -3,17 +3,20 @@
 //! reuse it.
 
 use crate::{InitError, init_organization};
+use chrono::Datelike;
 use comptoir_api::auth::hash_password;
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
 use comptoir_db::catalog::{
     self, CategoryInput, Product, ProductInput, ProductSupplierInput, VariantInput,
 };
+use comptoir_db::compliance;
 use comptoir_db::parties::{
     self, AddressInput, ClientInput, ContactInput, Party, PartyIdentity, SupplierInput,
 };
 use comptoir_db::price_lists::{self, PriceListInput, PriceRuleInput};
 use comptoir_db::purchasing::{self, PurchaseLineInput, PurchaseOrderInput, ReorderRuleInput};
+use comptoir_db::sales;
 use comptoir_db::stock::{self, Item, MovementNote, WarehouseInput};
 use comptoir_db::{Db, DbError, Fixed, Tx};
 use comptoir_domain::catalog::{
@@ -25,6 +28,7 @@ use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use comptoir_domain::purchasing::PurchaseStatus;
+use comptoir_domain::sales::{DocumentKind, PaymentMethod};
 use comptoir_domain::stock::{MovementPlan, MovementType};
 use serde_json::json;
 use uuid::Uuid;
@@ -316,6 +320,7 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         "Marc Lambert",
     ];
     let siren_body = ["73282932", "55210055", "54205118", "38012986"];
+    let mut clients = Vec::new();
     for (i, name) in companies.iter().chain(individuals.iter()).enumerate() {
         let company = i < companies.len();
         let siren = company
@@ -358,6 +363,7 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         )
         .await?;
         created(&mut tx, &actor, "client", client.id, &client).await?;
+        clients.push(client.id);
         let (street, postal_code, city) = STREETS[i % STREETS.len()];
         let address = parties::insert_address(
             &mut tx,
@@ -465,8 +471,152 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
     }
 
     demo_stock(&mut tx, &actor, &products, suppliers[0]).await?;
+    demo_sales(&mut tx, &actor, &products, &clients).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// A sent quote, a draft order, and an issued invoice half paid, each
+/// numbered, chained and with its events as the API would leave them.
+async fn demo_sales(
+    tx: &mut Tx,
+    actor: &Actor,
+    products: &[Product],
+    clients: &[Uuid],
+) -> Result<(), InitError> {
+    let organization_id = actor.organization_id;
+    let today = chrono::Utc::now().date_naive();
+    let lines = |skip: usize, quantities: &[i64]| -> Vec<sales::LineInput> {
+        products
+            .iter()
+            .filter(|p| p.kind == ProductKind::Goods)
+            .skip(skip)
+            .zip(quantities)
+            .map(|(product, quantity)| sales::LineInput {
+                item: Some(Item {
+                    product_id: product.id,
+                    variant_id: None,
+                }),
+                description: product.name.clone(),
+                amounts: LineAmounts {
+                    quantity: Quantity::from_units(quantity * 10_000),
+                    unit_price: product.sale_price.0,
+                    discount_percent: Percent::ZERO,
+                    vat_category: product.vat_category,
+                    vat_rate: product.vat_rate.0,
+                },
+                location_id: None,
+                source_line_id: None,
+            })
+            .collect()
+    };
+    let documents = [
+        (
+            DocumentKind::Quote,
+            "DEV",
+            "sent",
+            clients[0],
+            lines(0, &[40, 10]),
+        ),
+        (
+            DocumentKind::Order,
+            "CMD",
+            "draft",
+            clients[1],
+            lines(4, &[6, 2]),
+        ),
+        (
+            DocumentKind::Invoice,
+            "FAC",
+            "draft",
+            clients[2],
+            lines(7, &[3]),
+        ),
+    ];
+    for (kind, prefix, status, client_id, lines) in documents {
+        let input = sales::DocumentInput {
+            client_id,
+            warehouse_id: None,
+            currency: "EUR".into(),
+            issue_date: (kind != DocumentKind::Invoice).then_some(today),
+            valid_until: (kind == DocumentKind::Quote).then(|| today + chrono::Days::new(30)),
+            notes: None,
+            discount_percent: Percent::ZERO,
+            lines,
+        };
+        let number = match kind {
+            DocumentKind::Invoice => None,
+            _ => Some(sales::next_number(tx, organization_id, prefix, today.year()).await?),
+        };
+        let new = sales::NewDocument {
+            kind,
+            number,
+            status,
+            source_id: None,
+            created_by: actor.user_id.unwrap_or_default(),
+        };
+        let mut document = sales::insert_document(tx, organization_id, new, &input).await?;
+        created(tx, actor, kind.as_str(), document.id, &document).await?;
+        demo_event(tx, actor, &format!("{}_created", kind.as_str()), &document).await?;
+        if kind == DocumentKind::Quote {
+            demo_event(tx, actor, "quote_sent", &document).await?;
+        }
+        if kind == DocumentKind::Invoice {
+            let number = sales::next_number(tx, organization_id, prefix, today.year()).await?;
+            let due = today + chrono::Days::new(30);
+            document = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
+                .await?
+                .ok_or(DbError::NotFound)?;
+            compliance::chain_document(tx, organization_id, &document)
+                .await
+                .map_err(|e| InitError::Invalid(e.to_string()))?;
+            demo_event(tx, actor, "invoice_issued", &document).await?;
+            let half = Money::round(document.total_incl_tax.0.value() / rust_decimal::Decimal::TWO);
+            let payment = sales::PaymentInput {
+                amount: half,
+                date: today,
+                method: PaymentMethod::Transfer,
+                reference: Some("VIR ACOMPTE".into()),
+            };
+            let created_by = actor.user_id.unwrap_or_default();
+            let (paid, payment) = sales::record_payment(
+                tx,
+                organization_id,
+                &document,
+                "partially_paid",
+                &payment,
+                created_by,
+            )
+            .await?
+            .ok_or(DbError::NotFound)?;
+            compliance::chain_payment(tx, organization_id, &payment)
+                .await
+                .map_err(|e| InitError::Invalid(e.to_string()))?;
+            demo_event(tx, actor, "payment_received", &paid).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn demo_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    event_type: &str,
+    document: &sales::SalesDocument,
+) -> Result<(), DbError> {
+    sales::record_event(
+        tx,
+        actor.organization_id,
+        sales::NewEvent {
+            event_type,
+            subject_type: document.kind.as_str(),
+            subject_id: document.id,
+            client_id: Some(document.client_id),
+            actor_id: actor.user_id,
+            data: serde_json::json!({ "number": document.number, "status": document.status }),
+        },
+    )
+    .await
 }
 
 /// A warehouse holding every stocked product at its purchase price, a few

@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod catalog;
 mod conventions;
+mod demo;
 mod imports;
 mod inventories;
 mod parties;
