@@ -242,7 +242,11 @@ async fn check_credit(
         return Ok(());
     };
     let receivables = store::open_receivables(tx, user.organization_id, client.id).await?;
-    let exposure = Money::from_units(receivables.units() + order.total_incl_tax.0.units());
+    let exposure = Money::from_units(
+        receivables
+            .units()
+            .saturating_add(order.total_incl_tax.0.units()),
+    );
     if exposure <= limit {
         return Ok(());
     }

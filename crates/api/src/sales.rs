@@ -149,6 +149,16 @@ pub(crate) async fn validate_document(
             inputs.push(input);
         }
     }
+    let amounts: Vec<LineAmounts> = inputs.iter().map(|line| line.amounts).collect();
+    if Money::from_decimal(
+        discounted_totals(&amounts, discount_percent)
+            .total_incl_tax
+            .value(),
+    )
+    .is_err()
+    {
+        errors.add("lines", "the document's total is out of range");
+    }
     errors.finish(|| ())?;
     Ok(DocumentInput {
         client_id: request.client_id.expect("checked"),
@@ -309,19 +319,24 @@ async fn validate_line(
             (description, unit_price, vat_rate, category)
         }
     };
+    let amounts = LineAmounts {
+        quantity,
+        unit_price,
+        discount_percent,
+        vat_category,
+        vat_rate,
+    };
+    if Money::from_decimal(amounts.total_excl_tax().value()).is_err() {
+        errors.add(field("quantity"), "the line's total is out of range");
+        return Ok(None);
+    }
     Ok(Some(LineInput {
         item: product.map(|product| Item {
             product_id: product.id,
             variant_id: variant.map(|v| v.id),
         }),
         description,
-        amounts: LineAmounts {
-            quantity,
-            unit_price,
-            discount_percent,
-            vat_category,
-            vat_rate,
-        },
+        amounts,
         location_id: None,
         source_line_id: None,
     }))

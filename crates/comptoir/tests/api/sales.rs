@@ -354,6 +354,23 @@ async fn drafts_report_every_bad_field_and_versions_keep_the_number() {
             "lines[2].discount_percent",
         ]
     );
+    let huge = app
+        .post(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "lines": [
+                {"product_id": shop.chair, "quantity": "999999999999", "unit_price": "999999999999"},
+                {"product_id": shop.chair, "quantity": "999999", "unit_price": "999999"},
+                {"product_id": shop.chair, "quantity": "999999", "unit_price": "999999"},
+            ]}),
+        )
+        .await;
+    assert_eq!(
+        huge.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        huge.body
+    );
+    assert_eq!(field_names(&huge.body), ["lines[0].quantity", "lines"]);
     let quote = app
         .create(
             "/api/v1/quotes",
