@@ -1,5 +1,6 @@
 use crate::helpers::{
-    TestApp, fresh_database_url, fresh_sqlite_url, id, serve_database, spawn_app, spawn_app_on,
+    TestApp, comptoir, fresh_database_url, fresh_sqlite_url, id, serve_database, spawn_app,
+    spawn_app_on,
 };
 use comptoir::open_database;
 use comptoir_api::Config;
@@ -7,23 +8,6 @@ use comptoir_db::backup::digests;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-
-fn comptoir(database_url: &str, args: &[&str]) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", database_url])
-        .args(args)
-        .env("COMPTOIR_LOG", "warn")
-        .output()
-        .expect("run comptoir");
-    (
-        output.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
-    )
-}
 
 fn backup_path() -> PathBuf {
     std::env::temp_dir().join(format!("comptoir-backup-{}.db", uuid::Uuid::new_v4()))

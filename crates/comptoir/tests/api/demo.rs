@@ -1,4 +1,4 @@
-use crate::helpers::fresh_database_url;
+use crate::helpers::{comptoir, fresh_database_url};
 use comptoir::demo::{DEMO_PASSWORD, ensure_demo};
 use comptoir::{open_database, start};
 use serde_json::{Value, json};
@@ -50,10 +50,7 @@ async fn the_demo_sells_too_and_its_records_verify() {
     .await;
     assert_eq!(timeline["total"], 3);
     for check in ["verify-stock", "verify-chain"] {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-            .args(["--database-url", &database_url, check])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{check}: {output:?}");
+        let (ok, out) = comptoir(&database_url, &[check]);
+        assert!(ok, "{check}: {out}");
     }
 }

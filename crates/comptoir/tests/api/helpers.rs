@@ -263,6 +263,25 @@ pub fn field_names(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Runs `comptoir --database-url URL ARGS…`; returns whether it succeeded
+/// and what it printed (standard output, then errors).
+pub fn comptoir(database_url: &str, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", database_url])
+        .args(args)
+        .env("COMPTOIR_LOG", "warn")
+        .output()
+        .expect("run comptoir");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
 /// The `id` of a record as returned by the API.
 pub fn id(record: &Value) -> String {
     record["id"].as_str().expect("record id").to_owned()

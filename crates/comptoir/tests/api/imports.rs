@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, comptoir, spawn_app, spawn_app_with};
 use comptoir_api::Config;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -731,11 +731,8 @@ async fn stock_levels_import_through_adjustments_and_refuse_what_a_movement_woul
             .iter()
             .all(|m| m["reason"] == "import")
     );
-    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", &app.database_url, "verify-stock"])
-        .output()
-        .unwrap();
-    assert!(verify.status.success(), "the ledger sums to every level");
+    let (ok, _) = comptoir(&app.database_url, &["verify-stock"]);
+    assert!(ok, "the ledger sums to every level");
 
     // The stock export imports back as it is: nothing to adjust.
     let (status, exported) = export(&app, "/api/v1/stock/export?excel=true").await;

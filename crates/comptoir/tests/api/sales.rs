@@ -1,4 +1,4 @@
-use crate::helpers::{Reply, TestApp, field_names, id, spawn_app};
+use crate::helpers::{Reply, TestApp, comptoir, field_names, id, spawn_app};
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use comptoir_db::Sql;
 use reqwest::{Method, StatusCode};
@@ -281,11 +281,8 @@ async fn a_sale_goes_from_quote_to_paid_invoice() {
         events(&client_events.body)
     );
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", &app.database_url, "verify-stock"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
+    assert!(ok, "{out}");
 }
 
 #[tokio::test]
@@ -466,11 +463,8 @@ async fn a_hundred_concurrent_confirmations_reserve_exactly_the_thirty_in_stock(
         ))
         .await;
     assert_eq!(drafts.body["total"], 70, "refused orders stay drafts");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", &app.database_url, "verify-stock"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
+    assert!(ok, "{out}");
 }
 
 async fn draft_invoices(app: &TestApp, client: &str, n: usize) -> Vec<String> {
@@ -746,17 +740,6 @@ async fn credit_notes_take_back_what_was_invoiced_in_their_own_series() {
     assert_eq!(events.body["total"], 2);
 }
 
-fn verify_chain(database_url: &str) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", database_url, "verify-chain"])
-        .output()
-        .expect("run comptoir verify-chain");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
-}
-
 async fn issued_invoice(app: &TestApp, client: &str, unit_price: &str) -> Value {
     let draft = app
         .create(
@@ -781,7 +764,7 @@ async fn the_chain_detects_an_issued_invoice_changed_behind_the_apps_back() {
     let chain = app.get("/api/v1/compliance/chain").await;
     assert_eq!(chain.body["status"], "ok", "{:?}", chain.body);
     assert_eq!(chain.body["verified"], 3);
-    let (ok_before, out) = verify_chain(&app.database_url);
+    let (ok_before, out) = comptoir(&app.database_url, &["verify-chain"]);
     assert!(ok_before, "{out}");
     assert!(out.contains("OK: 3 sales records verified"), "{out}");
 
@@ -818,7 +801,7 @@ async fn the_chain_detects_an_issued_invoice_changed_behind_the_apps_back() {
         broken["reason"],
         "the record was changed after it was chained"
     );
-    let (ok_after, out) = verify_chain(&app.database_url);
+    let (ok_after, out) = comptoir(&app.database_url, &["verify-chain"]);
     assert!(!ok_after);
     assert!(
         out.contains(&format!("BROKEN: organization {}", app.organization_id))
@@ -1102,11 +1085,8 @@ async fn returned_goods_go_back_to_stock_and_what_was_billed_gets_a_credit_note(
         ))
         .await;
     assert_eq!(order_events.body["total"], 2);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", &app.database_url, "verify-stock"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
+    assert!(ok, "{out}");
 }
 
 #[tokio::test]

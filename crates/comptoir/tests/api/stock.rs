@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, field_names, id, spawn_app};
+use crate::helpers::{TestApp, comptoir, field_names, id, spawn_app};
 use comptoir_db::Sql;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -50,17 +50,6 @@ async fn level(app: &TestApp, product: &str, location: &str) -> Value {
         .await;
     assert_eq!(levels.body["total"], 1, "{:?}", levels.body);
     levels.body["items"][0].clone()
-}
-
-fn verify_stock(database_url: &str) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .args(["--database-url", database_url, "verify-stock"])
-        .output()
-        .expect("run comptoir verify-stock");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
 }
 
 #[tokio::test]
@@ -229,7 +218,7 @@ async fn movements_keep_levels_equal_to_the_ledger() {
         .await;
     assert_eq!(in_warehouse.body["total"], 4);
 
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(ok && out.starts_with("OK"), "{out}");
 
     let rewrite = app
@@ -244,7 +233,7 @@ async fn movements_keep_levels_equal_to_the_ledger() {
         )
         .await
         .unwrap();
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(!ok);
     assert!(
         out.contains("MISMATCH") && out.contains("physical 6 but the ledger sums to 5"),
@@ -327,7 +316,7 @@ async fn fifty_issues_against_twenty(app: &TestApp, servers: &[String]) {
         ))
         .await;
     assert_eq!(issues.body["total"], 20);
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(ok, "{out}");
 }
 
@@ -344,7 +333,7 @@ async fn fifty_reservations_against_twenty(app: &TestApp, servers: &[String]) {
     assert_eq!(stock["physical"], "20");
     assert_eq!(stock["reserved"], "20");
     assert_eq!(stock["available"], "0");
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(ok, "{out}");
 }
 
@@ -421,7 +410,7 @@ async fn an_inventory_opened_during_a_burst_of_issues_expects_exactly_what_they_
     assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
     let after = move_stock(&app, issue(0)).await;
     assert_eq!(after.status, StatusCode::CREATED, "{:?}", after.body);
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(ok, "{out}");
 }
 
@@ -519,6 +508,6 @@ async fn reservations_are_all_or_nothing_and_end_once() {
         ))
         .await;
     assert_eq!(all.body["total"], 2);
-    let (ok, out) = verify_stock(&app.database_url);
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
     assert!(ok, "{out}");
 }
