@@ -10,7 +10,6 @@ use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Quer
 use crate::quotes::replace_draft;
 use crate::sales::{
     self, DocumentDetail, DocumentFilters, DocumentRequest, balance_due, detail, event, load,
-    validate_document,
 };
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
@@ -59,14 +58,8 @@ async fn create_invoice(
     State(ctx): State<ApiContext>,
     Json(request): Json<DocumentRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
-    let input = validate_document(&ctx.db, auth.organization_id, KIND, request).await?;
-    let mut tx = ctx.db.begin().await?;
-    let invoice = sales::create(&mut tx, &auth, KIND, None, None, &input).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(detail(&ctx.db, invoice).await?),
-    ))
+    let created = sales::create_draft(&ctx.db, &auth, KIND, request).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
 /// List invoices.
@@ -138,7 +131,7 @@ async fn issue_invoice(
 }
 
 /// Issues a locked draft invoice or credit note: the next number of its
-/// series (`FAC` or `AV`) from a counter in the caller's transaction, so
+/// series (`FAC` or `AV`, `DocumentKind::series`) from a counter in the caller's transaction, so
 /// a rollback leaves no gap, and today's date.
 pub(crate) async fn issue(
     tx: &mut Tx,
@@ -147,12 +140,9 @@ pub(crate) async fn issue(
     due_date: impl FnOnce(NaiveDate) -> Option<NaiveDate>,
 ) -> ApiResult<SalesDocument> {
     next(draft, InvoiceAction::Issue)?;
-    let (prefix, event_type) = match draft.kind {
-        DocumentKind::CreditNote => ("AV", "credit_note_issued"),
-        _ => ("FAC", "invoice_issued"),
-    };
     let today = Utc::now().date_naive();
-    let number = store::next_number(tx, user.organization_id, prefix, today.year()).await?;
+    let series = draft.kind.series();
+    let number = store::next_number(tx, user.organization_id, series, today.year()).await?;
     let issued = store::issue(
         tx,
         user.organization_id,
@@ -174,7 +164,8 @@ pub(crate) async fn issue(
         Some(&issued),
     )
     .await?;
-    event(tx, user, event_type, &issued, json!({})).await?;
+    let event_type = format!("{}_issued", draft.kind.as_str());
+    event(tx, user, &event_type, &issued, json!({})).await?;
     Ok(issued)
 }
 

@@ -11,7 +11,6 @@ use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Quer
 use crate::quotes::replace_draft;
 use crate::sales::{
     self, DocumentDetail, DocumentFilters, DocumentRequest, detail, event, load, move_to,
-    validate_document,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -69,19 +68,8 @@ async fn create_order(
     State(ctx): State<ApiContext>,
     Json(request): Json<DocumentRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
-    let input = validate_document(&ctx.db, auth.organization_id, KIND, request).await?;
-    let mut tx = ctx.db.begin().await?;
-    let year = input
-        .issue_date
-        .unwrap_or_else(|| Utc::now().date_naive())
-        .year();
-    let number = store::next_number(&mut tx, auth.organization_id, "CMD", year).await?;
-    let order = sales::create(&mut tx, &auth, KIND, Some(number), None, &input).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(detail(&ctx.db, order).await?),
-    ))
+    let created = sales::create_draft(&ctx.db, &auth, KIND, request).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
 /// List orders.

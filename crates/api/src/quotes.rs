@@ -52,19 +52,8 @@ async fn create_quote(
     State(ctx): State<ApiContext>,
     Json(request): Json<DocumentRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<DocumentDetail>)> {
-    let input = validate_document(&ctx.db, auth.organization_id, KIND, request).await?;
-    let mut tx = ctx.db.begin().await?;
-    let year = input
-        .issue_date
-        .unwrap_or_else(|| Utc::now().date_naive())
-        .year();
-    let number = store::next_number(&mut tx, auth.organization_id, "DEV", year).await?;
-    let quote = sales::create(&mut tx, &auth, KIND, Some(number), None, &input).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(detail(&ctx.db, quote).await?),
-    ))
+    let created = sales::create_draft(&ctx.db, &auth, KIND, request).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
 /// List quotes.
@@ -235,7 +224,7 @@ async fn copy_into(
     let today = Utc::now().date_naive();
     input.issue_date = Some(today);
     input.valid_until = None;
-    let number = store::next_number(tx, user.organization_id, "CMD", today.year()).await?;
+    let number = store::next_number(tx, user.organization_id, kind.series(), today.year()).await?;
     sales::create(tx, user, kind, Some(number), Some(quote.id), &input).await
 }
 

@@ -10,7 +10,7 @@ use crate::extract::{ListParams, PageOf, Query};
 use crate::price_lists::price_for;
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate, Utc};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::parties::Client;
 use comptoir_db::resource::{self, Table};
@@ -547,6 +547,31 @@ pub(crate) async fn create(
     let created = format!("{}_created", kind.as_str());
     event(tx, user, &created, &document, Value::Null).await?;
     Ok(document)
+}
+
+/// `POST /quotes`, `/orders`, `/invoices`: validates the body, numbers the
+/// draft if its kind is numbered as a draft, and creates it.
+pub(crate) async fn create_draft(
+    db: &Db,
+    user: &CurrentUser,
+    kind: DocumentKind,
+    request: DocumentRequest,
+) -> ApiResult<DocumentDetail> {
+    let input = validate_document(db, user.organization_id, kind, request).await?;
+    let mut tx = db.begin().await?;
+    let number = match kind.numbered_as_draft() {
+        true => {
+            let year = input
+                .issue_date
+                .unwrap_or_else(|| Utc::now().date_naive())
+                .year();
+            Some(store::next_number(&mut tx, user.organization_id, kind.series(), year).await?)
+        }
+        false => None,
+    };
+    let document = create(&mut tx, user, kind, number, None, &input).await?;
+    tx.commit().await?;
+    detail(db, document).await
 }
 
 /// The input that copies a document's lines as they are.

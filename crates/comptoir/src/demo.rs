@@ -511,29 +511,11 @@ async fn demo_sales(
             .collect()
     };
     let documents = [
-        (
-            DocumentKind::Quote,
-            "DEV",
-            "sent",
-            clients[0],
-            lines(0, &[40, 10]),
-        ),
-        (
-            DocumentKind::Order,
-            "CMD",
-            "draft",
-            clients[1],
-            lines(4, &[6, 2]),
-        ),
-        (
-            DocumentKind::Invoice,
-            "FAC",
-            "draft",
-            clients[2],
-            lines(7, &[3]),
-        ),
+        (DocumentKind::Quote, "sent", clients[0], lines(0, &[40, 10])),
+        (DocumentKind::Order, "draft", clients[1], lines(4, &[6, 2])),
+        (DocumentKind::Invoice, "draft", clients[2], lines(7, &[3])),
     ];
-    for (kind, prefix, status, client_id, lines) in documents {
+    for (kind, status, client_id, lines) in documents {
         let input = sales::DocumentInput {
             client_id,
             warehouse_id: None,
@@ -544,9 +526,11 @@ async fn demo_sales(
             discount_percent: Percent::ZERO,
             lines,
         };
-        let number = match kind {
-            DocumentKind::Invoice => None,
-            _ => Some(sales::next_number(tx, organization_id, prefix, today.year()).await?),
+        let number = match kind.numbered_as_draft() {
+            true => {
+                Some(sales::next_number(tx, organization_id, kind.series(), today.year()).await?)
+            }
+            false => None,
         };
         let new = sales::NewDocument {
             kind,
@@ -562,7 +546,8 @@ async fn demo_sales(
             demo_event(tx, actor, "quote_sent", &document).await?;
         }
         if kind == DocumentKind::Invoice {
-            let number = sales::next_number(tx, organization_id, prefix, today.year()).await?;
+            let number =
+                sales::next_number(tx, organization_id, kind.series(), today.year()).await?;
             let due = today + chrono::Days::new(30);
             document = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
                 .await?

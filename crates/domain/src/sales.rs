@@ -91,6 +91,24 @@ vocabulary!(
     }
 );
 
+impl DocumentKind {
+    /// The prefix of the kind's number series: `DEV-2026-00001`.
+    pub fn series(self) -> &'static str {
+        match self {
+            DocumentKind::Quote => "DEV",
+            DocumentKind::Order => "CMD",
+            DocumentKind::Invoice => "FAC",
+            DocumentKind::CreditNote => "AV",
+        }
+    }
+
+    /// Quotes and orders are numbered as they are drafted; invoices and
+    /// credit notes only when issued, so their series has no gap.
+    pub fn numbered_as_draft(self) -> bool {
+        matches!(self, DocumentKind::Quote | DocumentKind::Order)
+    }
+}
+
 /// Days after sending when an unanswered quote gets a reminder.
 pub const QUOTE_REMINDER_DAYS: [i64; 2] = [7, 15];
 
@@ -404,6 +422,15 @@ mod tests {
         assert!(!is_overdue(InvoiceStatus::Issued, Some(day(11)), day(11)));
         assert!(!is_overdue(InvoiceStatus::Paid, Some(day(1)), day(11)));
         assert!(!is_overdue(InvoiceStatus::Draft, None, day(11)));
+    }
+
+    #[test]
+    fn every_kind_has_its_own_series() {
+        let series: Vec<&str> = DocumentKind::ALL.iter().map(|k| k.series()).collect();
+        assert_eq!(series, ["DEV", "CMD", "FAC", "AV"]);
+        assert!(
+            !DocumentKind::Invoice.numbered_as_draft() && DocumentKind::Order.numbered_as_draft()
+        );
     }
 
     #[test]
