@@ -293,6 +293,7 @@ requirements!(
     DataExport,
     UsersManage,
     AuditRead,
+    SettingsManage,
 );
 
 pub fn router() -> OpenApiRouter<ApiContext> {

@@ -21,7 +21,7 @@ use comptoir_db::parties::{Client, Supplier};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::sales::SalesDocument;
 use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
-use comptoir_db::{Db, Filter, Page, Record};
+use comptoir_db::{Db, Filter, Record};
 use comptoir_domain::sales::DocumentKind;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -132,7 +132,7 @@ impl Style {
 }
 
 /// How many rows each database read brings.
-const CHUNK: i64 = 500;
+const CHUNK: usize = 500;
 
 /// The cells of one exported row.
 type RowCells<T> = Arc<dyn Fn(&T) -> Vec<Cell> + Send + Sync>;
@@ -164,14 +164,13 @@ impl<T> Sheet<T> {
     }
 }
 
-/// One page of the rows matching `filter`; the last page is short.
-async fn page<T: Record + Table>(db: &Db, filter: &Filter, page: i64) -> ApiResult<Vec<T>> {
-    let page = Page {
-        page,
-        page_size: CHUNK,
-    };
-    Ok(resource::page_of(db, filter, None, page).await?)
+/// The rows matching `filter`, by chunks, from one read.
+fn chunks<T: Record + Table + 'static>(db: &Db, filter: &Filter) -> Chunks<T> {
+    resource::stream_all(db, filter, CHUNK)
 }
+
+/// Chunks of rows as the database reads them.
+type Chunks<T> = tokio::sync::mpsc::Receiver<Result<Vec<T>, comptoir_db::DbError>>;
 
 /// Every row matching `filter`, in the requested format.
 async fn export_rows<T>(
@@ -209,7 +208,7 @@ where
 
 /// Writes the rows into a workbook a page at a time; in constant-memory
 /// mode each finished row leaves memory for a temporary file.
-async fn workbook<T: Record + Table>(
+async fn workbook<T: Record + Table + 'static>(
     db: &Db,
     filter: &Filter,
     sheet: &Sheet<T>,
@@ -227,10 +226,9 @@ async fn workbook<T: Record + Table>(
     }
     let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     let mut row_number: u32 = 1;
-    let mut number = 1;
-    loop {
-        let rows: Vec<T> = page(db, filter, number).await?;
-        for row in &rows {
+    let mut rows = chunks::<T>(db, filter);
+    while let Some(chunk) = rows.recv().await {
+        for row in &chunk? {
             for (column, cell) in (sheet.cells)(row).into_iter().enumerate() {
                 let column = column as u16;
                 match cell {
@@ -267,11 +265,8 @@ async fn workbook<T: Record + Table>(
             }
             row_number += 1;
         }
-        if (rows.len() as i64) < CHUNK {
-            return Ok((workbook, u64::from(row_number - 1)));
-        }
-        number += 1;
     }
+    Ok((workbook, u64::from(row_number - 1)))
 }
 
 /// Streams every row matching `filter` as CSV.
@@ -281,28 +276,18 @@ where
 {
     let first = sheet.header(style);
     let cells = Arc::clone(&sheet.cells);
-    let state = (db, filter, Some(first), 1_i64, false);
-    let stream = futures_util::stream::unfold(state, move |(db, filter, first, number, done)| {
+    let state = (chunks::<T>(&db, &filter), Some(first));
+    let stream = futures_util::stream::unfold(state, move |(mut rows, first)| {
         let cells = Arc::clone(&cells);
         async move {
             if let Some(first) = first {
-                return Some((Ok(first), (db, filter, None, number, done)));
+                return Some((Ok(first), (rows, None)));
             }
-            if done {
-                return None;
-            }
-            match page::<T>(&db, &filter, number).await {
-                Ok(rows) if rows.is_empty() => None,
-                Ok(rows) => {
-                    let last = (rows.len() as i64) < CHUNK;
-                    let text: String = rows.iter().map(|row| style.line(&cells(row))).collect();
-                    Some((Ok(text), (db, filter, None, number + 1, last)))
-                }
-                Err(error) => Some((
-                    Err(std::io::Error::other(error.to_string())),
-                    (db, filter, None, number, true),
-                )),
-            }
+            let text = match rows.recv().await? {
+                Ok(chunk) => Ok(chunk.iter().map(|row| style.line(&cells(row))).collect()),
+                Err(error) => Err(std::io::Error::other(error.to_string())),
+            };
+            Some((text, (rows, None)))
         }
     });
     (
@@ -319,7 +304,7 @@ where
 }
 
 /// Writes every row matching `filter` to `path`; returns how many.
-async fn write_file<T: Record + Table>(
+async fn write_file<T: Record + Table + 'static>(
     db: &Db,
     filter: &Filter,
     format: Format,
@@ -341,20 +326,18 @@ async fn write_file<T: Record + Table>(
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(cannot_write)?);
     out.write_all(sheet.header(style).as_bytes())
         .map_err(cannot_write)?;
-    let (mut written, mut number) = (0, 1);
-    loop {
-        let rows: Vec<T> = page(db, filter, number).await?;
-        for row in &rows {
+    let mut written = 0;
+    let mut rows = chunks::<T>(db, filter);
+    while let Some(chunk) = rows.recv().await {
+        let chunk = chunk?;
+        for row in &chunk {
             out.write_all(style.line(&(sheet.cells)(row)).as_bytes())
                 .map_err(cannot_write)?;
         }
-        written += rows.len() as u64;
-        if (rows.len() as i64) < CHUNK {
-            out.flush().map_err(cannot_write)?;
-            return Ok(written);
-        }
-        number += 1;
+        written += chunk.len() as u64;
     }
+    out.flush().map_err(cannot_write)?;
+    Ok(written)
 }
 
 /// `comptoir export`: every row of `entity` (products, clients, suppliers,
@@ -465,32 +448,17 @@ async fn category_names(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<Uui
 }
 
 /// A readable name for every row of `T` in the organization, by id.
-pub(crate) async fn names<T: Record + Table>(
+pub(crate) async fn names<T: Record + Table + 'static>(
     db: &Db,
     organization_id: Uuid,
     name: impl Fn(&T) -> (Uuid, String),
 ) -> ApiResult<HashMap<Uuid, String>> {
-    let filter = Filter::organization(organization_id);
     let mut names = HashMap::new();
-    let mut page = 1;
-    loop {
-        let chunk: Vec<T> = resource::page_of(
-            db,
-            &filter,
-            None,
-            Page {
-                page,
-                page_size: CHUNK,
-            },
-        )
-        .await?;
-        let last = (chunk.len() as i64) < CHUNK;
-        names.extend(chunk.iter().map(&name));
-        if last {
-            return Ok(names);
-        }
-        page += 1;
+    let mut rows = chunks::<T>(db, &Filter::organization(organization_id));
+    while let Some(chunk) = rows.recv().await {
+        names.extend(chunk?.iter().map(&name));
     }
+    Ok(names)
 }
 
 /// Codes of products, variants and locations (`WAREHOUSE/LOCATION`), by id.

@@ -2,7 +2,9 @@
 //! a background task reads it row by row and upserts by `code`, with the
 //! same validation (and messages) as the API. The whole import runs in
 //! one transaction: a dry run or an `abort` import with a bad row rolls it
-//! back, and a crash leaves nothing half-written.
+//! back, and a crash leaves nothing half-written. A commit-mode import's
+//! outcome commits with its rows, so an import a stopped process left
+//! `running` wrote nothing: the job sweep ([`fail_abandoned`]) says so.
 
 use crate::auth::{Authorized, require};
 use crate::catalog::ProductRequest;
@@ -10,24 +12,28 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, PageOf, Path, Query, merge_patch};
 use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
+use crate::price_lists::PriceRuleRequest;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use comptoir_db::audit::{Actor, Change, record_many};
+use chrono::NaiveDate;
+use comptoir_db::audit::{self as audit_store, Actor, Change};
 use comptoir_db::catalog::{self as catalog_store, Product, Variant};
 use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
+use comptoir_db::price_lists::{self as price_list_store, PriceList, PriceRule};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::stock::{
     self as stock_store, Item, LevelSet, Location, MovementNote, StockError, Warehouse,
 };
 use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
-use comptoir_domain::catalog::ProductKind;
+use comptoir_domain::catalog::{PriceScope, ProductKind};
 use comptoir_domain::numbers::Quantity;
-use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity};
+use comptoir_domain::pricing::RuleScope;
+use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity, entity_names};
 use comptoir_transfer::csv_reader::CsvRows;
-use comptoir_transfer::numbers::normalize_decimal;
+use comptoir_transfer::numbers::{normalize_date, normalize_decimal};
 use comptoir_transfer::xlsx_reader;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -62,7 +68,7 @@ fn upload_path(id: Uuid) -> PathBuf {
 }
 
 /// Start an import (multipart: `file` (CSV or XLSX), `entity` = `products`
-/// | `clients` | `suppliers` | `stock_levels`, `mode` = `dry_run` | `commit`, `on_error` =
+/// | `clients` | `suppliers` | `price_list_rules` | `stock_levels`, `mode` = `dry_run` | `commit`, `on_error` =
 /// `abort` | `skip`, and for XLSX an optional `sheet`). Answers 202 at
 /// once; follow it at `/imports/{id}`.
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
@@ -93,10 +99,7 @@ async fn start_import(
     };
     let entity_name = field("entity").unwrap_or_default().to_owned();
     if entity(&entity_name).is_none() {
-        errors.add(
-            "entity",
-            "must be one of: products, clients, suppliers, stock_levels",
-        );
+        errors.add("entity", format!("must be one of: {}", entity_names()));
     }
     let mode = field("mode").unwrap_or("dry_run").to_owned();
     if !matches!(mode.as_str(), "dry_run" | "commit") {
@@ -282,8 +285,9 @@ pub async fn run_import(
 ) -> ApiResult<Import> {
     if entity(request.entity).is_none() {
         return Err(ApiError::BadRequest(format!(
-            "unknown entity {}: products, clients, suppliers or stock_levels",
-            request.entity
+            "unknown entity {}: {}",
+            request.entity,
+            entity_names()
         )));
     }
     let import = store::create(
@@ -330,7 +334,7 @@ pub async fn run_import(
 
 /// An empty file with the entity's columns, to fill in.
 #[utoipa::path(get, path = "/imports/templates/{entity}", tag = "imports", security(("bearer" = [])),
-    params(("entity" = String, Path, description = "`products.csv`, `clients.csv` or `suppliers.csv`")),
+    params(("entity" = String, Path, description = "`products.csv`, `clients.csv`, `suppliers.csv`, `price_list_rules.csv` or `stock_levels.csv`")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 async fn template(
     _auth: Authorized<require::DataImport>,
@@ -422,7 +426,14 @@ impl Job {
                         message,
                     })
                     .collect();
-                let _ = store::add_problems(&self.db, self.import.id, &problems).await;
+                let stored = async {
+                    let mut tx = self.db.begin().await?;
+                    store::add_problems(&mut tx, self.import.id, &problems).await?;
+                    tx.commit().await
+                };
+                if let Err(error) = stored.await {
+                    return Err(fail(progress, error.to_string()));
+                }
                 return Err(fail(progress, "the header row has problems".into()));
             }
         };
@@ -436,14 +447,34 @@ impl Job {
         } else {
             HashMap::new()
         };
+        let price_lists = if entity.name == "price_list_rules" {
+            crate::exports::names::<PriceList>(&self.db, self.actor.organization_id, |list| {
+                (list.id, list.name.trim().to_lowercase())
+            })
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?
+            .into_iter()
+            .map(|(id, name)| (name, id))
+            .collect()
+        } else {
+            HashMap::new()
+        };
         let mut tx = self
             .db
             .begin()
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
+        store::hold(&mut tx, self.import.id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        // The import links its own audit entries, taking the chain head
+        // before any other row lock, as the chainer does.
+        let mut chain = audit_store::lock_head(&mut tx, self.actor.organization_id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
         let mut written_at_last_statistics = 0;
-        // Problems wait in a file until the import's transaction ends: on
-        // SQLite no other write can happen while it is open.
+        // Problems wait in a file until the rows are written: they are
+        // stored with the outcome, and must outlive a rollback.
         let mut spool = Spool::create(&self.path).map_err(|e| fail(progress, e.to_string()))?;
         let mut audit = Vec::new();
         let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
@@ -467,6 +498,7 @@ impl Job {
                         Lookups {
                             categories: &categories,
                             places: &places,
+                            price_lists: &price_lists,
                         },
                         &map,
                         &header.fields,
@@ -500,9 +532,14 @@ impl Job {
                     written_at_last_statistics = written;
                 }
                 if audit.len() >= AUDIT_BATCH {
-                    record_many(&mut tx, &self.actor, std::mem::take(&mut audit))
-                        .await
-                        .map_err(|e| fail(progress, e.to_string()))?;
+                    audit_store::record_chained(
+                        &mut tx,
+                        &self.actor,
+                        &mut chain,
+                        std::mem::take(&mut audit),
+                    )
+                    .await
+                    .map_err(|e| fail(progress, e.to_string()))?;
                 }
                 if let Ok(mut running) = self.running.lock() {
                     running.insert(self.import.id, progress);
@@ -518,33 +555,38 @@ impl Job {
         if let Ok(Err(message)) = reader.await {
             return Err(fail(progress, message));
         }
-        record_many(&mut tx, &self.actor, audit)
+        audit_store::record_chained(&mut tx, &self.actor, &mut chain, audit)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         let abort = self.import.on_error == "abort" && progress.failed > 0;
         let message = if self.import.mode == "dry_run" {
-            tx.rollback()
-                .await
-                .map_err(|e| fail(progress, e.to_string()))?;
             Some("dry run: nothing was written")
         } else if abort {
+            Some("some rows have problems: nothing was written (on_error=abort)")
+        } else {
+            None
+        };
+        // What is kept commits with the import's outcome, in its
+        // transaction; what is undone leaves only the outcome and problems.
+        let mut tx = if message.is_some() {
             tx.rollback()
                 .await
                 .map_err(|e| fail(progress, e.to_string()))?;
-            Some("some rows have problems: nothing was written (on_error=abort)")
-        } else {
-            tx.commit()
+            self.db
+                .begin()
                 .await
-                .map_err(|e| fail(progress, e.to_string()))?;
-            None
+                .map_err(|e| fail(progress, e.to_string()))?
+        } else {
+            tx
         };
         spool
-            .drain_into(&self.db, self.import.id)
+            .drain_into(&mut tx, self.import.id)
             .await
             .map_err(|e| fail(progress, e))?;
-        store::report(&self.db, self.import.id, "done", progress, message)
+        store::report_in(&mut tx, self.import.id, "done", progress, message)
             .await
-            .map_err(|e| fail(progress, e.to_string()))
+            .map_err(|e| fail(progress, e.to_string()))?;
+        tx.commit().await.map_err(|e| fail(progress, e.to_string()))
     }
 
     /// Validates a chunk of rows like the API would and writes the good
@@ -584,6 +626,7 @@ impl Job {
         let outcomes = match entity.name {
             "products" => write_products(tx, organization_id, lookups.categories, parsed).await,
             "stock_levels" => write_stock_levels(tx, &self.actor, lookups.places, parsed).await,
+            "price_list_rules" => write_price_rules(tx, organization_id, lookups, parsed).await,
             "clients" => write_parties::<Client>(tx, organization_id, parsed).await,
             _ => write_parties::<Supplier>(tx, organization_id, parsed).await,
         };
@@ -603,6 +646,8 @@ struct Lookups<'a> {
     /// Location ids by `WAREHOUSE/LOCATION`, and by `WAREHOUSE` for its
     /// `STOCK` location (stock levels only).
     places: &'a HashMap<String, Uuid>,
+    /// Price list ids by lower-case name (price list rules only).
+    price_lists: &'a HashMap<String, Uuid>,
 }
 
 /// The organization's locations by `WAREHOUSE/LOCATION` code, and each
@@ -896,15 +941,7 @@ async fn write_stock_levels(
     rows: Vec<ParsedRow<'_>>,
 ) -> Result<Vec<RowOutcome>, DbError> {
     let organization_id = actor.organization_id;
-    let codes = |field: &str| -> Vec<String> {
-        rows.iter()
-            .filter_map(|row| upper_text(&row.object, field))
-            .collect()
-    };
-    let products: HashMap<String, Product> =
-        records_by_code(tx, organization_id, &codes("product")).await?;
-    let variants: HashMap<String, Variant> =
-        records_by_code(tx, organization_id, &codes("variant")).await?;
+    let (products, variants) = named_items(tx, organization_id, &rows).await?;
     let note = MovementNote {
         user_id: actor.user_id,
         reason: Some("import"),
@@ -1030,6 +1067,241 @@ async fn write_stock_levels(
     Ok(outcomes)
 }
 
+/// What names a price list rule: an imported row with the same key
+/// updates that rule.
+#[derive(PartialEq, Eq, Hash)]
+struct RuleKey {
+    price_list_id: Uuid,
+    scope: RuleScope,
+    min_quantity_units: i64,
+    valid_from: Option<NaiveDate>,
+}
+
+impl RuleKey {
+    /// The key a row names, when its key fields are valid (validation
+    /// reports them otherwise): no minimum quantity means 0, no start date
+    /// means none.
+    fn named_by(price_list_id: Uuid, object: &Map<String, Value>) -> Option<Self> {
+        let id = |field: &str| {
+            object
+                .get(field)
+                .and_then(|id| serde_json::from_value::<Uuid>(id.clone()).ok())
+        };
+        let scope = match PriceScope::parse(object.get("scope")?.as_str()?).ok()? {
+            PriceScope::All => RuleScope::All,
+            PriceScope::Category => RuleScope::Category(id("category_id")?),
+            PriceScope::Product => RuleScope::Product(id("product_id")?),
+            PriceScope::Variant => RuleScope::Variant(id("variant_id")?),
+        };
+        let min_quantity = match object.get("min_quantity") {
+            Some(text) => Quantity::parse_non_negative(text.as_str()?).ok()?,
+            None => Quantity::default(),
+        };
+        let valid_from = match object.get("valid_from") {
+            Some(date) => Some(serde_json::from_value(date.clone()).ok()?),
+            None => None,
+        };
+        Some(Self {
+            price_list_id,
+            scope,
+            min_quantity_units: min_quantity.units(),
+            valid_from,
+        })
+    }
+
+    fn of(rule: &PriceRule) -> Self {
+        let pricing = rule.for_pricing();
+        Self {
+            price_list_id: rule.price_list_id,
+            scope: pricing.scope,
+            min_quantity_units: pricing.min_quantity.units(),
+            valid_from: rule.valid_from,
+        }
+    }
+}
+
+/// The rule fields a row names by code or name, and what they resolve to.
+const RULE_TARGETS: [(&str, &str, PriceScope); 3] = [
+    ("variant", "variant_id", PriceScope::Variant),
+    ("product", "product_id", PriceScope::Product),
+    ("category", "category_id", PriceScope::Category),
+];
+
+/// Price list rules: the price list is named, the target is a product or
+/// variant code or a category name, and the key (price list, target,
+/// minimum quantity, start date) finds the rule a row updates — merged
+/// like a PATCH — or else creates one. A row giving a fixed price drops
+/// the rule's discount, and the other way round.
+async fn write_price_rules(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    lookups: Lookups<'_>,
+    rows: Vec<ParsedRow<'_>>,
+) -> Result<Vec<RowOutcome>, DbError> {
+    let (products, variants) = named_items(tx, organization_id, &rows).await?;
+    let mut resolved = Vec::with_capacity(rows.len());
+    for ParsedRow {
+        cells,
+        mut object,
+        mut problems,
+    } in rows
+    {
+        let mut problem =
+            |field: &str, message: &str| problems.push(cells.problem(field, message.to_owned()));
+        let list_name = object
+            .remove("price_list")
+            .and_then(|name| name.as_str().map(|name| name.trim().to_lowercase()));
+        let price_list_id = match list_name.map(|name| lookups.price_lists.get(&name)) {
+            None => {
+                problem("price_list", "is required");
+                None
+            }
+            Some(None) => {
+                problem("price_list", "no price list of this name");
+                None
+            }
+            Some(Some(id)) => Some(*id),
+        };
+        let mut named = None;
+        for (field, id_field, scope) in RULE_TARGETS {
+            let Some(text) = object.remove(field) else {
+                continue;
+            };
+            let text = text.as_str().unwrap_or_default().trim();
+            let id = match scope {
+                PriceScope::Variant => variants.get(&text.to_uppercase()).map(|v| v.id),
+                PriceScope::Product => products.get(&text.to_uppercase()).map(|p| p.id),
+                _ => lookups.categories.get(&text.to_lowercase()).copied(),
+            };
+            match id {
+                Some(id) => {
+                    object.insert(id_field.into(), json!(id));
+                }
+                None if scope == PriceScope::Category => problem(field, "no category of this name"),
+                None => problem(field, &format!("no {field} with this code")),
+            }
+            named.get_or_insert(scope);
+        }
+        if let (false, Some(scope)) = (object.contains_key("scope"), named) {
+            object.insert("scope".into(), json!(scope.as_str()));
+        } else if !object.contains_key("scope") {
+            object.insert("scope".into(), json!(PriceScope::All.as_str()));
+        }
+        match (
+            object.contains_key("fixed_price"),
+            object.contains_key("discount_percent"),
+        ) {
+            (true, false) => object.insert("discount_percent".into(), Value::Null),
+            (false, true) => object.insert("fixed_price".into(), Value::Null),
+            _ => None,
+        };
+        let key = price_list_id.and_then(|id| RuleKey::named_by(id, &object));
+        resolved.push((cells, object, problems, key));
+    }
+    let price_list_ids: Vec<Uuid> = resolved
+        .iter()
+        .filter_map(|(_, _, _, key)| key.as_ref().map(|key| key.price_list_id))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let target_ids: Vec<Uuid> = resolved
+        .iter()
+        .filter_map(|(_, _, _, key)| match key.as_ref()?.scope {
+            RuleScope::All => None,
+            RuleScope::Category(id) | RuleScope::Product(id) | RuleScope::Variant(id) => Some(id),
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut existing: HashMap<RuleKey, PriceRule> =
+        price_list_store::rules_for_targets(tx, organization_id, &price_list_ids, &target_ids)
+            .await?
+            .into_iter()
+            .map(|rule| (RuleKey::of(&rule), rule))
+            .collect();
+    let mut outcomes = Vec::with_capacity(resolved.len());
+    for (cells, object, mut problems, key) in resolved {
+        let current = key.as_ref().and_then(|key| existing.get(key));
+        let request: Result<PriceRuleRequest, String> = request_from(current, object);
+        let input = match request.map(PriceRuleRequest::validate) {
+            Err(message) => Err(vec![cells.problem("price_list", message)]),
+            Ok(Ok(input)) if problems.is_empty() => Ok(input),
+            Ok(Ok(_)) => Err(problems),
+            Ok(Err(errors)) => {
+                for error in errors.into_vec() {
+                    let field = RULE_TARGETS
+                        .iter()
+                        .find(|(_, id_field, _)| *id_field == error.field)
+                        .map_or(error.field.as_str(), |(field, _, _)| field);
+                    let column = cells.problem(field, String::new()).column_name;
+                    if !problems.iter().any(|p| p.column_name == column) {
+                        problems.push(cells.problem(field, error.message));
+                    }
+                }
+                Err(problems)
+            }
+        };
+        let (input, key) = match (input, key) {
+            (Ok(input), Some(key)) => (input, key),
+            (Err(problems), _) => {
+                outcomes.push(Err(problems));
+                continue;
+            }
+            (Ok(_), None) => {
+                let problem = cells.problem("scope", "does not name one rule".into());
+                outcomes.push(Err(vec![problem]));
+                continue;
+            }
+        };
+        let outcome = match existing.get(&key) {
+            Some(current) => {
+                let after = price_list_store::update_price_rule(
+                    tx,
+                    organization_id,
+                    current.id,
+                    current.version,
+                    &input,
+                )
+                .await?;
+                let change = change("price_rule", after.id, Some(current), &after);
+                existing.insert(key, after);
+                (Outcome::Updated, Some(change))
+            }
+            None => {
+                let rule = price_list_store::insert_price_rule(
+                    tx,
+                    organization_id,
+                    key.price_list_id,
+                    &input,
+                )
+                .await?;
+                let change = change("price_rule", rule.id, None, &rule);
+                existing.insert(key, rule);
+                (Outcome::Created, Some(change))
+            }
+        };
+        outcomes.push(Ok(outcome));
+    }
+    Ok(outcomes)
+}
+
+/// The products and variants the rows name by code (`product`, `variant`).
+async fn named_items(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    rows: &[ParsedRow<'_>],
+) -> Result<(HashMap<String, Product>, HashMap<String, Variant>), DbError> {
+    let codes = |field: &str| -> Vec<String> {
+        rows.iter()
+            .filter_map(|row| upper_text(&row.object, field))
+            .collect()
+    };
+    Ok((
+        records_by_code(tx, organization_id, &codes("product")).await?,
+        records_by_code(tx, organization_id, &codes("variant")).await?,
+    ))
+}
+
 /// A text cell of a row, trimmed and upper-cased as codes are stored.
 fn upper_text(object: &Map<String, Value>, field: &str) -> Option<String> {
     object
@@ -1149,6 +1421,8 @@ impl Cells<'_> {
 /// Fields whose cells are numbers written the spreadsheet way.
 const DECIMAL_FIELDS: &[&str] = &[
     "sale_price",
+    "fixed_price",
+    "min_quantity",
     "purchase_price",
     "vat_rate",
     "discount_percent",
@@ -1189,6 +1463,18 @@ fn row_object(
                 }
             },
             field if DECIMAL_FIELDS.contains(&field) => json!(normalize_decimal(cell)),
+            "valid_from" | "valid_to" => {
+                match NaiveDate::parse_from_str(&normalize_date(cell), "%Y-%m-%d") {
+                    Ok(date) => json!(date),
+                    Err(_) => {
+                        problems.push(problem(
+                            field,
+                            "must be a date: DD/MM/YYYY or YYYY-MM-DD".into(),
+                        ));
+                        continue;
+                    }
+                }
+            }
             _ => json!(cell),
         };
         object.insert((*field).to_owned(), value);
@@ -1276,7 +1562,7 @@ impl Spool {
     }
 
     /// Moves the spooled problems into the database, a batch at a time.
-    async fn drain_into(mut self, db: &Db, import_id: Uuid) -> Result<(), String> {
+    async fn drain_into(mut self, tx: &mut Tx, import_id: Uuid) -> Result<(), String> {
         use std::io::BufRead;
         self.file.flush().map_err(|e| e.to_string())?;
         let file = std::fs::File::open(&self.path).map_err(|e| e.to_string())?;
@@ -1292,16 +1578,26 @@ impl Spool {
                 message,
             });
             if batch.len() == 500 {
-                store::add_problems(db, import_id, &batch)
+                store::add_problems(tx, import_id, &batch)
                     .await
                     .map_err(|e| e.to_string())?;
                 batch.clear();
             }
         }
-        store::add_problems(db, import_id, &batch)
+        store::add_problems(tx, import_id, &batch)
             .await
             .map_err(|e| e.to_string())?;
         let _ = std::fs::remove_file(&self.path);
         Ok(())
     }
+}
+
+/// An import untouched for this long, and not held by a live transaction,
+/// was left by a process that stopped.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Fails the imports stopped processes left unfinished; run by every
+/// instance's job loop. Returns how many.
+pub async fn fail_abandoned(db: &Db) -> ApiResult<u64> {
+    Ok(store::fail_abandoned(db, chrono::Utc::now() - ABANDONED_AFTER).await?)
 }

@@ -20,7 +20,7 @@ use comptoir_db::resource;
 use comptoir_db::sales::{
     self as store, DocumentInput, LineInput, Payment, PaymentInput, SalesDocument, SalesLine,
 };
-use comptoir_db::{Tx, compliance};
+use comptoir_db::{Tx, compliance, numbering};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::sales::{
@@ -142,7 +142,7 @@ pub(crate) async fn issue(
     next(draft, InvoiceAction::Issue)?;
     let today = Utc::now().date_naive();
     let series = draft.kind.series();
-    let number = store::next_number(tx, user.organization_id, series, today.year()).await?;
+    let number = numbering::next_number(tx, user.organization_id, series, today.year()).await?;
     let issued = store::issue(
         tx,
         user.organization_id,

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod inventories;
 pub mod invoices;
 mod nested;
+pub mod numbering;
 pub mod orders;
 pub mod parties;
 pub mod party_details;
@@ -88,6 +89,7 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(invoices::router())
         .merge(credit_notes::router())
         .merge(compliance::router())
+        .merge(numbering::router())
         .merge(sales::router())
         .merge(imports::router(ctx.config.upload_limit_bytes))
         .merge(exports::router());

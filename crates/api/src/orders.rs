@@ -15,17 +15,18 @@ use crate::sales::{
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
-use comptoir_db::audit::{self as audit_store, Change};
+use comptoir_db::audit::Change;
 use comptoir_db::catalog::Product;
 use comptoir_db::parties::Client;
-use comptoir_db::resource;
 use comptoir_db::sales::{
-    self as store, Delivery, DeliveryLine, DocumentInput, LineInput, SalesDocument, SalesLine,
-    SalesReturn, SalesReturnLine,
+    self as store, Delivery, DeliveryLine, DocumentInput, LineInput, LineToConfirm, SalesDocument,
+    SalesLine, SalesReturn, SalesReturnLine,
 };
 use comptoir_db::stock::{self as stock_store, Location, MovementNote, ReservationRequest};
+use comptoir_db::{numbering, resource};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::ProductKind;
+use comptoir_domain::numbering::Series;
 use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::sales::{
@@ -159,28 +160,28 @@ async fn confirm_order(
     let order = load(&mut tx, auth.organization_id, id, KIND).await?;
     let to = next(&order, OrderAction::Confirm)?;
     check_credit(&mut tx, &auth, &order, request.override_credit).await?;
-    let lines = store::goods_lines(&mut tx, id).await?;
-    let mut requests = Vec::with_capacity(lines.len());
-    if lines.iter().any(|line| line.location_id.is_none()) {
-        let location_id =
-            stock_store::default_location(&mut tx, auth.organization_id, order.warehouse_id)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::conflict("no warehouse to reserve the goods in: create one first")
-                })?;
+    let mut lines =
+        store::lines_to_confirm(&mut tx, auth.organization_id, id, order.warehouse_id).await?;
+    // What place_lines places: every product line without a location.
+    let unplaced =
+        |line: &LineToConfirm| line.line.location_id.is_none() && line.line.product_id.is_some();
+    if lines.iter().any(|line| line.goods && unplaced(line)) {
+        let location_id = lines
+            .first()
+            .and_then(|line| line.default_location_id)
+            .ok_or_else(|| {
+                ApiError::conflict("no warehouse to reserve the goods in: create one first")
+            })?;
         store::place_lines(&mut tx, id, location_id).await?;
-        requests.extend(
-            lines
-                .iter()
-                .filter_map(|line| reservation_of(line, line.location_id.unwrap_or(location_id))),
-        );
-    } else {
-        requests.extend(
-            lines
-                .iter()
-                .filter_map(|line| reservation_of(line, line.location_id?)),
-        );
+        for line in lines.iter_mut().filter(|line| unplaced(line)) {
+            line.line.location_id = Some(location_id);
+        }
     }
+    let requests: Vec<ReservationRequest> = lines
+        .iter()
+        .filter(|line| line.goods)
+        .filter_map(|line| reservation_of(&line.line, line.line.location_id?))
+        .collect();
     let reservations =
         stock_store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
     let changes = reservations
@@ -193,12 +194,24 @@ async fn confirm_order(
             after: serde_json::to_value(reservation).ok(),
         })
         .collect();
-    audit_store::record_many(&mut tx, &auth.actor(), changes).await?;
-    let confirmed = move_to(&mut tx, &auth, &order, to.as_str(), "order_confirmed").await?;
+    let confirmed = sales::move_to_auditing(
+        &mut tx,
+        &auth,
+        &order,
+        to.as_str(),
+        "order_confirmed",
+        changes,
+    )
+    .await?;
     // Last, so the level rows stay locked only until the commit that follows.
     stock_store::hold(&mut tx, &requests).await?;
     tx.commit().await?;
-    Ok(axum::Json(order_detail(&ctx, confirmed).await?))
+    // A draft has no deliveries yet, and its lines are at hand.
+    let lines = lines.into_iter().map(|line| line.line).collect();
+    Ok(axum::Json(OrderDetail {
+        order: sales::detail_of(confirmed, lines)?,
+        deliveries: Vec::new(),
+    }))
 }
 
 /// What reserving a goods line at `location_id` asks for.
@@ -378,7 +391,13 @@ async fn deliver_order(
     }
     errors.finish(|| ())?;
     let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
-    let number = store::next_number(&mut tx, auth.organization_id, "BL", date.year()).await?;
+    let number = numbering::next_number(
+        &mut tx,
+        auth.organization_id,
+        Series::DeliveryNote,
+        date.year(),
+    )
+    .await?;
     let delivery = store::insert_delivery(
         &mut tx,
         auth.organization_id,

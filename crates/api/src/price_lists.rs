@@ -215,7 +215,7 @@ pub struct PriceRuleRequest {
 }
 
 impl PriceRuleRequest {
-    fn validate(self) -> Result<PriceRuleInput, FieldErrors> {
+    pub(crate) fn validate(self) -> Result<PriceRuleInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let scope_kind = required_parsed(&mut errors, "scope", self.scope, PriceScope::parse);
         let targets = [

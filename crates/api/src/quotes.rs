@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use chrono::{Datelike, Utc};
 use comptoir_db::audit::{self as audit_store, Actor};
 use comptoir_db::sales::{self as store, SalesDocument};
-use comptoir_db::{Db, Tx};
+use comptoir_db::{Db, Tx, numbering};
 use comptoir_domain::sales::{
     DocumentKind, QUOTE_REMINDER_DAYS, QuoteAction, QuoteStatus, next_version, quote_transition,
 };
@@ -139,7 +139,7 @@ async fn act(
     user: &CurrentUser,
     id: Uuid,
     action: QuoteAction,
-    event_type: &str,
+    event_type: &'static str,
 ) -> ApiResult<DocumentDetail> {
     let mut tx = db.begin().await?;
     let quote = load(&mut tx, user.organization_id, id, KIND).await?;
@@ -224,7 +224,8 @@ async fn copy_into(
     let today = Utc::now().date_naive();
     input.issue_date = Some(today);
     input.valid_until = None;
-    let number = store::next_number(tx, user.organization_id, kind.series(), today.year()).await?;
+    let number =
+        numbering::next_number(tx, user.organization_id, kind.series(), today.year()).await?;
     sales::create(tx, user, kind, Some(number), Some(quote.id), &input).await
 }
 

@@ -11,6 +11,7 @@ use crate::price_lists::price_for;
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
 use chrono::{Datelike, Days, NaiveDate, Utc};
+use comptoir_db::audit::{self as audit_store, Change};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::parties::Client;
 use comptoir_db::resource::{self, Table};
@@ -18,7 +19,7 @@ use comptoir_db::sales::{
     self as store, BusinessEvent, DocumentInput, LineInput, NewEvent, SalesDocument, SalesLine,
 };
 use comptoir_db::stock::{Item, Warehouse};
-use comptoir_db::{Db, DbError, Filter, Tx};
+use comptoir_db::{Db, DbError, Filter, Tx, numbering};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{VatCategory, check_vat};
 use comptoir_domain::documents::{LineAmounts, TaxLine, discounted_totals};
@@ -360,6 +361,14 @@ pub struct DocumentDetail {
 
 pub(crate) async fn detail(db: &Db, document: SalesDocument) -> ApiResult<DocumentDetail> {
     let lines = store::lines(db, document.id).await?;
+    detail_of(document, lines)
+}
+
+/// The representation of a document whose lines are at hand.
+pub(crate) fn detail_of(
+    document: SalesDocument,
+    lines: Vec<SalesLine>,
+) -> ApiResult<DocumentDetail> {
     let amounts: Vec<LineAmounts> = lines.iter().map(SalesLine::amounts).collect();
     let (balance_due, overdue) = match document.kind {
         DocumentKind::Invoice => {
@@ -430,23 +439,34 @@ pub(crate) async fn move_to(
     user: &CurrentUser,
     current: &SalesDocument,
     to: &str,
-    event_type: &str,
+    event_type: &'static str,
+) -> ApiResult<SalesDocument> {
+    move_to_auditing(tx, user, current, to, event_type, Vec::new()).await
+}
+
+/// [`move_to`], auditing `changes` made along with it in the same
+/// statement as the transition.
+pub(crate) async fn move_to_auditing(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    current: &SalesDocument,
+    to: &str,
+    event_type: &'static str,
+    mut changes: Vec<Change>,
 ) -> ApiResult<SalesDocument> {
     let moved = store::set_status(tx, user.organization_id, current.id, &current.status, to)
         .await?
         .ok_or_else(|| {
             ApiError::InvalidTransition("the document changed meanwhile; retry".into())
         })?;
-    log(
-        tx,
-        user,
-        event_type,
-        current.kind.as_str(),
-        current.id,
-        Some(current),
-        Some(&moved),
-    )
-    .await?;
+    changes.push(Change {
+        action: event_type,
+        resource_type: current.kind.as_str(),
+        resource_id: current.id,
+        before: serde_json::to_value(current).ok(),
+        after: serde_json::to_value(&moved).ok(),
+    });
+    audit_store::record_many(tx, &user.actor(), changes).await?;
     event(tx, user, event_type, &moved, Value::Null).await?;
     Ok(moved)
 }
@@ -565,7 +585,7 @@ pub(crate) async fn create_draft(
                 .issue_date
                 .unwrap_or_else(|| Utc::now().date_naive())
                 .year();
-            Some(store::next_number(&mut tx, user.organization_id, kind.series(), year).await?)
+            Some(numbering::next_number(&mut tx, user.organization_id, kind.series(), year).await?)
         }
         false => None,
     };

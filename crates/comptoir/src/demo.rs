@@ -16,9 +16,9 @@ use comptoir_db::parties::{
 };
 use comptoir_db::price_lists::{self, PriceListInput, PriceRuleInput};
 use comptoir_db::purchasing::{self, PurchaseLineInput, PurchaseOrderInput, ReorderRuleInput};
-use comptoir_db::sales;
 use comptoir_db::stock::{self, Item, MovementNote, WarehouseInput};
 use comptoir_db::{Db, DbError, Fixed, Tx};
+use comptoir_db::{numbering, sales};
 use comptoir_domain::catalog::{
     AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
 };
@@ -527,9 +527,9 @@ async fn demo_sales(
             lines,
         };
         let number = match kind.numbered_as_draft() {
-            true => {
-                Some(sales::next_number(tx, organization_id, kind.series(), today.year()).await?)
-            }
+            true => Some(
+                numbering::next_number(tx, organization_id, kind.series(), today.year()).await?,
+            ),
             false => None,
         };
         let new = sales::NewDocument {
@@ -547,7 +547,7 @@ async fn demo_sales(
         }
         if kind == DocumentKind::Invoice {
             let number =
-                sales::next_number(tx, organization_id, kind.series(), today.year()).await?;
+                numbering::next_number(tx, organization_id, kind.series(), today.year()).await?;
             let due = today + chrono::Days::new(30);
             document = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
                 .await?

@@ -92,6 +92,13 @@ async fn run_jobs(db: Db, interval: std::time::Duration) {
         if let Err(error) = comptoir_api::quotes::sweep_quotes(&db).await {
             tracing::error!(%error, "quote expiry and reminders failed; retrying at the next tick");
         }
+        match comptoir_api::imports::fail_abandoned(&db).await {
+            Ok(0) => {}
+            Ok(failed) => tracing::warn!(failed, "imports left unfinished by a stopped process"),
+            Err(error) => {
+                tracing::error!(%error, "abandoned imports not swept; retrying at the next tick")
+            }
+        }
     }
 }
 
@@ -190,10 +197,6 @@ pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, 
         }
     };
     bar.finish_and_clear();
-    // No server's chainer may be running: link the import's audit entries now.
-    comptoir_db::audit::chain_organization(db, organization_id)
-        .await
-        .map_err(|e| e.to_string())?;
     Ok(import)
 }
 

@@ -2,7 +2,9 @@
 //! is written in the mutation's own transaction into `audit_pending`; the
 //! chainer then moves committed entries into `audit_log`, each hashed with
 //! the one before, under the organization's chain head. Readers of the log
-//! chain what is pending first, so they never see an unlinked entry.
+//! chain what is pending first, so they never see an unlinked entry. Bulk
+//! writers (imports) lock the head themselves and write linked entries
+//! straight into the log ([`record_chained`]).
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
@@ -144,7 +146,7 @@ async fn record_all(
         ));
         for (index, change) in changes.by_ref().take(rows_per_statement).enumerate() {
             let placeholders = [
-                sql.arg(Uuid::new_v4()),
+                sql.arg(Uuid::now_v7()),
                 sql.arg(actor.organization_id),
                 sql.arg(actor.user_id),
                 sql.arg(change.action),
@@ -179,7 +181,7 @@ pub fn pending_entry_from(
     after: Value,
 ) -> String {
     let values = [
-        sql.arg(Uuid::new_v4()),
+        sql.arg(Uuid::now_v7()),
         sql.arg(actor.organization_id),
         sql.arg(actor.user_id),
         sql.arg(action),
@@ -242,34 +244,12 @@ pub async fn keep_chained(db: Db) {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Pending {
-    id: Uuid,
-    user_id: Option<Uuid>,
-    action: String,
-    resource_type: String,
-    resource_id: Option<Uuid>,
-    before_state: Option<Json<Value>>,
-    after_state: Option<Json<Value>>,
-    at: DateTime<Utc>,
-    request_id: Option<String>,
-    ip: Option<String>,
-}
-
 async fn chain_batch(db: &Db, organization_id: Uuid) -> Result<usize, DbError> {
     let mut tx = db.begin().await?;
-    let (mut seq, mut previous_hash): (i64, String) = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq \
-                 RETURNING seq, hash",
-            )
-            .bind(organization_id)
-            .bind(GENESIS_HASH),
-        )
-        .await?;
-    let pending: Vec<Pending> = tx
+    let Some(mut head) = head_unless_held(&mut tx, organization_id).await? else {
+        return Ok(0);
+    };
+    let pending: Vec<Unlinked> = tx
         .fetch_all(
             Sql::new(format!(
                 "SELECT {PENDING_COLUMNS} FROM audit_pending WHERE organization_id = $1 \
@@ -281,52 +261,228 @@ async fn chain_batch(db: &Db, organization_id: Uuid) -> Result<usize, DbError> {
     if pending.is_empty() {
         return Ok(0);
     }
-    let mut entries = Vec::with_capacity(pending.len());
-    for row in &pending {
-        seq += 1;
-        let mut entry = AuditEntry {
-            id: row.id,
-            organization_id,
-            seq,
-            user_id: row.user_id,
-            action: row.action.clone(),
-            resource_type: row.resource_type.clone(),
-            resource_id: row.resource_id,
-            before: row.before_state.clone(),
-            after: row.after_state.clone(),
-            at: row.at,
-            request_id: row.request_id.clone(),
-            ip: row.ip.clone(),
-            previous_hash,
-            hash: String::new(),
-        };
-        entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
-        previous_hash = entry.hash.clone();
-        entries.push(entry);
-    }
-    for chunk in entries.chunks(tx.backend().rows_per_statement(LOG_PARAMS)) {
-        let mut insert = Sql::new(format!("INSERT INTO audit_log ({LOG_COLUMNS}) VALUES "));
+    let ids: Vec<Uuid> = pending.iter().map(|row| row.id).collect();
+    write_linked(&mut tx, link_entries(&mut head, pending.into_iter())).await?;
+    for chunk in ids.chunks(crate::pool::KEYS_PER_LOOKUP) {
         let mut delete = Sql::new("DELETE FROM audit_pending WHERE id IN (");
-        for (index, entry) in chunk.iter().enumerate() {
+        for (index, id) in chunk.iter().enumerate() {
             let separator = if index == 0 { "" } else { ", " };
-            let values = bind_entry(&mut insert, entry);
-            insert.push(&format!("{separator}({values})"));
-            let id = delete.arg(entry.id);
+            let id = delete.arg(*id);
             delete.push(&format!("{separator}{id}"));
         }
         delete.push(")");
-        tx.execute(insert).await?;
         tx.execute(delete).await?;
     }
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// An organization's chain head, locked by the transaction that took it
+/// until it ends: entries appended through it go straight into the log.
+pub struct ChainHead {
+    organization_id: Uuid,
+    seq: i64,
+    hash: String,
+}
+
+/// Locks the organization's chain head (creating it at the genesis hash).
+/// A bulk writer takes it before any other row lock, as the chainer does,
+/// so the two never wait on each other in opposite orders.
+pub async fn lock_head(tx: &mut Tx, organization_id: Uuid) -> Result<ChainHead, DbError> {
+    let (seq, hash): (i64, String) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
+                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq \
+                 RETURNING seq, hash",
+            )
+            .bind(organization_id)
+            .bind(GENESIS_HASH),
+        )
+        .await?;
+    Ok(ChainHead {
+        organization_id,
+        seq,
+        hash,
+    })
+}
+
+/// Creates an organization's chain head at the genesis hash, with the
+/// organization: the head row then always exists, and the chainer never
+/// waits on an import creating it.
+pub async fn start_chain(tx: &mut Tx, organization_id: Uuid) -> Result<(), DbError> {
     tx.execute(
-        Sql::new("UPDATE audit_heads SET seq = $1, hash = $2 WHERE organization_id = $3")
-            .bind(seq)
-            .bind(previous_hash)
-            .bind(organization_id),
+        Sql::new(
+            "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
+             ON CONFLICT (organization_id) DO NOTHING",
+        )
+        .bind(organization_id)
+        .bind(GENESIS_HASH),
     )
     .await?;
-    tx.commit().await?;
-    Ok(pending.len())
+    Ok(())
+}
+
+/// The chain head for the chainer, or `None` while a bulk writer (an
+/// import) holds it: the chainer then leaves that organization for its
+/// next pass instead of waiting for the import to commit, and readers
+/// list what is chained meanwhile. SQLite lets one writer in at a time, so
+/// there is nothing to skip there.
+async fn head_unless_held(
+    tx: &mut Tx,
+    organization_id: Uuid,
+) -> Result<Option<ChainHead>, DbError> {
+    if tx.backend() == crate::Backend::Sqlite {
+        return lock_head(tx, organization_id).await.map(Some);
+    }
+    let free: Option<(i64, String)> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT seq, hash FROM audit_heads WHERE organization_id = $1 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(organization_id),
+        )
+        .await?;
+    let held: Option<(i64,)> = match free {
+        Some(_) => None,
+        None => {
+            tx.fetch_optional(
+                Sql::new("SELECT seq FROM audit_heads WHERE organization_id = $1")
+                    .bind(organization_id),
+            )
+            .await?
+        }
+    };
+    let head = match (free, held) {
+        (Some(head), _) => Some(head),
+        (None, Some(_)) => None,
+        // No head yet (an organization older than `start_chain`): the
+        // first chainer creates it.
+        (None, None) => {
+            tx.fetch_optional(
+                Sql::new(
+                    "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
+                     ON CONFLICT (organization_id) DO NOTHING RETURNING seq, hash",
+                )
+                .bind(organization_id)
+                .bind(GENESIS_HASH),
+            )
+            .await?
+        }
+    };
+    Ok(head.map(|(seq, hash)| ChainHead {
+        organization_id,
+        seq,
+        hash,
+    }))
+}
+
+/// Records many entries already linked into the chain under `head`, for
+/// bulk work (imports): written once, into the log itself, instead of
+/// passing through `audit_pending` and the chainer.
+pub async fn record_chained(
+    tx: &mut Tx,
+    actor: &Actor,
+    head: &mut ChainHead,
+    changes: Vec<Change>,
+) -> Result<(), DbError> {
+    let at = now();
+    let entries = changes.into_iter().map(|change| Unlinked {
+        id: Uuid::now_v7(),
+        user_id: actor.user_id,
+        action: change.action.to_owned(),
+        resource_type: change.resource_type.to_owned(),
+        resource_id: Some(change.resource_id),
+        before: change.before.map(Json),
+        after: change.after.map(Json),
+        at,
+        request_id: actor.request_id.clone(),
+        ip: actor.ip.clone(),
+    });
+    write_linked(tx, link_entries(head, entries)).await
+}
+
+/// Entries linked into an organization's chain, not yet written.
+struct Linked {
+    organization_id: Uuid,
+    entries: Vec<AuditEntry>,
+}
+
+/// An entry before it gets its place and hash in the chain (a row of
+/// `audit_pending`).
+#[derive(sqlx::FromRow)]
+struct Unlinked {
+    id: Uuid,
+    user_id: Option<Uuid>,
+    action: String,
+    resource_type: String,
+    resource_id: Option<Uuid>,
+    #[sqlx(rename = "before_state")]
+    before: Option<Json<Value>>,
+    #[sqlx(rename = "after_state")]
+    after: Option<Json<Value>>,
+    at: DateTime<Utc>,
+    request_id: Option<String>,
+    ip: Option<String>,
+}
+
+/// Links `entries` after `head`, in order, and moves the head past them.
+fn link_entries(head: &mut ChainHead, entries: impl Iterator<Item = Unlinked>) -> Linked {
+    let entries = entries
+        .map(|unlinked| {
+            head.seq += 1;
+            let mut entry = AuditEntry {
+                id: unlinked.id,
+                organization_id: head.organization_id,
+                seq: head.seq,
+                user_id: unlinked.user_id,
+                action: unlinked.action,
+                resource_type: unlinked.resource_type,
+                resource_id: unlinked.resource_id,
+                before: unlinked.before,
+                after: unlinked.after,
+                at: unlinked.at,
+                request_id: unlinked.request_id,
+                ip: unlinked.ip,
+                previous_hash: std::mem::take(&mut head.hash),
+                hash: String::new(),
+            };
+            entry.hash = chain_hash(&entry.previous_hash, &entry.hashed_content());
+            head.hash = entry.hash.clone();
+            entry
+        })
+        .collect();
+    Linked {
+        organization_id: head.organization_id,
+        entries,
+    }
+}
+
+/// Writes linked entries into the log with multi-row statements and sets
+/// the stored head to the last of them.
+async fn write_linked(tx: &mut Tx, linked: Linked) -> Result<(), DbError> {
+    let Some(last) = linked.entries.last() else {
+        return Ok(());
+    };
+    let head_update =
+        Sql::new("UPDATE audit_heads SET seq = $1, hash = $2 WHERE organization_id = $3")
+            .bind(last.seq)
+            .bind(last.hash.as_str())
+            .bind(linked.organization_id);
+    let rows_per_statement = tx.backend().rows_per_statement(LOG_PARAMS);
+    let mut entries = linked.entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let mut insert = Sql::new(format!("INSERT INTO audit_log ({LOG_COLUMNS}) VALUES "));
+        for (index, entry) in entries.by_ref().take(rows_per_statement).enumerate() {
+            let separator = if index == 0 { "" } else { ", " };
+            let values = bind_entry(&mut insert, entry);
+            insert.push(&format!("{separator}({values})"));
+        }
+        tx.execute(insert).await?;
+    }
+    tx.execute(head_update).await?;
+    Ok(())
 }
 
 const LOG_PARAMS: usize = 14;
@@ -334,22 +490,22 @@ const LOG_COLUMNS: &str = "id, organization_id, seq, user_id, action, resource_t
     resource_id, before_state, after_state, at, request_id, ip, previous_hash, hash";
 
 /// Binds an entry's columns, in [`LOG_COLUMNS`] order; returns their placeholders.
-fn bind_entry(sql: &mut Sql, entry: &AuditEntry) -> String {
+fn bind_entry(sql: &mut Sql, entry: AuditEntry) -> String {
     [
         sql.arg(entry.id),
         sql.arg(entry.organization_id),
         sql.arg(entry.seq),
         sql.arg(entry.user_id),
-        sql.arg(entry.action.as_str()),
-        sql.arg(entry.resource_type.as_str()),
+        sql.arg(entry.action),
+        sql.arg(entry.resource_type),
         sql.arg(entry.resource_id),
-        sql.arg(entry.before.as_ref().map(|j| j.0.clone())),
-        sql.arg(entry.after.as_ref().map(|j| j.0.clone())),
+        sql.arg(entry.before.map(|j| j.0)),
+        sql.arg(entry.after.map(|j| j.0)),
         sql.arg(entry.at),
-        sql.arg(entry.request_id.clone()),
-        sql.arg(entry.ip.clone()),
-        sql.arg(entry.previous_hash.as_str()),
-        sql.arg(entry.hash.as_str()),
+        sql.arg(entry.request_id),
+        sql.arg(entry.ip),
+        sql.arg(entry.previous_hash),
+        sql.arg(entry.hash),
     ]
     .join(", ")
 }

@@ -80,17 +80,20 @@ pub struct NewUser<'a> {
 
 pub async fn create_organization(tx: &mut Tx, name: &str) -> Result<Organization, DbError> {
     let at = now();
-    tx.fetch_one(
-        Sql::new(
-            "INSERT INTO organizations (id, name, currency, created_at, updated_at, version) \
-             VALUES ($1, $2, 'EUR', $3, $3, 1) \
-             RETURNING id, name, currency, created_at, updated_at, version",
+    let organization: Organization = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO organizations (id, name, currency, created_at, updated_at, version) \
+                 VALUES ($1, $2, 'EUR', $3, $3, 1) \
+                 RETURNING id, name, currency, created_at, updated_at, version",
+            )
+            .bind(Uuid::new_v4())
+            .bind(name)
+            .bind(at),
         )
-        .bind(Uuid::new_v4())
-        .bind(name)
-        .bind(at),
-    )
-    .await
+        .await?;
+    crate::audit::start_chain(tx, organization.id).await?;
+    Ok(organization)
 }
 
 pub async fn get_organization(db: &Db, id: Uuid) -> Result<Organization, DbError> {

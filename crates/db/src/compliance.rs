@@ -239,7 +239,7 @@ pub async fn close(
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  ON CONFLICT (organization_id, period) DO NOTHING RETURNING {CLOSING_COLUMNS}"
             ))
-            .bind(Uuid::new_v4())
+            .bind(Uuid::now_v7())
             .bind(organization_id)
             .bind(period.name())
             .bind(starts_on)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Import {
     pub id: Uuid,
-    /// `products`, `clients`, `suppliers` or `stock_levels`.
+    /// `products`, `clients`, `suppliers`, `price_list_rules` or `stock_levels`.
     pub entity: String,
     /// `dry_run` or `commit`.
     pub mode: String,
@@ -57,7 +57,7 @@ pub async fn create(db: &Db, new: &NewImport<'_>) -> Result<Import, DbError> {
              created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $8, 1) RETURNING {}",
             Import::COLUMNS
         ))
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(new.organization_id)
         .bind(new.user_id)
         .bind(new.entity)
@@ -79,6 +79,23 @@ pub struct Progress {
     pub failed: i64,
 }
 
+fn report_sql(id: Uuid, status: &str, progress: Progress, message: Option<&str>) -> Sql {
+    Sql::new(
+        "UPDATE imports SET status = $1, total_rows = $2, processed_rows = $3, created_count = $4, \
+         updated_count = $5, failed_count = $6, message = $7, updated_at = $8, version = version + 1 \
+         WHERE id = $9",
+    )
+    .bind(status)
+    .bind(progress.total_rows)
+    .bind(progress.processed_rows)
+    .bind(progress.created)
+    .bind(progress.updated)
+    .bind(progress.failed)
+    .bind(message)
+    .bind(now())
+    .bind(id)
+}
+
 pub async fn report(
     db: &Db,
     id: Uuid,
@@ -86,24 +103,62 @@ pub async fn report(
     progress: Progress,
     message: Option<&str>,
 ) -> Result<(), DbError> {
-    db.execute(
-        Sql::new(
-            "UPDATE imports SET status = $1, total_rows = $2, processed_rows = $3, created_count = $4, \
-             updated_count = $5, failed_count = $6, message = $7, updated_at = $8, version = version + 1 \
-             WHERE id = $9",
-        )
-        .bind(status)
-        .bind(progress.total_rows)
-        .bind(progress.processed_rows)
-        .bind(progress.created)
-        .bind(progress.updated)
-        .bind(progress.failed)
-        .bind(message)
-        .bind(now())
-        .bind(id),
-    )
-    .await?;
+    db.execute(report_sql(id, status, progress, message))
+        .await?;
     Ok(())
+}
+
+/// [`report`] inside a transaction: an import's outcome commits with
+/// what it wrote, or not at all.
+pub async fn report_in(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    progress: Progress,
+    message: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute(report_sql(id, status, progress, message))
+        .await?;
+    Ok(())
+}
+
+/// Holds the import's row until its transaction ends, so that
+/// [`fail_abandoned`] leaves a live import alone on PostgreSQL. (On SQLite
+/// the transaction already keeps every other writer out.)
+pub async fn hold(tx: &mut Tx, id: Uuid) -> Result<(), DbError> {
+    if tx.backend() == crate::Backend::Postgres {
+        tx.fetch_optional::<(Uuid,)>(
+            Sql::new("SELECT id FROM imports WHERE id = $1 FOR UPDATE").bind(id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What an abandoned import says.
+pub const ABANDONED: &str =
+    "interrupted: the process running this import stopped before it ended; nothing was written";
+
+/// Fails the imports that a stopped process left `queued` or `running`:
+/// untouched since `before` and not held by a live import's transaction.
+/// A finished import reported its outcome in the transaction that wrote
+/// its rows, so one still running has written nothing. Returns how many.
+pub async fn fail_abandoned(db: &Db, before: DateTime<Utc>) -> Result<u64, DbError> {
+    let skip_held = match db.backend() {
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::Backend::Sqlite => "",
+    };
+    db.execute(
+        Sql::new(format!(
+            "UPDATE imports SET status = 'failed', message = $1, updated_at = $2, version = version + 1 \
+             WHERE id IN (SELECT id FROM imports WHERE status IN ('queued', 'running') \
+             AND updated_at < $3{skip_held})"
+        ))
+        .bind(ABANDONED)
+        .bind(now())
+        .bind(before),
+    )
+    .await
 }
 
 /// One problem of one row.
@@ -116,7 +171,7 @@ pub struct RowProblem {
 }
 
 pub async fn add_problems(
-    db: &Db,
+    tx: &mut Tx,
     import_id: Uuid,
     problems: &[RowProblem],
 ) -> Result<(), DbError> {
@@ -126,7 +181,7 @@ pub async fn add_problems(
         for problem in chunk {
             rows.push(format!(
                 "({}, {}, {}, {}, {}, {})",
-                sql.arg(Uuid::new_v4()),
+                sql.arg(Uuid::now_v7()),
                 sql.arg(import_id),
                 sql.arg(problem.row_number),
                 sql.arg(problem.column_name.as_str()),
@@ -138,7 +193,7 @@ pub async fn add_problems(
             "INSERT INTO import_errors (id, import_id, row_number, column_name, value, message) VALUES {}",
             rows.join(", ")
         ));
-        db.execute(sql).await?;
+        tx.execute(sql).await?;
     }
     Ok(())
 }
@@ -166,7 +221,9 @@ pub async fn refresh_statistics(tx: &mut Tx, entity: &str) -> Result<(), DbError
     let tables = match entity {
         "products" => "products, barcodes",
         "clients" => "clients",
-        _ => "suppliers",
+        "suppliers" => "suppliers",
+        "price_list_rules" => "price_rules",
+        _ => "stock_levels, stock_movements",
     };
     tx.execute(Sql::new(format!("ANALYZE {tables}"))).await?;
     Ok(())

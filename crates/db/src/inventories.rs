@@ -134,7 +134,7 @@ pub async fn open(
                  created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $7, 1) RETURNING {}",
                 Inventory::COLUMNS
             ))
-            .bind(Uuid::new_v4())
+            .bind(Uuid::now_v7())
             .bind(organization_id)
             .bind(number.as_str())
             .bind(scope.warehouse_id)
@@ -290,7 +290,7 @@ pub async fn record_count(
                  VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE((SELECT physical FROM stock_levels \
                  WHERE location_id = $4 AND product_id = $5 AND variant_key = $7), 0), $8, $9, $10, 1, $11)",
             )
-            .bind(Uuid::new_v4())
+            .bind(Uuid::now_v7())
             .bind(organization_id)
             .bind(inventory_id)
             .bind(location_id)

@@ -11,6 +11,7 @@ pub mod error;
 pub mod idempotency;
 pub mod imports;
 pub mod inventories;
+pub mod numbering;
 pub mod parties;
 pub mod pool;
 pub mod price_lists;

@@ -124,7 +124,7 @@ pub async fn insert_client(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING {}",
         Client::COLUMNS
     ))
-    .bind(Uuid::new_v4())
+    .bind(Uuid::now_v7())
     .bind(organization_id)
     .bind(code)
     .bind(input.status)
@@ -216,7 +216,7 @@ pub async fn insert_supplier(
          VALUES ($1, $2, $3, $4, $5, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING {}",
         Supplier::COLUMNS
     ))
-    .bind(Uuid::new_v4())
+    .bind(Uuid::now_v7())
     .bind(organization_id)
     .bind(code)
     .bind(input.active)

@@ -31,14 +31,12 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Rows per multi-row statement of `params_per_row` bound values each.
-    /// PostgreSQL takes thousands of parameters in its stride; the SQLite
-    /// driver looks every parameter up by name, a cost that grows with the
-    /// square of their number, so it gets a few hundred.
+    /// Rows per multi-row statement of `params_per_row` bound values each,
+    /// within each backend's limit on parameters (SQLite's is 32 766).
     pub fn rows_per_statement(self, params_per_row: usize) -> usize {
         let budget = match self {
             Backend::Postgres => 20_000,
-            Backend::Sqlite => 120,
+            Backend::Sqlite => 30_000,
         };
         (budget / params_per_row.max(1)).clamp(1, 500)
     }
@@ -47,6 +45,9 @@ impl Backend {
 /// Keys looked up per `IN (…)` statement: few enough that PostgreSQL
 /// probes the index for each rather than scanning the table once for all.
 pub const KEYS_PER_LOOKUP: usize = 100;
+
+/// Page cache of each SQLite connection, in KiB.
+const SQLITE_CACHE_KIB: u32 = 32 * 1024;
 
 /// A connection pool to one of the two supported databases.
 #[derive(Debug, Clone)]
@@ -89,7 +90,8 @@ pub enum Arg {
     Date(Option<NaiveDate>),
 }
 
-/// SQL text with its arguments, in `$n` order.
+/// SQL text with its arguments, in `$n` order. The text is written once
+/// for both backends with `$n` placeholders.
 #[derive(Debug, Clone, Default)]
 pub struct Sql {
     text: String,
@@ -120,10 +122,33 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
-    fn sqlite_args(&self) -> Result<SqliteArguments, DbError> {
+    /// The text and arguments for SQLite, which gets an anonymous `?` per
+    /// placeholder occurrence, in text order: its driver looks each
+    /// numbered parameter up by name, a cost that grows with the square of
+    /// their number, while `?` binds by position.
+    fn into_sqlite(self) -> Result<(String, SqliteArguments), DbError> {
+        let (text, order) = positional(&self.text);
+        let mut uses = vec![0_usize; self.args.len()];
+        for &index in &order {
+            if let Some(count) = uses.get_mut(index) {
+                *count += 1;
+            }
+        }
+        let mut args: Vec<Option<Arg>> = self.args.into_iter().map(Some).collect();
         let mut out = SqliteArguments::default();
-        for arg in &self.args {
-            match arg.clone() {
+        for index in order {
+            let arg = match (uses.get_mut(index), args.get_mut(index)) {
+                (Some(count), Some(slot)) => {
+                    *count -= 1;
+                    if *count == 0 {
+                        slot.take()
+                    } else {
+                        slot.clone()
+                    }
+                }
+                _ => None,
+            };
+            match arg.unwrap_or(Arg::Text(None)) {
                 Arg::I64(v) => out.add(v),
                 Arg::Text(v) => out.add(v),
                 Arg::Uuid(v) => out.add(v),
@@ -134,13 +159,13 @@ impl Sql {
             }
             .map_err(DbError::Bind)?;
         }
-        Ok(out)
+        Ok((text, out))
     }
 
-    fn pg_args(&self) -> Result<PgArguments, DbError> {
+    fn into_pg(self) -> Result<(String, PgArguments), DbError> {
         let mut out = PgArguments::default();
-        for arg in &self.args {
-            match arg.clone() {
+        for arg in self.args {
+            match arg {
                 Arg::I64(v) => out.add(v),
                 Arg::Text(v) => out.add(v),
                 Arg::Uuid(v) => out.add(v),
@@ -151,8 +176,57 @@ impl Sql {
             }
             .map_err(DbError::Bind)?;
         }
-        Ok(out)
+        Ok((self.text, out))
     }
+}
+
+/// Sends `rows` to `sender` by chunks; stops quietly when nobody listens.
+async fn send_chunks<T>(
+    mut rows: impl futures_util::Stream<Item = Result<T, sqlx::Error>> + Unpin,
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<T>, DbError>>,
+    chunk: usize,
+) -> Result<(), DbError> {
+    use futures_util::StreamExt;
+    let mut batch = Vec::with_capacity(chunk);
+    while let Some(row) = rows.next().await {
+        batch.push(row?);
+        if batch.len() == chunk && sender.send(Ok(std::mem::take(&mut batch))).await.is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(Ok(batch)).await;
+    }
+    Ok(())
+}
+
+/// `text` with each `$n` outside quotes replaced by `?`, and the argument
+/// index (`n - 1`) of each, in order.
+fn positional(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut order = Vec::new();
+    let mut quote = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '$') if chars.peek().is_some_and(char::is_ascii_digit) => {
+                let mut number = 0_usize;
+                while let Some(digit) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    number = number * 10 + digit as usize;
+                    chars.next();
+                }
+                order.push(number.saturating_sub(1));
+                out.push('?');
+                continue;
+            }
+            (None, _) => {}
+        }
+        out.push(c);
+    }
+    (out, order)
 }
 
 /// A row type readable from both databases.
@@ -168,14 +242,16 @@ impl<T> Record for T where
 /// Runs `$body` with `$ex` bound to the backend's executor and `$args` to the
 /// arguments built for that backend. The body is compiled once per backend.
 macro_rules! on_backend {
-    ($target:expr, $sql:expr, |$ex:ident, $args:ident| $body:expr) => {
+    ($target:expr, $sql:expr, |$ex:ident, $text:ident, $args:ident| $body:expr) => {
         match $target {
             Target::Sqlite($ex) => {
-                let $args = $sql.sqlite_args()?;
+                let ($text, $args) = $sql.into_sqlite()?;
+                let $text = AssertSqlSafe($text);
                 $body
             }
             Target::Postgres($ex) => {
-                let $args = $sql.pg_args()?;
+                let ($text, $args) = $sql.into_pg()?;
+                let $text = AssertSqlSafe($text);
                 $body
             }
         }
@@ -191,22 +267,19 @@ macro_rules! query_methods {
     ($($receiver:tt)?) => {
         /// Runs a statement; returns the rows affected.
         pub async fn execute(& $($receiver)? self, sql: Sql) -> Result<u64, DbError> {
-            let text = AssertSqlSafe(sql.text.clone());
-            Ok(on_backend!(self.target(), sql, |ex, args| {
+            Ok(on_backend!(self.target(), sql, |ex, text, args| {
                 sqlx::query_with(text, args).execute(ex).await?.rows_affected()
             }))
         }
 
         pub async fn fetch_all<T: Record>(& $($receiver)? self, sql: Sql) -> Result<Vec<T>, DbError> {
-            let text = AssertSqlSafe(sql.text.clone());
-            Ok(on_backend!(self.target(), sql, |ex, args| {
+            Ok(on_backend!(self.target(), sql, |ex, text, args| {
                 sqlx::query_as_with(text, args).fetch_all(ex).await?
             }))
         }
 
         pub async fn fetch_optional<T: Record>(& $($receiver)? self, sql: Sql) -> Result<Option<T>, DbError> {
-            let text = AssertSqlSafe(sql.text.clone());
-            Ok(on_backend!(self.target(), sql, |ex, args| {
+            Ok(on_backend!(self.target(), sql, |ex, text, args| {
                 sqlx::query_as_with(text, args).fetch_optional(ex).await?
             }))
         }
@@ -229,6 +302,43 @@ impl Db {
     /// Notified after each commit that wrote audit entries.
     pub fn audit_written(&self) -> &Notify {
         &self.audit_written
+    }
+
+    /// Every row of `sql`, read by one statement and sent `chunk` rows at
+    /// a time: the rows are one consistent snapshot however many there
+    /// are, and memory stays bounded by the channel, which holds two
+    /// chunks. Dropping the receiver stops the read.
+    pub fn stream_chunks<T: Record + 'static>(
+        &self,
+        sql: Sql,
+        chunk: usize,
+    ) -> tokio::sync::mpsc::Receiver<Result<Vec<T>, DbError>> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(2);
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let sent = match pool {
+                Pool::Sqlite(pool) => match sql.into_sqlite() {
+                    Ok((text, args)) => {
+                        let rows =
+                            sqlx::query_as_with::<_, T, _>(AssertSqlSafe(text), args).fetch(&pool);
+                        send_chunks(rows, &sender, chunk).await
+                    }
+                    Err(error) => Err(error),
+                },
+                Pool::Postgres(pool) => match sql.into_pg() {
+                    Ok((text, args)) => {
+                        let rows =
+                            sqlx::query_as_with::<_, T, _>(AssertSqlSafe(text), args).fetch(&pool);
+                        send_chunks(rows, &sender, chunk).await
+                    }
+                    Err(error) => Err(error),
+                },
+            };
+            if let Err(error) = sent {
+                let _ = sender.send(Err(error)).await;
+            }
+        });
+        receiver
     }
 
     /// Whether the database answers.
@@ -255,6 +365,9 @@ impl Db {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
+                // A big write (an import's one transaction) keeps its pages
+                // in memory instead of spilling them to the WAL as it goes.
+                .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"))
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
@@ -416,4 +529,20 @@ arg_from!(Date: NaiveDate => |v| v);
 pub fn now() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::positional;
+
+    #[test]
+    fn sqlite_placeholders_follow_the_text_and_skip_quotes() {
+        let (text, order) =
+            positional("SELECT $2, '$1 it''s', \"$3\", $1, $2 FROM t WHERE x = $10 AND y = 'a'");
+        assert_eq!(
+            text,
+            "SELECT ?, '$1 it''s', \"$3\", ?, ? FROM t WHERE x = ? AND y = 'a'"
+        );
+        assert_eq!(order, [1, 0, 1, 9]);
+    }
 }

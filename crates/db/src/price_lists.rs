@@ -202,3 +202,44 @@ pub async fn rules_of(
     )
     .await
 }
+
+/// The rules of `price_list_ids` that target one of `target_ids` (a
+/// category, product or variant), and those covering the whole catalog:
+/// every rule an import chunk may match, found through the target indexes.
+pub async fn rules_for_targets(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    price_list_ids: &[Uuid],
+    target_ids: &[Uuid],
+) -> Result<Vec<PriceRule>, DbError> {
+    let mut found = Vec::new();
+    if price_list_ids.is_empty() {
+        return Ok(found);
+    }
+    let mut sql = Sql::default();
+    let organization = sql.arg(organization_id);
+    let lists: Vec<String> = price_list_ids.iter().map(|id| sql.arg(*id)).collect();
+    sql.push(&format!(
+        "SELECT {} FROM price_rules WHERE organization_id = {organization} \
+         AND price_list_id IN ({}) AND scope = 'all'",
+        PriceRule::COLUMNS,
+        lists.join(", ")
+    ));
+    found.extend(tx.fetch_all::<PriceRule>(sql).await?);
+    for chunk in target_ids.chunks(crate::pool::KEYS_PER_LOOKUP) {
+        let mut sql = Sql::default();
+        let organization = sql.arg(organization_id);
+        let lists: Vec<String> = price_list_ids.iter().map(|id| sql.arg(*id)).collect();
+        let targets: Vec<String> = chunk.iter().map(|id| sql.arg(*id)).collect();
+        let targets = targets.join(", ");
+        sql.push(&format!(
+            "SELECT {} FROM price_rules WHERE organization_id = {organization} \
+             AND price_list_id IN ({}) \
+             AND (product_id IN ({targets}) OR variant_id IN ({targets}) OR category_id IN ({targets}))",
+            PriceRule::COLUMNS,
+            lists.join(", ")
+        ));
+        found.extend(tx.fetch_all::<PriceRule>(sql).await?);
+    }
+    Ok(found)
+}

@@ -7,6 +7,7 @@ use crate::stock::Item;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use comptoir_domain::catalog::VatCategory;
 use comptoir_domain::documents::LineAmounts;
+use comptoir_domain::numbering::Series;
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::purchasing::PurchaseStatus;
 use comptoir_domain::stock::weighted_average_cost;
@@ -132,45 +133,45 @@ async fn insert_lines(
     order_id: Uuid,
     lines: &[PurchaseLineInput],
 ) -> Result<(), DbError> {
-    for (position, line) in lines.iter().enumerate() {
-        let amounts = line.amounts;
-        tx.execute(
-            Sql::new(
-                "INSERT INTO purchase_order_lines (id, organization_id, purchase_order_id, position, product_id, \
-                 variant_id, variant_key, description, quantity, unit_price, discount_percent, vat_rate, \
-                 vat_category, total_excl_tax, received_quantity) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0)",
-            )
-            .bind(Uuid::new_v4())
-            .bind(organization_id)
-            .bind(order_id)
-            .bind(position as i64 + 1)
-            .bind(line.item.product_id)
-            .bind(line.item.variant_id)
-            .bind(line.item.variant_key())
-            .bind(line.description.as_str())
-            .bind(amounts.quantity)
-            .bind(amounts.unit_price)
-            .bind(amounts.discount_percent)
-            .bind(amounts.vat_rate)
-            .bind(amounts.vat_category)
-            .bind(amounts.total_excl_tax()),
-        )
-        .await?;
-    }
-    Ok(())
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(|(position, line)| {
+            let amounts = line.amounts;
+            vec![
+                ("id", Uuid::now_v7().into()),
+                ("organization_id", organization_id.into()),
+                ("purchase_order_id", order_id.into()),
+                ("position", (position as i64 + 1).into()),
+                ("product_id", line.item.product_id.into()),
+                ("variant_id", line.item.variant_id.into()),
+                ("variant_key", line.item.variant_key().into()),
+                ("description", line.description.as_str().into()),
+                ("quantity", amounts.quantity.into()),
+                ("unit_price", amounts.unit_price.into()),
+                ("discount_percent", amounts.discount_percent.into()),
+                ("vat_rate", amounts.vat_rate.into()),
+                ("vat_category", amounts.vat_category.into()),
+                ("total_excl_tax", amounts.total_excl_tax().into()),
+                ("received_quantity", 0_i64.into()),
+            ]
+        })
+        .collect();
+    resource::insert_rows(tx, "purchase_order_lines", rows).await
 }
 
-/// Creates a draft order numbered `ACH-YYYY-NNNNN` in its issue year.
+/// Creates a draft order numbered in its issue year (`ACH-YYYY-NNNNN` by
+/// default).
 pub async fn insert_order(
     tx: &mut Tx,
     organization_id: Uuid,
     input: &PurchaseOrderInput,
 ) -> Result<PurchaseOrder, DbError> {
     let year = input.issue_date.year();
-    let n = resource::next_counter(tx, organization_id, &format!("purchase_orders:{year}")).await?;
+    let number =
+        crate::numbering::next_number(tx, organization_id, Series::PurchaseOrder, year).await?;
     let mut values = header_values(input);
-    values.push(("number", format!("ACH-{year}-{n:05}").into()));
+    values.push(("number", number.into()));
     values.push(("status", PurchaseStatus::Draft.as_str().into()));
     let order: PurchaseOrder = resource::insert(tx, organization_id, values).await?;
     insert_lines(tx, organization_id, order.id, &input.lines).await?;

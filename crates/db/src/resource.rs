@@ -149,9 +149,8 @@ pub async fn list<T: Record + Table>(
     Ok(Listing { items, total })
 }
 
-/// One page of rows matching `filter`, without counting them all: for
-/// walking a whole list (exports).
-pub async fn page_of<T: Record + Table>(
+/// One page of rows matching `filter`.
+async fn page_of<T: Record + Table>(
     db: &Db,
     filter: &Filter,
     sort: Option<Sort>,
@@ -171,6 +170,25 @@ pub async fn page_of<T: Record + Table>(
         T::TABLE
     ));
     db.fetch_all(select).await
+}
+
+/// Every row matching `filter`, in the table's default order, read by one
+/// statement and received `chunk` rows at a time (exports: no offset to
+/// skip, so the millionth row comes as fast as the first).
+pub fn stream_all<T: Record + Table + 'static>(
+    db: &Db,
+    filter: &Filter,
+    chunk: usize,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<T>, DbError>> {
+    let where_clause = filter.conditions.join(" AND ");
+    let mut select = filter.sql.clone();
+    select.push(&format!(
+        "SELECT {} FROM {} WHERE {where_clause} ORDER BY {}, id",
+        T::COLUMNS,
+        T::TABLE,
+        T::DEFAULT_SORT
+    ));
+    db.stream_chunks(select, chunk)
 }
 
 fn by_id_sql<T: Table>(organization_id: Uuid, id: Uuid, suffix: &str) -> Sql {
@@ -278,7 +296,8 @@ pub async fn next_counter(tx: &mut Tx, organization_id: Uuid, name: &str) -> Res
 pub type Values = Vec<(&'static str, Arg)>;
 
 /// Inserts a row of the organization from `values`; the id, timestamps and
-/// version are filled in here.
+/// version are filled in here. Ids are UUIDv7: time-ordered, so new rows
+/// land at the end of the primary-key index instead of at random pages.
 pub async fn insert<T: Record + Table>(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -288,7 +307,7 @@ pub async fn insert<T: Record + Table>(
     let mut sql = Sql::default();
     let mut columns = vec!["id", "organization_id", "created_at", "updated_at"];
     let mut placeholders = vec![
-        sql.arg(Uuid::new_v4()),
+        sql.arg(Uuid::now_v7()),
         sql.arg(organization_id),
         sql.arg(at),
         sql.arg(at),
@@ -309,6 +328,35 @@ pub async fn insert<T: Record + Table>(
 
 /// Inserts many rows of the same columns with multi-row statements;
 /// returns them in the order given.
+/// Inserts plain rows (every value given, in the same columns for each
+/// row) into `table` with multi-row statements.
+pub async fn insert_rows(tx: &mut Tx, table: &str, rows: Vec<Values>) -> Result<(), DbError> {
+    let mut rows = rows.into_iter().peekable();
+    while let Some(first) = rows.peek() {
+        let columns: Vec<&str> = first.iter().map(|(column, _)| *column).collect();
+        let rows_per_statement = tx.backend().rows_per_statement(columns.len());
+        let mut sql = Sql::default();
+        let tuples: Vec<String> = rows
+            .by_ref()
+            .take(rows_per_statement)
+            .map(|values| {
+                let placeholders: Vec<String> = values
+                    .into_iter()
+                    .map(|(_, value)| sql.arg(value))
+                    .collect();
+                format!("({})", placeholders.join(", "))
+            })
+            .collect();
+        sql.push(&format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            tuples.join(", ")
+        ));
+        tx.execute(sql).await?;
+    }
+    Ok(())
+}
+
 pub async fn insert_many<T: Record + Table + HasId>(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -325,7 +373,7 @@ pub async fn insert_many<T: Record + Table + HasId>(
         let width = rows.peek().map_or(0, Vec::len) + 4;
         let rows_per_statement = tx.backend().rows_per_statement(width);
         for values in rows.by_ref().take(rows_per_statement) {
-            let id = Uuid::new_v4();
+            let id = Uuid::now_v7();
             ids.push(id);
             let mut placeholders = vec![
                 sql.arg(id),

@@ -195,47 +195,34 @@ async fn insert_lines(
     document_id: Uuid,
     lines: &[LineInput],
 ) -> Result<(), DbError> {
-    for (position, line) in lines.iter().enumerate() {
-        let amounts = line.amounts;
-        tx.execute(
-            Sql::new(
-                "INSERT INTO sales_lines (id, organization_id, document_id, position, product_id, \
-                 variant_id, description, quantity, unit_price, discount_percent, vat_rate, \
-                 vat_category, total_excl_tax, location_id, source_line_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .bind(Uuid::new_v4())
-            .bind(organization_id)
-            .bind(document_id)
-            .bind(position as i64 + 1)
-            .bind(line.item.map(|item| item.product_id))
-            .bind(line.item.and_then(|item| item.variant_id))
-            .bind(line.description.as_str())
-            .bind(amounts.quantity)
-            .bind(amounts.unit_price)
-            .bind(amounts.discount_percent)
-            .bind(amounts.vat_rate)
-            .bind(amounts.vat_category)
-            .bind(amounts.total_excl_tax())
-            .bind(line.location_id)
-            .bind(line.source_line_id),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// The next number of a series, e.g. `CMD-2026-00042`, from a
-/// per-organization, per-year counter: the counter row stays locked until
-/// the caller's transaction ends, so a rolled-back caller leaves no gap.
-pub async fn next_number(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    prefix: &str,
-    year: i32,
-) -> Result<String, DbError> {
-    let n = resource::next_counter(tx, organization_id, &format!("{prefix}:{year}")).await?;
-    Ok(format!("{prefix}-{year}-{n:05}"))
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(|(position, line)| {
+            let amounts = line.amounts;
+            vec![
+                ("id", Uuid::now_v7().into()),
+                ("organization_id", organization_id.into()),
+                ("document_id", document_id.into()),
+                ("position", (position as i64 + 1).into()),
+                ("product_id", line.item.map(|item| item.product_id).into()),
+                (
+                    "variant_id",
+                    line.item.and_then(|item| item.variant_id).into(),
+                ),
+                ("description", line.description.as_str().into()),
+                ("quantity", amounts.quantity.into()),
+                ("unit_price", amounts.unit_price.into()),
+                ("discount_percent", amounts.discount_percent.into()),
+                ("vat_rate", amounts.vat_rate.into()),
+                ("vat_category", amounts.vat_category.into()),
+                ("total_excl_tax", amounts.total_excl_tax().into()),
+                ("location_id", line.location_id.into()),
+                ("source_line_id", line.source_line_id.into()),
+            ]
+        })
+        .collect();
+    resource::insert_rows(tx, "sales_lines", rows).await
 }
 
 /// What a new document is, beyond its content.
@@ -480,7 +467,7 @@ pub async fn insert_return(
             "INSERT INTO sales_returns (id, organization_id, order_id, reason, restock, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, reason, restock, created_at",
         )
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(order_id)
         .bind(reason)
@@ -504,7 +491,7 @@ pub async fn insert_return_line(
             "INSERT INTO sales_return_lines (id, organization_id, return_id, order_line_id, quantity, movement_id) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, order_line_id, quantity, movement_id",
         )
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(return_id)
         .bind(order_line_id)
@@ -514,15 +501,37 @@ pub async fn insert_return_line(
     .await
 }
 
-/// The lines of a document whose product is stocked (goods), in order.
-pub async fn goods_lines(tx: &mut Tx, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
+/// A line of an order being confirmed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LineToConfirm {
+    #[sqlx(flatten)]
+    pub line: SalesLine,
+    /// Whether the line is stocked goods, to reserve.
+    pub goods: bool,
+    /// Where a line with no location of its own is reserved: the `STOCK`
+    /// location of the order's warehouse, or of the first warehouse.
+    pub default_location_id: Option<Uuid>,
+}
+
+/// Every line of an order, with what confirming it needs, in one read.
+pub async fn lines_to_confirm(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    document_id: Uuid,
+    warehouse_id: Option<Uuid>,
+) -> Result<Vec<LineToConfirm>, DbError> {
     tx.fetch_all(
         Sql::new(format!(
-            "SELECT {} FROM sales_lines l JOIN products p ON p.id = l.product_id \
-             WHERE l.document_id = $1 AND p.kind = 'goods' ORDER BY l.position",
-            prefixed("l", LINE_COLUMNS)
+            "SELECT {}, COALESCE(p.kind = 'goods', FALSE) AS goods, \
+             ({}) AS default_location_id \
+             FROM sales_lines l LEFT JOIN products p ON p.id = l.product_id \
+             WHERE l.document_id = $1 ORDER BY l.position",
+            prefixed("l", LINE_COLUMNS),
+            crate::stock::default_location_sql("$2", "$3")
         ))
-        .bind(document_id),
+        .bind(document_id)
+        .bind(organization_id)
+        .bind(warehouse_id),
     )
     .await
 }
@@ -737,7 +746,7 @@ pub async fn insert_delivery(
             "INSERT INTO deliveries (id, organization_id, order_id, number, delivery_date, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {DELIVERY_COLUMNS}"
         ))
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(order_id)
         .bind(number)
@@ -763,7 +772,7 @@ pub async fn insert_delivery_line(
              location_id, movement_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              RETURNING id, order_line_id, quantity, location_id, movement_id",
         )
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(delivery_id)
         .bind(order_line_id)
@@ -845,7 +854,7 @@ pub async fn record_payment(
                  reference, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  RETURNING {PAYMENT_COLUMNS}"
             ))
-            .bind(Uuid::new_v4())
+            .bind(Uuid::now_v7())
             .bind(organization_id)
             .bind(invoice.id)
             .bind(payment.amount)
@@ -925,7 +934,7 @@ pub async fn record_event(
             "INSERT INTO business_events (id, organization_id, event_type, subject_type, subject_id, \
              client_id, actor_id, data, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(event.event_type)
         .bind(event.subject_type)

@@ -310,7 +310,7 @@ async fn increase(
              ON CONFLICT (location_id, product_id, variant_key) DO UPDATE \
              SET physical = stock_levels.physical + excluded.physical, updated_at = excluded.updated_at",
         )
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(location_id)
         .bind(item.product_id)
@@ -404,7 +404,7 @@ async fn insert_movement(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING {}",
             Movement::COLUMNS
         ))
-        .bind(Uuid::new_v4())
+        .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(plan.movement_type.as_str())
         .bind(item.product_id)
@@ -641,7 +641,7 @@ pub async fn insert_reservations(
         let mut tuples = Vec::with_capacity(chunk.len());
         for line in chunk {
             let values = [
-                sql.arg(Uuid::new_v4()),
+                sql.arg(Uuid::now_v7()),
                 sql.arg(organization_id),
                 sql.arg(line.document_type.as_str()),
                 sql.arg(line.document_line_id),
@@ -667,44 +667,89 @@ pub async fn insert_reservations(
     Ok(reservations)
 }
 
-/// Holds the stock of every line or fails: lines are taken in a fixed
-/// order (so two multi-line reservations cannot deadlock), each with one
-/// conditional update; a shortage on any line lists every short line and
-/// the caller rolls the transaction back.
+/// Holds the stock of every line or fails, in one statement: the lines'
+/// quantities are summed per level, the levels locked in a fixed order (so
+/// two multi-line reservations cannot deadlock) and each raised only if
+/// it has that much available; a shortage on any level lists every short
+/// level and the caller rolls the transaction back.
 pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), StockError> {
-    let mut order: Vec<&ReservationRequest> = lines.iter().collect();
-    order.sort_by_key(|line| {
-        (
+    let mut levels: std::collections::BTreeMap<(Uuid, Uuid, Uuid), (Item, i64)> =
+        std::collections::BTreeMap::new();
+    for line in lines {
+        let key = (
             line.location_id,
             line.item.product_id,
             line.item.variant_key(),
-        )
+        );
+        let (_, units) = levels.entry(key).or_insert((line.item, 0));
+        *units = units.saturating_add(line.quantity.units());
+    }
+    if levels.is_empty() {
+        return Ok(());
+    }
+    let backend = tx.backend();
+    let mut sql = Sql::default();
+    let at = sql.arg(now());
+    let wanted: Vec<String> = levels
+        .iter()
+        .map(|((location_id, product_id, variant_key), (_, units))| {
+            let [location, product, variant, quantity] = [
+                sql.arg(*location_id),
+                sql.arg(*product_id),
+                sql.arg(*variant_key),
+                sql.arg(*units),
+            ];
+            match backend {
+                Backend::Postgres => {
+                    format!(
+                        "({location}::uuid, {product}::uuid, {variant}::uuid, {quantity}::bigint)"
+                    )
+                }
+                Backend::Sqlite => format!("({location}, {product}, {variant}, {quantity})"),
+            }
+        })
+        .collect();
+    let wanted = format!(
+        "WITH wanted (location_id, product_id, variant_key, quantity) AS (VALUES {})",
+        wanted.join(", ")
+    );
+    sql.push(&match backend {
+        // Rows are locked as the sort hands them out, then raised.
+        Backend::Postgres => format!(
+            "{wanted}, locked AS MATERIALIZED (SELECT l.id, w.quantity FROM stock_levels l \
+             JOIN wanted w ON l.location_id = w.location_id AND l.product_id = w.product_id \
+             AND l.variant_key = w.variant_key \
+             ORDER BY l.location_id, l.product_id, l.variant_key FOR UPDATE OF l) \
+             UPDATE stock_levels s SET reserved = s.reserved + locked.quantity, updated_at = {at} \
+             FROM locked WHERE s.id = locked.id AND s.physical - s.reserved >= locked.quantity \
+             RETURNING s.location_id, s.product_id, s.variant_key"
+        ),
+        // One writer at a time: nothing to lock.
+        Backend::Sqlite => format!(
+            "{wanted} UPDATE stock_levels SET reserved = reserved + wanted.quantity, updated_at = {at} \
+             FROM wanted WHERE stock_levels.location_id = wanted.location_id \
+             AND stock_levels.product_id = wanted.product_id \
+             AND stock_levels.variant_key = wanted.variant_key \
+             AND stock_levels.physical - stock_levels.reserved >= wanted.quantity \
+             RETURNING stock_levels.location_id, stock_levels.product_id, stock_levels.variant_key"
+        ),
     });
+    let held: std::collections::HashSet<(Uuid, Uuid, Uuid)> = tx
+        .fetch_all::<(Uuid, Uuid, Uuid)>(sql)
+        .await?
+        .into_iter()
+        .collect();
+    if held.len() == levels.len() {
+        return Ok(());
+    }
     let mut shortages = Vec::new();
-    for line in order {
-        let changed = tx
-            .execute(
-                Sql::new(
-                    "UPDATE stock_levels SET reserved = reserved + $1, updated_at = $2 \
-                     WHERE location_id = $3 AND product_id = $4 AND variant_key = $5 \
-                     AND physical - reserved >= $1",
-                )
-                .bind(line.quantity)
-                .bind(now())
-                .bind(line.location_id)
-                .bind(line.item.product_id)
-                .bind(line.item.variant_key()),
-            )
-            .await?;
-        if changed == 0 {
-            shortages.push(shortage(tx, line.item, line.location_id, line.quantity).await?);
+    for (key, (item, units)) in &levels {
+        if !held.contains(key) {
+            let requested = Quantity::from_units(*units);
+            shortages.push(shortage(tx, *item, key.0, requested).await?);
         }
     }
-    if shortages.is_empty() {
-        Ok(())
-    } else {
-        Err(StockError::Insufficient(shortages))
-    }
+    Err(StockError::Insufficient(shortages))
 }
 
 /// Moves an active reservation to `status`; only one caller can end it.
@@ -874,16 +919,22 @@ pub async fn default_location(
 ) -> Result<Option<Uuid>, DbError> {
     let row: Option<(Uuid,)> = tx
         .fetch_optional(
-            Sql::new(
-                "SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id \
-                 WHERE l.organization_id = $1 AND l.code = 'STOCK' AND l.parent_id IS NULL \
-                 AND ($2 IS NULL OR w.id = $2) ORDER BY w.created_at, w.id LIMIT 1",
-            )
-            .bind(organization_id)
-            .bind(warehouse_id),
+            Sql::new(default_location_sql("$1", "$2"))
+                .bind(organization_id)
+                .bind(warehouse_id),
         )
         .await?;
     Ok(row.map(|(id,)| id))
+}
+
+/// The query of [`default_location`], with the placeholders of the
+/// organization and the warehouse (or NULL for the first one).
+pub(crate) fn default_location_sql(organization: &str, warehouse: &str) -> String {
+    format!(
+        "SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id \
+         WHERE l.organization_id = {organization} AND l.code = 'STOCK' AND l.parent_id IS NULL \
+         AND ({warehouse} IS NULL OR w.id = {warehouse}) ORDER BY w.created_at, w.id LIMIT 1"
+    )
 }
 
 /// A level that differs from what its ledger or its reservations add up to.
@@ -956,7 +1007,7 @@ pub async fn quick_issue(
         return Ok(None);
     }
     let movement = Movement {
-        id: Uuid::new_v4(),
+        id: Uuid::now_v7(),
         movement_type: MovementType::Issue,
         product_id: write.item.product_id,
         variant_id: write.item.variant_id,
@@ -1020,7 +1071,7 @@ pub async fn quick_reservation(
     }
     let at = now();
     let reservation = Reservation {
-        id: Uuid::new_v4(),
+        id: Uuid::now_v7(),
         document_type: document_type.to_owned(),
         document_line_id,
         location_id: write.location_id,

@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod documents;
 pub mod errors;
 pub mod identifiers;
+pub mod numbering;
 pub mod numbers;
 pub mod permissions;
 pub mod pricing;

@@ -22,6 +22,7 @@
 //! not a state: it is derived from the due date ([`is_overdue`]).
 
 use crate::catalog::vocabulary;
+use crate::numbering::Series;
 use chrono::NaiveDate;
 
 vocabulary!(
@@ -92,13 +93,13 @@ vocabulary!(
 );
 
 impl DocumentKind {
-    /// The prefix of the kind's number series: `DEV-2026-00001`.
-    pub fn series(self) -> &'static str {
+    /// The kind's number series: `DEV-2026-00001` by default.
+    pub fn series(self) -> Series {
         match self {
-            DocumentKind::Quote => "DEV",
-            DocumentKind::Order => "CMD",
-            DocumentKind::Invoice => "FAC",
-            DocumentKind::CreditNote => "AV",
+            DocumentKind::Quote => Series::Quote,
+            DocumentKind::Order => Series::Order,
+            DocumentKind::Invoice => Series::Invoice,
+            DocumentKind::CreditNote => Series::CreditNote,
         }
     }
 
@@ -426,7 +427,10 @@ mod tests {
 
     #[test]
     fn every_kind_has_its_own_series() {
-        let series: Vec<&str> = DocumentKind::ALL.iter().map(|k| k.series()).collect();
+        let series: Vec<&str> = DocumentKind::ALL
+            .iter()
+            .map(|k| k.series().as_str())
+            .collect();
         assert_eq!(series, ["DEV", "CMD", "FAC", "AV"]);
         assert!(
             !DocumentKind::Invoice.numbered_as_draft() && DocumentKind::Order.numbered_as_draft()

@@ -129,7 +129,68 @@ pub const STOCK_LEVELS: Entity = Entity {
     required: &["product", "physical"],
 };
 
-pub const ENTITIES: &[&Entity] = &[&PRODUCTS, &CLIENTS, &SUPPLIERS, &STOCK_LEVELS];
+/// Rules of a price list, matched on (price list, target, minimum
+/// quantity, start date): a row with the same key updates that rule. The
+/// target is the `variant`, else the `product`, else the `category` the
+/// row names; none means the whole catalog. `scope` may say it outright.
+pub const PRICE_LIST_RULES: Entity = Entity {
+    name: "price_list_rules",
+    columns: &[
+        (
+            "price_list",
+            &["liste_de_prix", "tarif", "grille", "grille_tarifaire"],
+        ),
+        ("scope", &["portee"]),
+        (
+            "product",
+            &[
+                "product_code",
+                "code_article",
+                "reference",
+                "ref",
+                "sku",
+                "produit",
+                "article",
+            ],
+        ),
+        (
+            "variant",
+            &["variant_code", "variante", "code_variante", "declinaison"],
+        ),
+        ("category", &["categorie", "famille"]),
+        (
+            "min_quantity",
+            &[
+                "quantite_min",
+                "quantite_minimale",
+                "qte_min",
+                "a_partir_de",
+            ],
+        ),
+        ("fixed_price", &["prix", "prix_fixe", "prix_net", "prix_ht"]),
+        ("discount_percent", &["remise", "remise_pourcent"]),
+        ("valid_from", &["du", "debut", "date_debut", "valable_du"]),
+        ("valid_to", &["au", "fin", "date_fin", "valable_au"]),
+    ],
+    required: &["price_list"],
+};
+
+pub const ENTITIES: &[&Entity] = &[
+    &PRODUCTS,
+    &CLIENTS,
+    &SUPPLIERS,
+    &PRICE_LIST_RULES,
+    &STOCK_LEVELS,
+];
+
+/// The names of the importable entities, for messages.
+pub fn entity_names() -> String {
+    ENTITIES
+        .iter()
+        .map(|entity| entity.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Lower case, no accents, words joined by `_`.
 pub fn normalize_header(header: &str) -> String {

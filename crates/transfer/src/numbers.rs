@@ -20,9 +20,45 @@ pub fn normalize_decimal(text: &str) -> String {
     }
 }
 
+/// Rewrites a date as `YYYY-MM-DD` when it is written the French way
+/// (`31/12/2026`, `31-12-2026`, `31.12.2026`, two-digit years being
+/// 20xx); anything else is returned trimmed, for the field's own parser.
+pub fn normalize_date(text: &str) -> String {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
+    let all_digits = parts
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    match parts.as_slice() {
+        [day, month, year] if all_digits && day.len() <= 2 && month.len() <= 2 => {
+            let year = match year.len() {
+                2 => format!("20{year}"),
+                4 => (*year).to_owned(),
+                _ => return text.to_owned(),
+            };
+            format!("{year}-{month:0>2}-{day:0>2}")
+        }
+        _ => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_dates_become_iso_dates() {
+        for (input, expected) in [
+            ("31/12/2026", "2026-12-31"),
+            ("1/3/2026", "2026-03-01"),
+            (" 05.04.26 ", "2026-04-05"),
+            ("2026-12-31", "2026-12-31"),
+            ("31/12/202", "31/12/202"),
+            ("demain", "demain"),
+        ] {
+            assert_eq!(normalize_date(input), expected, "{input:?}");
+        }
+    }
 
     #[test]
     fn french_and_english_spellings() {

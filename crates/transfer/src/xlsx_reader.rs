@@ -10,7 +10,8 @@ pub fn looks_like_xlsx(start: &[u8]) -> bool {
 }
 
 /// Text of a cell as a spreadsheet user typed it: numbers in their
-/// shortest exact form, booleans as `true`/`false`.
+/// shortest exact form, booleans as `true`/`false`, dates as
+/// `YYYY-MM-DD` (with the time when there is one).
 fn text(cell: &DataRef<'_>) -> String {
     match cell {
         DataRef::Empty => String::new(),
@@ -22,7 +23,11 @@ fn text(cell: &DataRef<'_>) -> String {
         DataRef::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", *x as i64),
         DataRef::Float(x) => x.to_string(),
         DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(date) => date.as_f64().to_string(),
+        DataRef::DateTime(date) => match date.as_datetime() {
+            Some(moment) if moment.time() == chrono::NaiveTime::MIN => moment.date().to_string(),
+            Some(moment) => moment.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            None => date.as_f64().to_string(),
+        },
         DataRef::Error(error) => format!("#{error:?}"),
     }
 }

@@ -77,3 +77,33 @@ async fn mutations_are_audited_and_tampering_is_detected() {
     assert!(!ok);
     assert!(out.contains("BROKEN") && out.contains("#2"), "{out}");
 }
+
+#[tokio::test]
+async fn the_audit_log_answers_while_an_import_holds_the_chain() {
+    let app = spawn_app().await;
+    if app.db.backend() == Backend::Sqlite {
+        // One writer at a time: an import there holds the whole database.
+        return;
+    }
+    let mut import = app.db.begin().await.unwrap();
+    comptoir_db::audit::lock_head(&mut import, app.organization_id)
+        .await
+        .unwrap();
+    let product = app.create_product("PENDANT-IMPORT").await;
+    let path = format!(
+        "/api/v1/audit?resource_type=product&resource_id={}",
+        product["id"].as_str().unwrap()
+    );
+    let listed = tokio::time::timeout(std::time::Duration::from_secs(10), app.get(&path))
+        .await
+        .expect("the audit log answers while the chain head is held");
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(
+        listed.body["total"], 0,
+        "the entry waits unchained, and is not listed"
+    );
+    import.rollback().await.unwrap();
+    assert_eq!(app.get(&path).await.body["total"], 1);
+    let (ok, out) = verify_audit(&app.database_url);
+    assert!(ok, "{out}");
+}

@@ -573,6 +573,21 @@ async fn a_code_repeated_in_a_file_updates_what_its_first_row_created() {
     assert_eq!(products.body["total"], 1);
     assert_eq!(products.body["items"][0]["name"], "Troisième");
     assert_eq!(products.body["items"][0]["sale_price"], "4.00");
+
+    let (status, csv) = export(&app, "/api/v1/products/export").await;
+    assert_eq!(status, StatusCode::OK);
+    let codes: std::collections::BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        csv.lines().count() - 1,
+        601,
+        "the export streams every row once, across its chunks of 500"
+    );
+    assert_eq!(codes.len(), 601);
+    assert!(codes.contains("DUP-1") && codes.contains("FILL-599"));
 }
 
 #[tokio::test]
@@ -759,4 +774,215 @@ async fn stock_levels_import_through_adjustments_and_refuse_what_a_movement_woul
         .await
         .body;
     assert_eq!(after["total"], 3, "an unchanged level writes no movement");
+}
+
+#[tokio::test]
+async fn price_list_rules_import_by_key_and_report_every_bad_row() {
+    let app = spawn_app().await;
+    let furniture = app
+        .create("/api/v1/categories", json!({"name": "Mobilier"}))
+        .await;
+    let chair = app
+        .create(
+            "/api/v1/products",
+            json!({"code": "CH", "name": "Chaise", "sale_price": "100", "category_id": furniture["id"]}),
+        )
+        .await;
+    let chair_id = chair["id"].as_str().unwrap().to_owned();
+    app.create(
+        &format!("/api/v1/products/{chair_id}/variants"),
+        json!({"code": "CH-R", "options": {"color": "red"}, "price_delta": "10"}),
+    )
+    .await;
+    let list = app
+        .create("/api/v1/price-lists", json!({"name": "Revendeurs"}))
+        .await;
+    let rules_path = format!("/api/v1/price-lists/{}/rules", list["id"].as_str().unwrap());
+    let existing = app
+        .create(
+            &rules_path,
+            json!({"scope": "product", "product_id": chair_id, "min_quantity": "10", "fixed_price": "80"}),
+        )
+        .await;
+
+    let file = windows_1252(
+        "Tarif;Référence;Variante;Catégorie;Qté min;Prix;Remise;Du;Au\r\n\
+         Revendeurs;ch;;;10;75,50;;;\r\n\
+         Revendeurs;;CH-R;;;95;;01/01/2026;31/12/2026\r\n\
+         revendeurs;;;mobilier;;;12,5;;\r\n\
+         Revendeurs;;;;;;10;;\r\n\
+         Inconnue;CH;;;;1;;;\r\n\
+         Revendeurs;NOPE;;;;1;;;\r\n\
+         Revendeurs;CH;;;;5;10;;\r\n\
+         Revendeurs;;;;;;5;31/12/2026;01/01/2026\r\n\
+         Revendeurs;;;;;;5;demain;\r\n",
+    );
+    let done = import(&app, "price_list_rules", "commit", "skip", file.clone()).await;
+    assert_eq!(done["status"], "done", "{done:?}");
+    assert_eq!(
+        [
+            &done["created_count"],
+            &done["updated_count"],
+            &done["failed_count"]
+        ],
+        [&json!(3), &json!(1), &json!(5)],
+        "{}",
+        errors_csv(&app, &done).await
+    );
+    let report = errors_csv(&app, &done).await;
+    for expected in [
+        "6,Tarif,Inconnue,no price list of this name",
+        "7,Référence,NOPE,no product with this code",
+        "8,Remise,10,\"give a fixed price or a discount, not both\"",
+        "9,Au,01/01/2026,must not be before valid_from",
+        "10,Du,demain,must be a date: DD/MM/YYYY or YYYY-MM-DD",
+    ] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+
+    let rules = app.get(&format!("{rules_path}?page_size=50")).await.body;
+    assert_eq!(rules["total"], 4, "{rules:?}");
+    let product_rule = rules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["scope"] == "product")
+        .unwrap();
+    assert_eq!(product_rule["id"], existing["id"], "updated, not added");
+    assert_eq!(product_rule["fixed_price"], "75.50");
+    assert_eq!(product_rule["version"], 2);
+    let variant_rule = rules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["scope"] == "variant")
+        .unwrap();
+    assert_eq!(variant_rule["valid_from"], "2026-01-01");
+    assert_eq!(variant_rule["valid_to"], "2026-12-31");
+
+    let client = app
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Revendeur", "price_list_id": list["id"]}),
+        )
+        .await;
+    let price = app
+        .get(&format!(
+            "/api/v1/products/{chair_id}/price?client_id={}&quantity=12",
+            client["id"].as_str().unwrap()
+        ))
+        .await
+        .body;
+    assert_eq!(price["unit_price"], "75.50", "{price:?}");
+    assert_eq!(price["rule_id"], existing["id"]);
+
+    let again = import(&app, "price_list_rules", "commit", "skip", file).await;
+    assert_eq!(
+        [&again["created_count"], &again["updated_count"]],
+        [&json!(0), &json!(4)],
+        "the same file again updates the same rules"
+    );
+    assert_eq!(app.get(&rules_path).await.body["total"], 4);
+
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in ["Liste de prix", "Remise", "Valable du"].iter().enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "Revendeurs").unwrap();
+    sheet.write_number(1, 1, 3).unwrap();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 1, 1).unwrap();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    sheet
+        .write_datetime_with_format(1, 2, &date, &date_format)
+        .unwrap();
+    let done = import(
+        &app,
+        "price_list_rules",
+        "commit",
+        "abort",
+        workbook.save_to_buffer().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        done["created_count"],
+        1,
+        "{done:?} {}",
+        errors_csv(&app, &done).await
+    );
+    let rules = app.get(&format!("{rules_path}?page_size=50")).await.body;
+    assert_eq!(rules["total"], 5);
+    let dated = rules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["valid_from"] == "2027-01-01")
+        .unwrap_or_else(|| panic!("the rule dated by a date cell: {rules:?}"));
+    assert_eq!(dated["scope"], "all");
+    assert_eq!(dated["discount_percent"], "3.00");
+}
+
+#[tokio::test]
+async fn an_import_killed_midway_wrote_nothing_and_the_job_sweep_says_so() {
+    let app = spawn_app().await;
+    let file = std::env::temp_dir().join(format!("comptoir-killed-{}.csv", uuid::Uuid::new_v4()));
+    let mut rows = String::from("code,name,sale_price\n");
+    for i in 0..40_000 {
+        rows.push_str(&format!("KILL-{i},Article {i},{i}.50\n"));
+    }
+    std::fs::write(&file, rows).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--database-url", &app.database_url, "import", "products"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run comptoir import");
+    let mut import = Value::Null;
+    for _ in 0..400 {
+        import = app.get("/api/v1/imports").await.body["items"][0].clone();
+        if import["status"] == "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(import["status"], "running", "{import:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::fs::remove_file(&file).unwrap();
+
+    let products = app.get("/api/v1/products?q=KILL").await;
+    assert_eq!(products.body["total"], 0, "nothing of the import is left");
+    let path = format!("/api/v1/imports/{}", import["id"].as_str().unwrap());
+    assert_eq!(
+        comptoir_api::imports::fail_abandoned(&app.db)
+            .await
+            .unwrap(),
+        0,
+        "an import touched a moment ago may still be running elsewhere"
+    );
+    assert_eq!(app.get(&path).await.body["status"], "running");
+
+    app.db
+        .execute(
+            comptoir_db::Sql::new("UPDATE imports SET updated_at = $1 WHERE id = $2")
+                .bind(chrono::Utc::now() - chrono::Duration::hours(1))
+                .bind(uuid::Uuid::parse_str(import["id"].as_str().unwrap()).unwrap()),
+        )
+        .await
+        .unwrap();
+    // Another instance sweeps as it starts.
+    let second = app.second_process().await;
+    let mut swept = Value::Null;
+    for _ in 0..200 {
+        swept = app.get(&path).await.body;
+        if swept["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    drop(second);
+    assert_eq!(swept["status"], "failed", "{swept:?}");
+    assert_eq!(swept["message"], comptoir_db::imports::ABANDONED);
 }

@@ -467,6 +467,103 @@ async fn a_hundred_concurrent_confirmations_reserve_exactly_the_thirty_in_stock(
     assert!(ok, "{out}");
 }
 
+#[tokio::test]
+async fn orders_of_several_lines_reserve_all_or_nothing_whatever_their_line_order() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "20").await;
+    let stool = id(&app.create_product("TABOURET-LIGNES").await);
+    app.create(
+        "/api/v1/stock/movements",
+        json!({"type": "receipt", "product_id": stool, "quantity": "20", "to_location_id": shop.stock}),
+    )
+    .await;
+    // Half the orders list the chair first, half the stool first: the
+    // levels are still locked in one order, so none deadlocks.
+    let mut paths = Vec::new();
+    for i in 0..40 {
+        let (first, second) = if i % 2 == 0 {
+            (&shop.chair, &stool)
+        } else {
+            (&stool, &shop.chair)
+        };
+        let order = app
+            .create(
+                "/api/v1/orders",
+                json!({"client_id": shop.client, "lines": [
+                    {"product_id": first, "quantity": "1"},
+                    {"product_id": second, "quantity": "1"}
+                ]}),
+            )
+            .await;
+        paths.push(format!("/api/v1/orders/{}/confirm", id(&order)));
+    }
+    let replies = at_once(&app, std::slice::from_ref(&app.address), &paths).await;
+    let statuses: Vec<StatusCode> = replies.iter().map(|(status, _)| *status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        20,
+        "{replies:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        20,
+        "{replies:?}"
+    );
+    assert_eq!(level(&app, &shop).await, ("20".into(), "20".into()));
+    let confirmed = replies.iter().find(|(s, _)| *s == StatusCode::OK).unwrap();
+    let lines = confirmed.1["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|line| line["location_id"] == shop.stock.as_str()),
+        "the reply shows where each line is reserved: {lines:?}"
+    );
+    assert_eq!(confirmed.1["status"], "confirmed");
+    assert_eq!(confirmed.1["deliveries"], json!([]));
+
+    // Two lines of one product add up against its level.
+    let lamp = id(&app.create_product("LAMPE-LIGNES").await);
+    app.create(
+        "/api/v1/stock/movements",
+        json!({"type": "receipt", "product_id": lamp, "quantity": "3", "to_location_id": shop.stock}),
+    )
+    .await;
+    let other = Shop {
+        stock: shop.stock.clone(),
+        chair: lamp,
+        client: shop.client.clone(),
+    };
+    let order = app
+        .create(
+            "/api/v1/orders",
+            json!({"client_id": other.client, "lines": [
+                {"product_id": other.chair, "quantity": "2"},
+                {"product_id": other.chair, "quantity": "2"}
+            ]}),
+        )
+        .await;
+    let path = format!("/api/v1/orders/{}/confirm", id(&order));
+    let short = app.post(&path, json!({})).await;
+    assert_eq!(short.status, StatusCode::CONFLICT, "{:?}", short.body);
+    assert_eq!(short.body["details"]["items"][0]["requested"], "4");
+    assert_eq!(short.body["details"]["items"][0]["available"], "3");
+    assert_eq!(level(&app, &other).await, ("3".into(), "0".into()));
+    app.create(
+        "/api/v1/stock/movements",
+        json!({"type": "receipt", "product_id": other.chair, "quantity": "1", "to_location_id": other.stock}),
+    )
+    .await;
+    let confirmed = app.post(&path, json!({})).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    assert_eq!(level(&app, &other).await, ("4".into(), "4".into()));
+    let (ok, out) = comptoir(&app.database_url, &["verify-stock"]);
+    assert!(ok, "{out}");
+}
+
 async fn draft_invoices(app: &TestApp, client: &str, n: usize) -> Vec<String> {
     let mut paths = Vec::new();
     for i in 0..n {
@@ -1166,4 +1263,104 @@ async fn invoices_export_with_what_is_due_and_dates_as_dates() {
         String::from_utf8(quotes).unwrap().trim(),
         "number,status,client,issue_date,valid_until_or_due_date,currency,discount_percent,total_excl_tax,total_tax,total_incl_tax"
     );
+}
+
+#[tokio::test]
+async fn an_admin_changes_a_number_format_and_the_sequence_goes_on() {
+    let app = spawn_app().await;
+    let shop = shop(&app, "0").await;
+    let formats = app.get("/api/v1/settings/numbering").await;
+    assert_eq!(formats.status, StatusCode::OK);
+    let invoices = formats
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["series"] == "FAC")
+        .unwrap()
+        .clone();
+    assert_eq!(invoices["pattern"], "FAC-{YYYY}-{N:5}");
+    assert_eq!(invoices["example"], format!("FAC-{}-00001", year()));
+    assert_eq!(formats.body.as_array().unwrap().len(), 6);
+
+    let first = issued_invoice(&app, &shop.client, "10").await;
+    assert_eq!(first["number"], format!("FAC-{}-00001", year()));
+
+    let bad = app
+        .send(
+            Method::PUT,
+            "/api/v1/settings/numbering/FAC",
+            Some(&app.admin_token),
+            Some(json!({"pattern": "FACTURE-{N:5}"})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&bad.body), ["pattern"]);
+    assert!(
+        bad.body["details"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("{YYYY} or {YY}"),
+        "{:?}",
+        bad.body
+    );
+    let unknown = app
+        .send(
+            Method::PUT,
+            "/api/v1/settings/numbering/XYZ",
+            Some(&app.admin_token),
+            Some(json!({"pattern": "X{YY}{N}"})),
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let clerk = app.user_token("vente@example.fr", "sales").await;
+    let forbidden = app
+        .send(
+            Method::PUT,
+            "/api/v1/settings/numbering/FAC",
+            Some(&clerk),
+            Some(json!({"pattern": "F{YY}/{N:6}"})),
+            &[],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    let changed = app
+        .send(
+            Method::PUT,
+            "/api/v1/settings/numbering/FAC",
+            Some(&app.admin_token),
+            Some(json!({"pattern": "F{YY}/{N:6}"})),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let short_year = year() % 100;
+    assert_eq!(changed.body["example"], format!("F{short_year:02}/000001"));
+    let second = issued_invoice(&app, &shop.client, "10").await;
+    assert_eq!(
+        second["number"],
+        format!("F{short_year:02}/000002"),
+        "the new format spells the next number of the same sequence"
+    );
+    let quote = app
+        .create(
+            "/api/v1/quotes",
+            json!({"client_id": shop.client, "lines": [{"description": "Conseil", "quantity": "1", "unit_price": "10", "vat_rate": "20"}]}),
+        )
+        .await;
+    assert_eq!(
+        quote["number"],
+        format!("DEV-{}-00001", year()),
+        "other series keep their format"
+    );
+    let audit = app.get("/api/v1/audit?resource_type=number_format").await;
+    assert_eq!(audit.body["total"], 1);
+    assert_eq!(
+        audit.body["items"][0]["before"]["pattern"],
+        "FAC-{YYYY}-{N:5}"
+    );
+    assert_eq!(audit.body["items"][0]["after"]["pattern"], "F{YY}/{N:6}");
 }
