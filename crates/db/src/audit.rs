@@ -285,19 +285,41 @@ pub struct ChainHead {
     hash: String,
 }
 
-/// Locks the organization's chain head (creating it at the genesis hash).
-/// A bulk writer takes it before any other row lock, as the chainer does,
-/// so the two never wait on each other in opposite orders.
+/// The upsert that takes an organization's chain head (creating it at the
+/// genesis hash) and locks it until the transaction ends, if `{gate}` holds.
+const TAKE_HEAD: &str = "INSERT INTO audit_heads (organization_id, seq, hash) SELECT $1, 0, $2 \
+                         WHERE {gate} \
+                         ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq \
+                         RETURNING seq, hash";
+
+/// The advisory-lock key (PostgreSQL) marking a bulk writer at work on an
+/// organization's chain. Bulk writers take it exclusive, chainers shared:
+/// chainers follow one another on the head row, while a bulk writer's long
+/// hold is told apart from a chainer's short one.
+fn bulk_writer_key() -> &'static str {
+    "hashtextextended('audit-bulk:' || CAST($1 AS TEXT), 0)"
+}
+
+/// Locks the organization's chain head for a bulk writer (an import), which
+/// takes it before any other row lock, so it and the chainers never wait
+/// on each other in opposite orders. On PostgreSQL it first marks itself
+/// as a bulk writer, waiting for the chainers at work to finish.
 pub async fn lock_head(tx: &mut Tx, organization_id: Uuid) -> Result<ChainHead, DbError> {
+    if tx.backend() == crate::Backend::Postgres {
+        tx.execute(
+            Sql::new(format!(
+                "SELECT pg_advisory_xact_lock({})",
+                bulk_writer_key()
+            ))
+            .bind(organization_id),
+        )
+        .await?;
+    }
     let (seq, hash): (i64, String) = tx
         .fetch_one(
-            Sql::new(
-                "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (organization_id) DO UPDATE SET seq = audit_heads.seq \
-                 RETURNING seq, hash",
-            )
-            .bind(organization_id)
-            .bind(GENESIS_HASH),
+            Sql::new(TAKE_HEAD.replace("{gate}", "TRUE"))
+                .bind(organization_id)
+                .bind(GENESIS_HASH),
         )
         .await?;
     Ok(ChainHead {
@@ -308,8 +330,7 @@ pub async fn lock_head(tx: &mut Tx, organization_id: Uuid) -> Result<ChainHead, 
 }
 
 /// Creates an organization's chain head at the genesis hash, with the
-/// organization: the head row then always exists, and the chainer never
-/// waits on an import creating it.
+/// organization: the head row then always exists.
 pub async fn start_chain(tx: &mut Tx, organization_id: Uuid) -> Result<(), DbError> {
     tx.execute(
         Sql::new(
@@ -326,51 +347,27 @@ pub async fn start_chain(tx: &mut Tx, organization_id: Uuid) -> Result<(), DbErr
 /// The chain head for the chainer, or `None` while a bulk writer (an
 /// import) holds it: the chainer then leaves that organization for its
 /// next pass instead of waiting for the import to commit, and readers
-/// list what is chained meanwhile. SQLite lets one writer in at a time, so
-/// there is nothing to skip there.
+/// list what is chained meanwhile. Another chainer's hold is short: that
+/// one is waited for, so a reader still sees every entry committed before
+/// it asked. SQLite lets one writer in at a time, so there is nothing to
+/// skip there.
 async fn head_unless_held(
     tx: &mut Tx,
     organization_id: Uuid,
 ) -> Result<Option<ChainHead>, DbError> {
-    if tx.backend() == crate::Backend::Sqlite {
-        return lock_head(tx, organization_id).await.map(Some);
-    }
-    let free: Option<(i64, String)> = tx
-        .fetch_optional(
-            Sql::new(
-                "SELECT seq, hash FROM audit_heads WHERE organization_id = $1 \
-                 FOR UPDATE SKIP LOCKED",
-            )
-            .bind(organization_id),
-        )
-        .await?;
-    let held: Option<(i64,)> = match free {
-        Some(_) => None,
-        None => {
-            tx.fetch_optional(
-                Sql::new("SELECT seq FROM audit_heads WHERE organization_id = $1")
-                    .bind(organization_id),
-            )
-            .await?
+    let gate = match tx.backend() {
+        crate::Backend::Postgres => {
+            format!("pg_try_advisory_xact_lock_shared({})", bulk_writer_key())
         }
+        crate::Backend::Sqlite => "TRUE".to_owned(),
     };
-    let head = match (free, held) {
-        (Some(head), _) => Some(head),
-        (None, Some(_)) => None,
-        // No head yet (an organization older than `start_chain`): the
-        // first chainer creates it.
-        (None, None) => {
-            tx.fetch_optional(
-                Sql::new(
-                    "INSERT INTO audit_heads (organization_id, seq, hash) VALUES ($1, 0, $2) \
-                     ON CONFLICT (organization_id) DO NOTHING RETURNING seq, hash",
-                )
+    let head: Option<(i64, String)> = tx
+        .fetch_optional(
+            Sql::new(TAKE_HEAD.replace("{gate}", &gate))
                 .bind(organization_id)
                 .bind(GENESIS_HASH),
-            )
-            .await?
-        }
-    };
+        )
+        .await?;
     Ok(head.map(|(seq, hash)| ChainHead {
         organization_id,
         seq,

@@ -107,3 +107,34 @@ async fn the_audit_log_answers_while_an_import_holds_the_chain() {
     let (ok, out) = verify_audit(&app.database_url);
     assert!(ok, "{out}");
 }
+
+#[tokio::test]
+async fn a_reader_waits_for_a_chainer_at_work_and_lists_what_was_committed() {
+    let app = spawn_app().await;
+    if app.db.backend() == Backend::Sqlite {
+        // One writer at a time: a chainer there holds the whole database.
+        return;
+    }
+    let mut chainer = app.db.begin().await.unwrap();
+    chainer
+        .execute(
+            Sql::new("SELECT seq FROM audit_heads WHERE organization_id = $1 FOR UPDATE")
+                .bind(app.organization_id),
+        )
+        .await
+        .unwrap();
+    let product = app.create_product("PENDANT-CHAINER").await;
+    let path = format!(
+        "/api/v1/audit?resource_type=product&resource_id={}",
+        product["id"].as_str().unwrap()
+    );
+    let (listed, ()) = tokio::join!(app.get(&path), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        chainer.rollback().await.unwrap();
+    });
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(
+        listed.body["total"], 1,
+        "a chainer's short hold is waited for, not skipped like an import's"
+    );
+}
