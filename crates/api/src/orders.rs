@@ -15,7 +15,6 @@ use crate::sales::{
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
-use comptoir_db::audit::Change;
 use comptoir_db::catalog::Product;
 use comptoir_db::parties::Client;
 use comptoir_db::sales::{
@@ -182,27 +181,10 @@ async fn confirm_order(
         .filter(|line| line.goods)
         .filter_map(|line| reservation_of(&line.line, line.line.location_id?))
         .collect();
-    let reservations =
-        stock_store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
-    let changes = reservations
-        .iter()
-        .map(|reservation| Change {
-            action: "create",
-            resource_type: "reservation",
-            resource_id: reservation.id,
-            before: None,
-            after: serde_json::to_value(reservation).ok(),
-        })
-        .collect();
-    let confirmed = sales::move_to_auditing(
-        &mut tx,
-        &auth,
-        &order,
-        to.as_str(),
-        "order_confirmed",
-        changes,
-    )
-    .await?;
+    // One audit entry, the order's: its reservations follow from its
+    // lines, which no longer change once it is confirmed.
+    stock_store::insert_reservations(&mut tx, auth.organization_id, &requests).await?;
+    let confirmed = move_to(&mut tx, &auth, &order, to.as_str(), "order_confirmed").await?;
     // Last, so the level rows stay locked only until the commit that follows.
     stock_store::hold(&mut tx, &requests).await?;
     tx.commit().await?;

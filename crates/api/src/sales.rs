@@ -11,7 +11,6 @@ use crate::price_lists::price_for;
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
 use chrono::{Datelike, Days, NaiveDate, Utc};
-use comptoir_db::audit::{self as audit_store, Change};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::parties::Client;
 use comptoir_db::resource::{self, Table};
@@ -439,34 +438,23 @@ pub(crate) async fn move_to(
     user: &CurrentUser,
     current: &SalesDocument,
     to: &str,
-    event_type: &'static str,
-) -> ApiResult<SalesDocument> {
-    move_to_auditing(tx, user, current, to, event_type, Vec::new()).await
-}
-
-/// [`move_to`], auditing `changes` made along with it in the same
-/// statement as the transition.
-pub(crate) async fn move_to_auditing(
-    tx: &mut Tx,
-    user: &CurrentUser,
-    current: &SalesDocument,
-    to: &str,
-    event_type: &'static str,
-    mut changes: Vec<Change>,
+    event_type: &str,
 ) -> ApiResult<SalesDocument> {
     let moved = store::set_status(tx, user.organization_id, current.id, &current.status, to)
         .await?
         .ok_or_else(|| {
             ApiError::InvalidTransition("the document changed meanwhile; retry".into())
         })?;
-    changes.push(Change {
-        action: event_type,
-        resource_type: current.kind.as_str(),
-        resource_id: current.id,
-        before: serde_json::to_value(current).ok(),
-        after: serde_json::to_value(&moved).ok(),
-    });
-    audit_store::record_many(tx, &user.actor(), changes).await?;
+    log(
+        tx,
+        user,
+        event_type,
+        current.kind.as_str(),
+        current.id,
+        Some(current),
+        Some(&moved),
+    )
+    .await?;
     event(tx, user, event_type, &moved, Value::Null).await?;
     Ok(moved)
 }

@@ -87,17 +87,24 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), DbError> {
-    let change = PendingChange {
-        action,
-        resource_type,
+    let mut sql = Sql::default();
+    let values = pending_values(
+        &mut sql,
+        actor,
+        [action, resource_type],
         resource_id,
         before,
         after,
-    };
-    record_all(tx, actor, vec![change]).await
+    );
+    sql.push(&format!(
+        "INSERT INTO audit_pending ({PENDING_COLUMNS}) VALUES ({values})"
+    ));
+    tx.execute(sql).await?;
+    tx.audited();
+    Ok(())
 }
 
-/// One change to audit with [`record_many`].
+/// One change to audit with [`record_chained`].
 pub struct Change {
     pub action: &'static str,
     pub resource_type: &'static str,
@@ -106,66 +113,33 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
-/// Records many entries with multi-row statements, for bulk work (imports).
-pub async fn record_many(tx: &mut Tx, actor: &Actor, changes: Vec<Change>) -> Result<(), DbError> {
-    let changes = changes
-        .into_iter()
-        .map(|change| PendingChange {
-            action: change.action,
-            resource_type: change.resource_type,
-            resource_id: Some(change.resource_id),
-            before: change.before,
-            after: change.after,
-        })
-        .collect();
-    record_all(tx, actor, changes).await
-}
+/// Columns of `audit_pending`, in the order [`pending_values`] binds them.
+const PENDING_COLUMNS: &str = "id, organization_id, user_id, action, resource_type, resource_id, before_state, after_state, at, request_id, ip";
 
-struct PendingChange<'a> {
-    action: &'a str,
-    resource_type: &'a str,
+/// The placeholders of one `audit_pending` row, in [`PENDING_COLUMNS`]
+/// order, bound into `sql`.
+fn pending_values(
+    sql: &mut Sql,
+    actor: &Actor,
+    [action, resource_type]: [&str; 2],
     resource_id: Option<Uuid>,
     before: Option<Value>,
     after: Option<Value>,
-}
-
-/// Columns of `audit_pending`, in the order [`record_all`] binds them.
-const PENDING_COLUMNS: &str = "id, organization_id, user_id, action, resource_type, resource_id, before_state, after_state, at, request_id, ip";
-const PENDING_PARAMS: usize = 11;
-
-async fn record_all(
-    tx: &mut Tx,
-    actor: &Actor,
-    changes: Vec<PendingChange<'_>>,
-) -> Result<(), DbError> {
-    let rows_per_statement = tx.backend().rows_per_statement(PENDING_PARAMS);
-    let mut changes = changes.into_iter().peekable();
-    while changes.peek().is_some() {
-        let mut sql = Sql::new(format!(
-            "INSERT INTO audit_pending ({PENDING_COLUMNS}) VALUES "
-        ));
-        for (index, change) in changes.by_ref().take(rows_per_statement).enumerate() {
-            let placeholders = [
-                sql.arg(Uuid::now_v7()),
-                sql.arg(actor.organization_id),
-                sql.arg(actor.user_id),
-                sql.arg(change.action),
-                sql.arg(change.resource_type),
-                sql.arg(change.resource_id),
-                sql.arg(change.before),
-                sql.arg(change.after),
-                sql.arg(now()),
-                sql.arg(actor.request_id.clone()),
-                sql.arg(actor.ip.clone()),
-            ]
-            .join(", ");
-            let separator = if index == 0 { "" } else { ", " };
-            sql.push(&format!("{separator}({placeholders})"));
-        }
-        tx.execute(sql).await?;
-    }
-    tx.audited();
-    Ok(())
+) -> String {
+    [
+        sql.arg(Uuid::now_v7()),
+        sql.arg(actor.organization_id),
+        sql.arg(actor.user_id),
+        sql.arg(action),
+        sql.arg(resource_type),
+        sql.arg(resource_id),
+        sql.arg(before),
+        sql.arg(after),
+        sql.arg(now()),
+        sql.arg(actor.request_id.clone()),
+        sql.arg(actor.ip.clone()),
+    ]
+    .join(", ")
 }
 
 /// SQL inserting one pending entry for each row of `source`, a CTE of the
@@ -180,20 +154,14 @@ pub fn pending_entry_from(
     resource_id: Uuid,
     after: Value,
 ) -> String {
-    let values = [
-        sql.arg(Uuid::now_v7()),
-        sql.arg(actor.organization_id),
-        sql.arg(actor.user_id),
-        sql.arg(action),
-        sql.arg(resource_type),
-        sql.arg(resource_id),
-        sql.arg(Option::<Value>::None),
-        sql.arg(after),
-        sql.arg(now()),
-        sql.arg(actor.request_id.clone()),
-        sql.arg(actor.ip.clone()),
-    ]
-    .join(", ");
+    let values = pending_values(
+        sql,
+        actor,
+        [action, resource_type],
+        Some(resource_id),
+        None,
+        Some(after),
+    );
     format!("INSERT INTO audit_pending ({PENDING_COLUMNS}) SELECT {values} FROM {source}")
 }
 
@@ -204,9 +172,19 @@ const CHAIN_BATCH: usize = 500;
 /// the order they were made; returns how many. Each batch takes the chain
 /// head row first, so chainers of several instances follow one another.
 pub async fn chain_pending(db: &Db) -> Result<u64, DbError> {
+    // One index probe per organization (a loose index scan) instead of
+    // reading the whole table, whose deleted rows wait there for VACUUM.
     let organizations: Vec<(Uuid,)> = db
         .fetch_all(Sql::new(
-            "SELECT DISTINCT organization_id FROM audit_pending",
+            "WITH RECURSIVE pending (organization_id) AS ( \
+             SELECT (SELECT organization_id FROM audit_pending \
+             ORDER BY organization_id LIMIT 1) \
+             UNION ALL \
+             SELECT (SELECT p.organization_id FROM audit_pending p \
+             WHERE p.organization_id > pending.organization_id \
+             ORDER BY p.organization_id LIMIT 1) \
+             FROM pending WHERE pending.organization_id IS NOT NULL) \
+             SELECT organization_id FROM pending WHERE organization_id IS NOT NULL",
         ))
         .await?;
     let mut chained = 0;

@@ -194,6 +194,7 @@ async fn insert_lines(
     organization_id: Uuid,
     document_id: Uuid,
     lines: &[LineInput],
+    placed_at: Option<Uuid>,
 ) -> Result<(), DbError> {
     let rows = lines
         .iter()
@@ -217,7 +218,10 @@ async fn insert_lines(
                 ("vat_rate", amounts.vat_rate.into()),
                 ("vat_category", amounts.vat_category.into()),
                 ("total_excl_tax", amounts.total_excl_tax().into()),
-                ("location_id", line.location_id.into()),
+                (
+                    "location_id",
+                    line.location_id.or(line.item.and(placed_at)).into(),
+                ),
                 ("source_line_id", line.source_line_id.into()),
             ]
         })
@@ -249,8 +253,30 @@ pub async fn insert_document(
         ("created_by", new.created_by.into()),
     ]);
     let document: SalesDocument = resource::insert(tx, organization_id, values).await?;
-    insert_lines(tx, organization_id, document.id, &input.lines).await?;
+    let placed_at = placement(tx, organization_id, new.kind, input).await?;
+    insert_lines(tx, organization_id, document.id, &input.lines, placed_at).await?;
     Ok(document)
+}
+
+/// Where an order's product lines with no location of their own ship from:
+/// the default location of its warehouse (or of the first one), fixed
+/// when the draft is written so that confirming it only reads it. `None`
+/// for other kinds, or while there is no warehouse (confirming then
+/// places the lines).
+async fn placement(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    kind: DocumentKind,
+    input: &DocumentInput,
+) -> Result<Option<Uuid>, DbError> {
+    let unplaced = input
+        .lines
+        .iter()
+        .any(|line| line.item.is_some() && line.location_id.is_none());
+    if kind != DocumentKind::Order || !unplaced {
+        return Ok(None);
+    }
+    crate::stock::default_location(tx, organization_id, input.warehouse_id).await
 }
 
 /// Rewrites a draft's header and lines, if it is still at `version`.
@@ -265,7 +291,8 @@ pub async fn replace_document(
         resource::update(tx, organization_id, id, version, header_values(input)).await?;
     tx.execute(Sql::new("DELETE FROM sales_lines WHERE document_id = $1").bind(id))
         .await?;
-    insert_lines(tx, organization_id, id, &input.lines).await?;
+    let placed_at = placement(tx, organization_id, document.kind, input).await?;
+    insert_lines(tx, organization_id, id, &input.lines, placed_at).await?;
     Ok(document)
 }
 
@@ -522,10 +549,12 @@ pub async fn lines_to_confirm(
 ) -> Result<Vec<LineToConfirm>, DbError> {
     tx.fetch_all(
         Sql::new(format!(
-            "SELECT {}, COALESCE(p.kind = 'goods', FALSE) AS goods, \
+            // The kind as a per-line lookup rather than a join: whatever
+            // the table statistics, the plan never scans the catalog.
+            "SELECT {}, COALESCE((SELECT p.kind = 'goods' FROM products p \
+             WHERE p.id = l.product_id), FALSE) AS goods, \
              ({}) AS default_location_id \
-             FROM sales_lines l LEFT JOIN products p ON p.id = l.product_id \
-             WHERE l.document_id = $1 ORDER BY l.position",
+             FROM sales_lines l WHERE l.document_id = $1 ORDER BY l.position",
             prefixed("l", LINE_COLUMNS),
             crate::stock::default_location_sql("$2", "$3")
         ))

@@ -468,6 +468,87 @@ async fn a_hundred_concurrent_confirmations_reserve_exactly_the_thirty_in_stock(
 }
 
 #[tokio::test]
+async fn order_lines_ship_from_the_warehouse_stock_location_shown_on_the_draft() {
+    let app = spawn_app().await;
+    let lamp = id(&app.create_product("LAMPE-PLACEE").await);
+    let client = id(&app
+        .create("/api/v1/clients", json!({"name": "Hôtel du Parc"}))
+        .await);
+    let lines = json!([
+        {"product_id": lamp, "quantity": "2"},
+        {"description": "Livraison", "quantity": "1", "unit_price": "15", "vat_rate": "20"}
+    ]);
+    let order = || {
+        app.create(
+            "/api/v1/orders",
+            json!({"client_id": client, "lines": lines}),
+        )
+    };
+    let early = order().await;
+    assert_eq!(
+        early["lines"][0]["location_id"],
+        Value::Null,
+        "no warehouse yet: nowhere to ship from"
+    );
+
+    let warehouse = app
+        .create(
+            "/api/v1/warehouses",
+            json!({"code": "PARC", "name": "Parc"}),
+        )
+        .await;
+    let stock = warehouse["default_location_id"].as_str().unwrap();
+    app.create(
+        "/api/v1/stock/movements",
+        json!({"type": "receipt", "product_id": lamp, "quantity": "10", "to_location_id": stock}),
+    )
+    .await;
+    let draft = order().await;
+    assert_eq!(draft["lines"][0]["location_id"], stock, "{draft}");
+    assert_eq!(
+        draft["lines"][1]["location_id"],
+        Value::Null,
+        "a free-text line ships from nowhere"
+    );
+    let edited = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/orders/{}", id(&draft)),
+            Some(&app.admin_token),
+            Some(json!({"client_id": client, "lines": [{"product_id": lamp, "quantity": "3"}]})),
+            &[],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
+    assert_eq!(edited.body["lines"][0]["location_id"], stock);
+
+    for order in [&early, &draft] {
+        let confirmed = ok(&app, &format!("/api/v1/orders/{}/confirm", id(order))).await;
+        assert_eq!(confirmed["lines"][0]["location_id"], stock, "{confirmed}");
+    }
+    let levels = app
+        .get(&format!(
+            "/api/v1/stock?product_id={lamp}&location_id={stock}"
+        ))
+        .await;
+    assert_eq!(levels.body["items"][0]["reserved"], "5");
+    let audited = app
+        .get(&format!(
+            "/api/v1/audit?resource_type=order&resource_id={}",
+            id(&draft)
+        ))
+        .await;
+    let actions: Vec<&str> = audited.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(audited.body["total"], 3, "{actions:?}");
+    assert!(actions.contains(&"order_confirmed"), "{actions:?}");
+}
+
+#[tokio::test]
 async fn orders_of_several_lines_reserve_all_or_nothing_whatever_their_line_order() {
     let app = spawn_app().await;
     let shop = shop(&app, "20").await;
