@@ -156,9 +156,15 @@ async fn confirm_order(
     OptionalJson(request): OptionalJson<ConfirmRequest>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
     let mut tx = ctx.db.begin().await?;
-    let order = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let locked = store::lock_with_credit_limit(&mut tx, auth.organization_id, id).await?;
+    let order = locked.document;
+    if order.kind != KIND {
+        return Err(ApiError::NotFound);
+    }
     let to = next(&order, OrderAction::Confirm)?;
-    check_credit(&mut tx, &auth, &order, request.override_credit).await?;
+    if locked.client_has_credit_limit {
+        check_credit(&mut tx, &auth, &order, request.override_credit).await?;
+    }
     let mut lines =
         store::lines_to_confirm(&mut tx, auth.organization_id, id, order.warehouse_id).await?;
     // What place_lines places: every product line without a location.
@@ -208,18 +214,14 @@ fn reservation_of(line: &SalesLine, location_id: Uuid) -> Option<ReservationRequ
 }
 
 /// Refuses an order that would take the client's debt over its limit.
+/// Called only when the client has one: its row is then locked, so two
+/// confirmations of one client check it one after the other.
 async fn check_credit(
     tx: &mut comptoir_db::Tx,
     user: &CurrentUser,
     order: &SalesDocument,
     override_credit: bool,
 ) -> ApiResult<()> {
-    let client: Client = resource::read_in(tx, user.organization_id, order.client_id).await?;
-    if client.credit_limit.is_none() {
-        return Ok(());
-    }
-    // Locked only when there is a limit to keep: two confirmations of one
-    // client then check it one after the other.
     let client: Client = resource::get_in(tx, user.organization_id, order.client_id).await?;
     let Some(limit) = client.credit_limit.map(|limit| limit.0) else {
         return Ok(());

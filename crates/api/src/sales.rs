@@ -440,23 +440,9 @@ pub(crate) async fn move_to(
     to: &str,
     event_type: &str,
 ) -> ApiResult<SalesDocument> {
-    let moved = store::set_status(tx, user.organization_id, current.id, &current.status, to)
+    store::transition(tx, &user.actor(), current, to, event_type)
         .await?
-        .ok_or_else(|| {
-            ApiError::InvalidTransition("the document changed meanwhile; retry".into())
-        })?;
-    log(
-        tx,
-        user,
-        event_type,
-        current.kind.as_str(),
-        current.id,
-        Some(current),
-        Some(&moved),
-    )
-    .await?;
-    event(tx, user, event_type, &moved, Value::Null).await?;
-    Ok(moved)
+        .ok_or_else(|| ApiError::InvalidTransition("the document changed meanwhile; retry".into()))
 }
 
 /// Records a business event about `document`, in the caller's transaction.
@@ -497,12 +483,6 @@ async fn write_event(
     document: &SalesDocument,
     data: Value,
 ) -> ApiResult<()> {
-    let mut data = match data {
-        Value::Object(map) => map,
-        _ => serde_json::Map::new(),
-    };
-    data.insert("number".into(), document.number.clone().into());
-    data.insert("status".into(), document.status.clone().into());
     store::record_event(
         tx,
         organization_id,
@@ -512,7 +492,7 @@ async fn write_event(
             subject_id: document.id,
             client_id: Some(document.client_id),
             actor_id,
-            data: Value::Object(data),
+            data: store::event_data(document, data),
         },
     )
     .await?;

@@ -152,15 +152,15 @@ pub fn pending_entry_from(
     action: &str,
     resource_type: &str,
     resource_id: Uuid,
-    after: Value,
+    [before, after]: [Option<Value>; 2],
 ) -> String {
     let values = pending_values(
         sql,
         actor,
         [action, resource_type],
         Some(resource_id),
-        None,
-        Some(after),
+        before,
+        after,
     );
     format!("INSERT INTO audit_pending ({PENDING_COLUMNS}) SELECT {values} FROM {source}")
 }

@@ -1,6 +1,7 @@
 //! Quotes, orders, invoices and credit notes (one table, `kind` tells them
 //! apart), their lines, delivery notes, payments and business events.
 
+use crate::audit::{self, Actor};
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{self, Fixed, Table, Values};
@@ -334,6 +335,88 @@ pub async fn set_status(
     .await
 }
 
+/// Moves a document from its current status to `to` with its audit entry
+/// and its business event (`event_type`, also the audit action); `None` if
+/// it is no longer in the status it was read in. One statement on
+/// PostgreSQL, whose writing CTEs take the entry and the event along with
+/// the update; three on SQLite. The caller holds the document's row, so
+/// the entry's after-state is what the update makes of it.
+pub async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    current: &SalesDocument,
+    to: &str,
+    event_type: &str,
+) -> Result<Option<SalesDocument>, DbError> {
+    let at = now();
+    let moved = SalesDocument {
+        status: to.to_owned(),
+        updated_at: at,
+        version: current.version + 1,
+        ..current.clone()
+    };
+    let as_json = |document: &SalesDocument| {
+        serde_json::to_value(document).map_err(|e| DbError::Bind(e.into()))
+    };
+    let [before, after] = [as_json(current)?, as_json(&moved)?];
+    let event = NewEvent {
+        event_type,
+        subject_type: current.kind.as_str(),
+        subject_id: current.id,
+        client_id: Some(current.client_id),
+        actor_id: actor.user_id,
+        data: event_data(&moved, Value::Null),
+    };
+    let mut sql = Sql::default();
+    let update = format!(
+        "UPDATE sales_documents SET status = {}, updated_at = {}, version = version + 1 \
+         WHERE id = {} AND organization_id = {} AND status = {} RETURNING {}",
+        sql.arg(to),
+        sql.arg(at),
+        sql.arg(current.id),
+        sql.arg(actor.organization_id),
+        sql.arg(current.status.as_str()),
+        SalesDocument::COLUMNS
+    );
+    if tx.backend() == crate::Backend::Sqlite {
+        sql.push(&update);
+        let Some(moved) = tx.fetch_optional::<SalesDocument>(sql).await? else {
+            return Ok(None);
+        };
+        audit::record(
+            tx,
+            actor,
+            event_type,
+            current.kind.as_str(),
+            Some(current.id),
+            Some(before),
+            Some(after),
+        )
+        .await?;
+        record_event(tx, actor.organization_id, event).await?;
+        return Ok(Some(moved));
+    }
+    let audit = audit::pending_entry_from(
+        &mut sql,
+        "moved",
+        actor,
+        event_type,
+        current.kind.as_str(),
+        current.id,
+        [Some(before), Some(after)],
+    );
+    let event = event_values(&mut sql, actor.organization_id, event);
+    sql.push(&format!(
+        "WITH moved AS ({update}), audit AS ({audit}), \
+         event AS (INSERT INTO business_events ({EVENT_COLUMNS}) SELECT {event} FROM moved) \
+         SELECT {} FROM moved",
+        SalesDocument::COLUMNS
+    ));
+    let moved = tx.fetch_optional(sql).await?;
+    tx.audited();
+    Ok(moved)
+}
+
 /// Numbers and dates a draft invoice or credit note; `None` if it is no
 /// longer a draft.
 pub async fn issue(
@@ -538,6 +621,40 @@ pub struct LineToConfirm {
     /// Where a line with no location of its own is reserved: the `STOCK`
     /// location of the order's warehouse, or of the first warehouse.
     pub default_location_id: Option<Uuid>,
+}
+
+/// A document locked for a transition, with whether its client has a
+/// credit limit to keep.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Locked {
+    #[sqlx(flatten)]
+    pub document: SalesDocument,
+    pub client_has_credit_limit: bool,
+}
+
+/// Reads and locks a document of the organization, with whether its
+/// client has a credit limit: read along, so that confirming for a client
+/// without one costs no read of the client.
+pub async fn lock_with_credit_limit(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Locked, DbError> {
+    let lock = match tx.backend() {
+        crate::Backend::Postgres => " FOR UPDATE OF d",
+        crate::Backend::Sqlite => "",
+    };
+    tx.fetch_one(
+        Sql::new(format!(
+            "SELECT {}, EXISTS (SELECT 1 FROM clients c WHERE c.id = d.client_id \
+             AND c.credit_limit IS NOT NULL) AS client_has_credit_limit \
+             FROM sales_documents d WHERE d.id = $1 AND d.organization_id = $2{lock}",
+            prefixed("d", SalesDocument::COLUMNS)
+        ))
+        .bind(id)
+        .bind(organization_id),
+    )
+    .await
 }
 
 /// Every line of an order, with what confirming it needs, in one read.
@@ -953,26 +1070,47 @@ pub struct NewEvent<'a> {
     pub data: Value,
 }
 
+/// What an event about `document` says: `data`'s fields, and the
+/// document's number and status.
+pub fn event_data(document: &SalesDocument, data: Value) -> Value {
+    let mut data = match data {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    data.insert("number".into(), document.number.clone().into());
+    data.insert("status".into(), document.status.clone().into());
+    Value::Object(data)
+}
+
+/// Columns of `business_events` a new event fills, in the order
+/// [`event_values`] binds them.
+const EVENT_COLUMNS: &str = "id, organization_id, event_type, subject_type, subject_id, client_id, actor_id, data, occurred_at";
+
+fn event_values(sql: &mut Sql, organization_id: Uuid, event: NewEvent<'_>) -> String {
+    [
+        sql.arg(Uuid::now_v7()),
+        sql.arg(organization_id),
+        sql.arg(event.event_type),
+        sql.arg(event.subject_type),
+        sql.arg(event.subject_id),
+        sql.arg(event.client_id),
+        sql.arg(event.actor_id),
+        sql.arg(event.data),
+        sql.arg(now()),
+    ]
+    .join(", ")
+}
+
 pub async fn record_event(
     tx: &mut Tx,
     organization_id: Uuid,
     event: NewEvent<'_>,
 ) -> Result<(), DbError> {
-    tx.execute(
-        Sql::new(
-            "INSERT INTO business_events (id, organization_id, event_type, subject_type, subject_id, \
-             client_id, actor_id, data, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(organization_id)
-        .bind(event.event_type)
-        .bind(event.subject_type)
-        .bind(event.subject_id)
-        .bind(event.client_id)
-        .bind(event.actor_id)
-        .bind(event.data)
-        .bind(now()),
-    )
-    .await?;
+    let mut sql = Sql::default();
+    let values = event_values(&mut sql, organization_id, event);
+    sql.push(&format!(
+        "INSERT INTO business_events ({EVENT_COLUMNS}) VALUES ({values})"
+    ));
+    tx.execute(sql).await?;
     Ok(())
 }

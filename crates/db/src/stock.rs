@@ -1175,7 +1175,7 @@ fn audited_from<T: Serialize>(
         "create",
         resource_type,
         id,
-        after,
+        [None, Some(after)],
     ))
 }
 

@@ -522,8 +522,9 @@ async fn order_lines_ship_from_the_warehouse_stock_location_shown_on_the_draft()
     assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
     assert_eq!(edited.body["lines"][0]["location_id"], stock);
 
+    let mut confirmed = Value::Null;
     for order in [&early, &draft] {
-        let confirmed = ok(&app, &format!("/api/v1/orders/{}/confirm", id(order))).await;
+        confirmed = ok(&app, &format!("/api/v1/orders/{}/confirm", id(order))).await;
         assert_eq!(confirmed["lines"][0]["location_id"], stock, "{confirmed}");
     }
     let levels = app
@@ -545,7 +546,35 @@ async fn order_lines_ship_from_the_warehouse_stock_location_shown_on_the_draft()
         .map(|entry| entry["action"].as_str().unwrap())
         .collect();
     assert_eq!(audited.body["total"], 3, "{actions:?}");
-    assert!(actions.contains(&"order_confirmed"), "{actions:?}");
+    let entry = audited.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["action"] == "order_confirmed")
+        .expect("the confirmation is audited");
+    assert_eq!(entry["before"]["status"], "draft");
+    assert_eq!(entry["before"]["version"], edited.body["version"]);
+    let order_fields = |document: &Value| {
+        let mut fields = document.as_object().unwrap().clone();
+        fields.retain(|name, _| !["lines", "tax_breakdown", "deliveries"].contains(&name.as_str()));
+        Value::Object(fields)
+    };
+    assert_eq!(
+        entry["after"],
+        order_fields(&confirmed),
+        "the entry holds the order as the confirmation left it"
+    );
+    let events = app
+        .get(&format!("/api/v1/events?subject_id={}", id(&draft)))
+        .await;
+    let confirmation = events.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|event| event["event_type"] == "order_confirmed")
+        .expect("the confirmation's event");
+    assert_eq!(confirmation["data"]["status"], "confirmed");
+    assert_eq!(confirmation["data"]["number"], confirmed["number"]);
 }
 
 #[tokio::test]
