@@ -26,11 +26,93 @@ pub fn postgres_server() -> Option<String> {
         .filter(|url| url.starts_with("postgres"))
 }
 
+/// The name of a new test database or file. It carries the test
+/// process's id, so that a later run can tell what a finished run left.
+fn test_database_name() -> String {
+    format!(
+        "{TEST_PREFIX}{}_{}",
+        std::process::id(),
+        Uuid::new_v4().simple()
+    )
+}
+
+const TEST_PREFIX: &str = "comptoir_test_";
+
+/// Whether `name` is a test database or file of a process that has ended
+/// (or of a run before names carried one). `None` where there is no
+/// `/proc` to ask.
+fn left_by_an_ended_run(name: &str) -> Option<bool> {
+    if !std::path::Path::new("/proc/self").exists() {
+        return None;
+    }
+    let rest = name.strip_prefix(TEST_PREFIX)?;
+    Some(match rest.split_once('_') {
+        Some((pid, _)) => pid.parse::<u32>().map_or(true, |pid| {
+            !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        }),
+        None => true,
+    })
+}
+
+/// Removes, once per test process, the SQLite files that ended runs left
+/// in the temporary folder.
+fn sweep_sqlite_files() {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if left_by_an_ended_run(&name) == Some(true) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    });
+}
+
+/// Drops, once per test process and before its first test database, the
+/// PostgreSQL databases that ended runs left on `server` (on a thread of
+/// its own: the callers' runtimes wait on it).
+fn sweep_postgres_databases(server: &str) {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let server = server.to_owned();
+    SWEPT.call_once(move || {
+        let sweep = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                let Ok(admin) = Db::connect(&server, 1).await else {
+                    return;
+                };
+                let names: Vec<(String,)> = admin
+                    .fetch_all(comptoir_db::Sql::new(format!(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '{TEST_PREFIX}%'"
+                    )))
+                    .await
+                    .unwrap_or_default();
+                for (name,) in names {
+                    if left_by_an_ended_run(&name) == Some(true) {
+                        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = admin.execute(comptoir_db::Sql::new(drop)).await;
+                    }
+                }
+            });
+        });
+        let _ = sweep.join();
+    });
+}
+
 /// A URL to a brand-new, empty database.
 pub async fn fresh_database_url() -> String {
-    let name = format!("comptoir_test_{}", Uuid::new_v4().simple());
     match postgres_server() {
         Some(server) => {
+            sweep_postgres_databases(&server);
+            let name = test_database_name();
             let admin = Db::connect(&server, 1).await.expect("PostgreSQL reachable");
             admin
                 .execute(comptoir_db::Sql::new(format!("CREATE DATABASE {name}")))
@@ -49,7 +131,8 @@ pub async fn fresh_database_url() -> String {
 
 /// A URL to a new SQLite file, whichever backend the suite runs on.
 pub fn fresh_sqlite_url() -> String {
-    let path = std::env::temp_dir().join(format!("comptoir_test_{}.db", Uuid::new_v4().simple()));
+    sweep_sqlite_files();
+    let path = std::env::temp_dir().join(format!("{}.db", test_database_name()));
     format!("sqlite://{}?mode=rwc", path.display())
 }
 

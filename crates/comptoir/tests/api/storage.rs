@@ -1,4 +1,4 @@
-use crate::helpers::{fresh_database_url, postgres_server, spawn_app};
+use crate::helpers::{fresh_database_url, fresh_sqlite_url, postgres_server, spawn_app};
 use comptoir::open_database;
 use comptoir_db::Sql;
 use reqwest::StatusCode;
@@ -58,10 +58,8 @@ async fn both_backends_have_the_same_schema() {
         "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'",
     )
     .await;
-    let sqlite_path =
-        std::env::temp_dir().join(format!("parity-{}.db", uuid::Uuid::new_v4().simple()));
     let sqlite = columns(
-        &format!("sqlite://{}?mode=rwc", sqlite_path.display()),
+        &fresh_sqlite_url(),
         "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'",
     )
     .await;
