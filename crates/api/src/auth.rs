@@ -294,6 +294,9 @@ requirements!(
     UsersManage,
     AuditRead,
     SettingsManage,
+    ValuationRead,
+    ReturnsWrite,
+    PeriodsClose,
 );
 
 pub fn router() -> OpenApiRouter<ApiContext> {
@@ -354,12 +357,11 @@ fn issue_tokens(
 async fn rate_limit(db: &Db, ctx: &ApiContext, email: &str, ip: &str) -> ApiResult<()> {
     let window = chrono::Duration::from_std(ctx.config.login_window).map_err(ApiError::internal)?;
     let counts = store::login_failures_since(db, email, ip, now() - window).await?;
-    let limit = ctx.config.login_max_failures;
     let blocking_since = [
-        (counts.by_email >= limit)
-            .then_some(counts.oldest_by_email)
+        (counts.by_account >= ctx.config.login_max_failures)
+            .then_some(counts.oldest_by_account)
             .flatten(),
-        (counts.by_ip >= limit)
+        (counts.by_ip >= ctx.config.login_max_failures_per_ip)
             .then_some(counts.oldest_by_ip)
             .flatten(),
     ]

@@ -53,6 +53,7 @@ pub(crate) async fn check_reference<T: comptoir_db::Record + Table>(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct CategoryRequest {
     pub parent_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     pub description: Option<String>,
 }
@@ -161,6 +162,7 @@ async fn create_category(
 
 /// Get a category.
 #[utoipa::path(get, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 200, body = Category), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_category(
     auth: Authorized<require::CatalogRead>,
@@ -175,6 +177,7 @@ async fn get_category(
 /// Change a category (JSON merge patch); moving it under one of its own
 /// descendants is refused.
 #[utoipa::path(patch, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     request_body = CategoryRequest, responses((status = 200, body = Category), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_category(
     auth: Authorized<require::CatalogWrite>,
@@ -206,6 +209,7 @@ async fn update_category(
 
 /// Delete a category that has no products and no sub-categories.
 #[utoipa::path(delete, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_category(
     auth: Authorized<require::CatalogWrite>,
@@ -243,7 +247,9 @@ async fn delete_category(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProductRequest {
+    #[schema(required = true, nullable = false)]
     pub code: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     pub description: Option<String>,
     /// `goods` or `service`.
@@ -252,6 +258,7 @@ pub struct ProductRequest {
     /// `unit`, `kg`, `m`, `h`, `day`, …
     pub unit: Option<String>,
     /// Excluding VAT, up to 4 decimals.
+    #[schema(required = true, nullable = false)]
     pub sale_price: Option<String>,
     pub purchase_price: Option<String>,
     /// Percent, e.g. "20.00" or "5.5".
@@ -427,6 +434,7 @@ async fn create_product(
 
 /// Get a product.
 #[utoipa::path(get, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 200, body = Product), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_product(
     auth: Authorized<require::CatalogRead>,
@@ -440,6 +448,7 @@ async fn get_product(
 
 /// Change a product (JSON merge patch).
 #[utoipa::path(patch, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     request_body = ProductRequest, responses((status = 200, body = Product), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_product(
     auth: Authorized<require::CatalogWrite>,
@@ -479,6 +488,7 @@ const PRODUCT_REFERRERS: &[(&str, &str)] = &[
 
 /// Delete a product that nothing refers to, with its variants.
 #[utoipa::path(delete, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_product(
     auth: Authorized<require::CatalogWrite>,

@@ -10,6 +10,7 @@ use crate::extract::Json;
 use crate::validate::required_parsed;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::Utc;
 use comptoir_db::compliance::{self as store, BrokenLink, Closing};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::compliance::Period;
@@ -57,22 +58,30 @@ async fn verify_chain(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ClosingRequest {
     /// A month `2026-11` or a year `2026`.
+    #[schema(required = true, nullable = false)]
     pub period: Option<String>,
 }
 
 /// Close a month or a year: its totals (invoices less credit notes) and
 /// the running total are recorded and chained; nothing dated in a closed
-/// period can be issued or paid afterwards. Closing twice → 409.
+/// period can be issued or paid afterwards. Only a period that is over
+/// can be closed (422), only by an admin, and closing twice → 409.
 #[utoipa::path(post, path = "/compliance/closings", tag = "compliance", security(("bearer" = [])),
     request_body = ClosingRequest,
     responses((status = 201, body = Closing), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn close_period(
-    auth: Authorized<require::InvoicesWrite>,
+    auth: Authorized<require::PeriodsClose>,
     State(ctx): State<ApiContext>,
     Json(request): Json<ClosingRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Closing>)> {
     let mut errors = FieldErrors::new();
     let period = required_parsed(&mut errors, "period", request.period, Period::parse);
+    if period.is_some_and(|period| !period.has_ended(Utc::now().date_naive())) {
+        errors.add(
+            "period",
+            "has not ended yet: a period is closed once it is over",
+        );
+    }
     let Some(period) = errors.finish(|| period)? else {
         return Err(ApiError::field("period", "is required"));
     };

@@ -12,7 +12,13 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub session_idle_timeout: Duration,
     pub login_window: Duration,
+    /// Failed logins for one account from one address within the window
+    /// before that pair is refused: the account's holder elsewhere, or
+    /// colleagues behind the same address, are not locked out by them.
     pub login_max_failures: i64,
+    /// Failed logins from one address, whatever the accounts, within the
+    /// window: high enough for an office behind one address.
+    pub login_max_failures_per_ip: i64,
     pub body_limit_bytes: usize,
     /// Largest import file.
     pub upload_limit_bytes: usize,
@@ -27,6 +33,7 @@ impl Default for Config {
             session_idle_timeout: Duration::from_secs(30 * 60),
             login_window: Duration::from_secs(15 * 60),
             login_max_failures: 10,
+            login_max_failures_per_ip: 100,
             body_limit_bytes: 1024 * 1024,
             upload_limit_bytes: 50 * 1024 * 1024,
             job_interval: Duration::from_secs(60),

@@ -8,9 +8,8 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, PageOf, Path, Query};
 use crate::invoices::settle_credit_note;
-use crate::sales::{self, DocumentDetail, DocumentFilters, detail, load};
+use crate::sales::{self, DocumentDetail, DocumentFilters, DocumentRow, detail, load};
 use axum::extract::State;
-use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::DocumentKind;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,13 +26,13 @@ const KIND: DocumentKind = DocumentKind::CreditNote;
 
 /// List credit notes.
 #[utoipa::path(get, path = "/credit-notes", tag = "invoicing", security(("bearer" = [])),
-    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_credit_notes(
     auth: Authorized<require::InvoicesRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
-) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
         sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
     ))

@@ -22,6 +22,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
     #[error("{message}")]
     Conflict { message: String, details: Value },
     #[error("not enough stock")]
@@ -98,6 +100,11 @@ impl ApiError {
                 json!({ "required_permission": permission }),
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", json!({})),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                json!({}),
+            ),
             ApiError::Conflict { details, .. } => {
                 (StatusCode::CONFLICT, "conflict", details.clone())
             }

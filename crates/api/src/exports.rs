@@ -23,6 +23,7 @@ use comptoir_db::sales::SalesDocument;
 use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
 use comptoir_db::{Db, Filter, Record};
 use comptoir_domain::sales::DocumentKind;
+use comptoir_transfer::formula;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -118,7 +119,7 @@ impl Style {
         let fields: Vec<String> = cells
             .iter()
             .map(|cell| match cell {
-                Cell::Text(text) => self.field(text),
+                Cell::Text(text) => self.field(&formula::neutralize(text)),
                 Cell::Number(number) if self.excel => number.replace('.', ","),
                 Cell::Number(number) => number.clone(),
                 Cell::Date(date) => date.to_string(),
@@ -748,7 +749,7 @@ async fn export_documents(
     export: ExportParams,
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
-    let filter = document_filter(organization_id, kind, filters, params.q.as_deref());
+    let filter = document_filter(organization_id, kind, filters, params.q.as_deref())?;
     let sheet = documents_sheet(&ctx.db, organization_id, kind).await?;
     export_rows(ctx.db.clone(), filter, format, sheet).await
 }

@@ -8,19 +8,22 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use comptoir_db::resource::Table;
 use comptoir_db::{Page, Sort};
+use comptoir_domain::FieldErrors;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// `axum::Json`, with rejections mapped to 400 / 413.
+/// `axum::Json`, with rejections mapped to 400 / 413. Every string of
+/// the body is checked first ([`refuse_control_characters`]), then the
+/// body is read into `T` with the path of any mistyped field.
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
+        match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => typed(value).map(Json),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::PayloadTooLarge)
             }
@@ -45,9 +48,99 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        serde_json::from_slice(&body)
-            .map(OptionalJson)
-            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
+        typed(value).map(OptionalJson)
+    }
+}
+
+/// Reads a checked JSON value into a request type; a mistyped field is a
+/// 400 naming it, in the conventions' words for a number sent where an
+/// exact decimal string is expected.
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    refuse_control_characters(&value)?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = error.path().to_string();
+        let cause = error.into_inner().to_string();
+        let number_for_text = cause.starts_with("invalid type: integer")
+            || cause.starts_with("invalid type: floating point");
+        let message = if number_for_text && cause.ends_with("expected a string") {
+            "amounts and quantities are written as strings, like \"1500.00\"".to_owned()
+        } else {
+            cause
+        };
+        if field == "." {
+            ApiError::BadRequest(format!("invalid JSON body: {message}"))
+        } else {
+            ApiError::BadRequest(format!("{field}: {message}"))
+        }
+    })
+}
+
+/// Whether a text holds a character no business text should: a C0 or C1
+/// control other than tab and line breaks (PostgreSQL cannot even store
+/// NUL), or a bidirectional override or isolate, which makes a name read
+/// differently from what it is.
+pub fn has_forbidden_character(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// Refuses, with 422 naming every field, a body with a forbidden
+/// character in any string (keys included), on both backends alike.
+pub fn refuse_control_characters(value: &Value) -> Result<(), ApiError> {
+    fn walk(value: &Value, path: &str, errors: &mut FieldErrors) {
+        match value {
+            Value::String(text) if has_forbidden_character(text) => errors.add(
+                if path.is_empty() { "body" } else { path },
+                "must not contain control or bidirectional override characters",
+            ),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{index}]"), errors);
+                }
+            }
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    let field = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    if has_forbidden_character(key) {
+                        errors.add(
+                            field.clone(),
+                            "must not contain control or bidirectional override characters",
+                        );
+                    }
+                    walk(item, &field, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = FieldErrors::new();
+    walk(value, "", &mut errors);
+    errors.finish(|| ()).map_err(ApiError::from)
+}
+
+/// `axum::extract::Multipart`, with rejections (no boundary, wrong
+/// content type) mapped to 400 in the conventions' body.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Multipart)
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest(rejection.body_text()),
+            })
     }
 }
 

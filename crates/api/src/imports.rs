@@ -10,10 +10,10 @@ use crate::auth::{Authorized, require};
 use crate::catalog::ProductRequest;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ListParams, PageOf, Path, Query, merge_patch};
+use crate::extract::{ListParams, Multipart, PageOf, Path, Query, merge_patch};
 use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
 use crate::price_lists::PriceRuleRequest;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
@@ -67,17 +67,34 @@ fn upload_path(id: Uuid) -> PathBuf {
         .join(format!("{id}.upload"))
 }
 
+/// The form of `POST /imports`, as the OpenAPI document describes it (the
+/// handler reads the parts as they stream in).
+#[derive(utoipa::ToSchema)]
+pub struct ImportForm {
+    /// The CSV or XLSX file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// `products`, `clients`, `suppliers`, `price_list_rules` or `stock_levels`.
+    pub entity: String,
+    /// `dry_run` (default: check every row, write nothing) or `commit`.
+    pub mode: Option<String>,
+    /// `abort` (default: a bad row means nothing is written) or `skip`.
+    pub on_error: Option<String>,
+    /// XLSX: the sheet to read, the first one by default.
+    pub sheet: Option<String>,
+}
+
 /// Start an import (multipart: `file` (CSV or XLSX), `entity` = `products`
 /// | `clients` | `suppliers` | `price_list_rules` | `stock_levels`, `mode` = `dry_run` | `commit`, `on_error` =
 /// `abort` | `skip`, and for XLSX an optional `sheet`). Answers 202 at
 /// once; follow it at `/imports/{id}`.
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "file, entity, mode, on_error, sheet"),
+    request_body(content_type = "multipart/form-data", content = ImportForm),
     responses((status = 202, body = Import), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn start_import(
     auth: Authorized<require::DataImport>,
     State(ctx): State<ApiContext>,
-    mut multipart: Multipart,
+    Multipart(mut multipart): Multipart,
 ) -> ApiResult<(StatusCode, axum::Json<Import>)> {
     let staging = std::env::temp_dir()
         .join("comptoir-imports")
@@ -147,7 +164,7 @@ async fn start_import(
 /// Reads the multipart body: text fields in memory, the file streamed to
 /// `staging`.
 async fn receive(
-    multipart: &mut Multipart,
+    multipart: &mut axum::extract::Multipart,
     staging: &PathBuf,
 ) -> ApiResult<(Vec<(String, String)>, Option<String>)> {
     let too_large = |error: axum::extract::multipart::MultipartError| {

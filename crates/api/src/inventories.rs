@@ -46,6 +46,7 @@ async fn detail(db: &Db, inventory: Inventory) -> ApiResult<InventoryDetail> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct OpenInventoryRequest {
+    #[schema(required = true, nullable = false)]
     pub warehouse_id: Option<Uuid>,
     /// Only these locations of the warehouse; all of them when absent.
     pub location_ids: Option<Vec<Uuid>>,
@@ -163,6 +164,7 @@ pub struct CountRequest {
     pub product_id: Option<Uuid>,
     pub variant_id: Option<Uuid>,
     pub location_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub counted_quantity: Option<String>,
 }
 

@@ -9,7 +9,8 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Query};
 use crate::quotes::replace_draft;
 use crate::sales::{
-    self, DocumentDetail, DocumentFilters, DocumentRequest, balance_due, detail, event, load,
+    self, DocumentDetail, DocumentFilters, DocumentRequest, DocumentRow, balance_due, balance_of,
+    detail, event, load,
 };
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
@@ -24,7 +25,7 @@ use comptoir_db::{Tx, compliance, numbering};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::{Money, Quantity};
 use comptoir_domain::sales::{
-    DocumentKind, InvoiceAction, InvoiceStatus, PaymentMethod, invoice_transition,
+    DocumentKind, InvoiceAction, InvoiceStatus, PaymentKind, PaymentMethod, invoice_transition,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -35,10 +36,11 @@ use uuid::Uuid;
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_invoices, create_invoice))
-        .routes(routes!(get_invoice, update_invoice))
+        .routes(routes!(get_invoice, update_invoice, delete_invoice))
         .routes(routes!(issue_invoice))
         .routes(routes!(credit_invoice))
         .routes(routes!(list_payments, record_payment))
+        .routes(routes!(record_refund))
 }
 
 const KIND: DocumentKind = DocumentKind::Invoice;
@@ -64,13 +66,13 @@ async fn create_invoice(
 
 /// List invoices.
 #[utoipa::path(get, path = "/invoices", tag = "invoicing", security(("bearer" = [])),
-    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_invoices(
     auth: Authorized<require::InvoicesRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
-) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
         sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
     ))
@@ -172,6 +174,7 @@ pub(crate) async fn issue(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct CreditLineRequest {
     /// A line of the invoice.
+    #[schema(required = true, nullable = false)]
     pub line_id: Option<Uuid>,
     /// Default: all of the line not credited yet.
     pub quantity: Option<String>,
@@ -190,7 +193,7 @@ pub struct CreditNoteRequest {
 /// frozen like an invoice, and taken off the invoice's balance. Crediting
 /// more than was invoiced → 422.
 #[utoipa::path(post, path = "/invoices/{id}/credit-notes", tag = "invoicing", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), request_body = Option<CreditNoteRequest>,
+    params(("id" = Uuid, Path)), request_body = CreditNoteRequest,
     responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn credit_invoice(
     auth: Authorized<require::InvoicesWrite>,
@@ -333,11 +336,12 @@ pub(crate) async fn settle_credit_note(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PaymentRequest {
-    #[schema(example = "120.00")]
+    #[schema(required = true, nullable = false, example = "120.00")]
     pub amount: Option<String>,
     /// Default today.
     pub date: Option<NaiveDate>,
     /// `transfer`, `card`, `cash`, `check` or `other`.
+    #[schema(required = true, nullable = false)]
     pub method: Option<String>,
     pub reference: Option<String>,
 }
@@ -350,8 +354,9 @@ pub struct RecordedPayment {
     pub invoice: DocumentDetail,
 }
 
-/// Record a payment on an issued invoice. More than the balance due → 422;
-/// the invoice becomes `partially_paid`, then `paid`.
+/// Record a payment on an issued invoice. More than the balance due, or a
+/// date before the invoice's issue date or after today → 422; the invoice
+/// becomes `partially_paid`, then `paid`.
 #[utoipa::path(post, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = PaymentRequest,
     responses((status = 201, body = RecordedPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -371,6 +376,7 @@ async fn record_payment(
     let mut tx = ctx.db.begin().await?;
     let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
     next(&invoice, InvoiceAction::Pay { complete: false })?;
+    let date = payment_date(&mut errors, request.date, &invoice);
     let balance = balance_due(&invoice);
     if let Some(amount) = amount
         && amount > balance
@@ -384,39 +390,12 @@ async fn record_payment(
     let to = next(&invoice, InvoiceAction::Pay { complete })?;
     let payment = PaymentInput {
         amount,
-        date: request.date.unwrap_or_else(|| Utc::now().date_naive()),
+        date,
         method,
         reference,
     };
-    let (paid, recorded) = store::record_payment(
-        &mut tx,
-        auth.organization_id,
-        &invoice,
-        to.as_str(),
-        &payment,
-        auth.user_id,
-    )
-    .await?
-    .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
-    compliance::chain_payment(&mut tx, auth.organization_id, &recorded).await?;
-    log(
-        &mut tx,
-        &auth,
-        "pay",
-        "invoice",
-        id,
-        Some(&invoice),
-        Some(&paid),
-    )
-    .await?;
-    event(
-        &mut tx,
-        &auth,
-        "payment_received",
-        &paid,
-        json!({ "payment_id": recorded.id, "amount": amount, "method": method }),
-    )
-    .await?;
+    let (paid, recorded) =
+        record_money(&mut tx, &auth, &invoice, to, PaymentKind::Payment, &payment).await?;
     if complete {
         event(&mut tx, &auth, "invoice_paid", &paid, json!({})).await?;
     }
@@ -430,7 +409,7 @@ async fn record_payment(
     ))
 }
 
-/// The payments of an invoice, oldest first.
+/// The payments of an invoice, and the refunds made on it, oldest first.
 #[utoipa::path(get, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<Payment>), (status = 404, body = ErrorBody)))]
@@ -441,4 +420,160 @@ async fn list_payments(
 ) -> ApiResult<axum::Json<Vec<Payment>>> {
     sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
     Ok(axum::Json(store::payments_of(&ctx.db, id).await?))
+}
+
+/// The date of a payment or refund on `invoice`: today by default, never
+/// in the future nor before the invoice was issued.
+fn payment_date(
+    errors: &mut FieldErrors,
+    date: Option<NaiveDate>,
+    invoice: &SalesDocument,
+) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    let date = date.unwrap_or(today);
+    if date > today {
+        errors.add("date", "cannot be in the future");
+    }
+    if let Some(issued) = invoice.issue_date
+        && date < issued
+    {
+        errors.add(
+            "date",
+            format!("cannot be before the invoice's issue date, {issued}"),
+        );
+    }
+    date
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RefundRequest {
+    /// Default: all that is owed back (`refund_due`).
+    #[schema(example = "200.00")]
+    pub amount: Option<String>,
+    /// Default today.
+    pub date: Option<NaiveDate>,
+    /// `transfer`, `card`, `cash`, `check` or `other`.
+    #[schema(required = true, nullable = false)]
+    pub method: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// Pay back to the client what payments and credit notes together took
+/// past the invoice's total (its `refund_due`, e.g. a part-paid invoice
+/// then credited in full). More than is owed back → 422. The refund is
+/// chained like a payment and counts out of `amount_paid`.
+#[utoipa::path(post, path = "/invoices/{id}/refunds", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = RefundRequest,
+    responses((status = 201, body = RecordedPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_refund(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+    Json(request): Json<RefundRequest>,
+) -> ApiResult<(StatusCode, axum::Json<RecordedPayment>)> {
+    let mut errors = FieldErrors::new();
+    let amount = parsed(&mut errors, "amount", request.amount, Money::parse);
+    if amount.is_some_and(|a| a <= Money::ZERO) {
+        errors.add("amount", "must be positive");
+    }
+    let method = required_parsed(&mut errors, "method", request.method, PaymentMethod::parse);
+    let reference = optional(&mut errors, "reference", request.reference, MAX_NAME);
+    let mut tx = ctx.db.begin().await?;
+    let invoice = load(&mut tx, auth.organization_id, id, KIND).await?;
+    let to = next(&invoice, InvoiceAction::Refund)?;
+    let date = payment_date(&mut errors, request.date, &invoice);
+    let owed = balance_of(&invoice).refund_due;
+    let amount = amount.unwrap_or(owed);
+    if owed == Money::ZERO {
+        errors.add(
+            "amount",
+            "nothing is owed back to the client on this invoice",
+        );
+    } else if amount > owed {
+        errors.add(
+            "amount",
+            format!("more than is owed back to the client, {owed}"),
+        );
+    }
+    let Some(method) = errors.finish(|| method)? else {
+        return Err(ApiError::field("method", "is required"));
+    };
+    let refund = PaymentInput {
+        amount,
+        date,
+        method,
+        reference,
+    };
+    let (refunded, recorded) =
+        record_money(&mut tx, &auth, &invoice, to, PaymentKind::Refund, &refund).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(RecordedPayment {
+            payment: recorded,
+            invoice: detail(&ctx.db, refunded).await?,
+        }),
+    ))
+}
+
+/// Delete a draft invoice; once it has left the draft state it is part of
+/// the record and never deleted (409). A draft billing an order gives back
+/// to the order what it billed.
+#[utoipa::path(delete, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_invoice(
+    auth: Authorized<require::InvoicesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    sales::delete_draft(&ctx.db, &auth, id, KIND).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a payment or a refund on a locked invoice moving to `to`, in
+/// the sales chain, the audit log and the business events.
+async fn record_money(
+    tx: &mut Tx,
+    auth: &CurrentUser,
+    invoice: &SalesDocument,
+    to: InvoiceStatus,
+    kind: PaymentKind,
+    money: &PaymentInput,
+) -> ApiResult<(SalesDocument, Payment)> {
+    let (changed, recorded) = store::record_payment(
+        tx,
+        auth.organization_id,
+        invoice,
+        to.as_str(),
+        kind,
+        money,
+        auth.user_id,
+    )
+    .await?
+    .ok_or_else(|| ApiError::conflict("the invoice changed meanwhile; retry"))?;
+    compliance::chain_payment(tx, auth.organization_id, &recorded).await?;
+    let (action, event_type) = match kind {
+        PaymentKind::Payment => ("pay", "payment_received"),
+        PaymentKind::Refund => ("refund", "refund_made"),
+    };
+    log(
+        tx,
+        auth,
+        action,
+        "invoice",
+        invoice.id,
+        Some(invoice),
+        Some(&changed),
+    )
+    .await?;
+    event(
+        tx,
+        auth,
+        event_type,
+        &changed,
+        json!({ "payment_id": recorded.id, "amount": money.amount, "method": money.method }),
+    )
+    .await?;
+    Ok((changed, recorded))
 }

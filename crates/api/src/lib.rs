@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod compliance;
 pub mod context;
+pub mod contract;
 pub mod credit_notes;
 pub mod error;
 pub mod exports;
@@ -97,15 +98,23 @@ pub fn app(ctx: ApiContext) -> Router {
         .nest("/api/v1", api)
         .split_for_parts();
     openapi.servers = None;
+    contract::declare_error_answers(&mut openapi);
+    contract::patch_bodies_require_nothing(&mut openapi);
+    let query_contract = std::sync::Arc::new(contract::QueryContract::from_openapi(&openapi));
     let request_id = HeaderName::from_static("x-request-id");
     let body_limit = ctx.config.body_limit_bytes;
     Router::new()
         .merge(api_router)
         .merge(system::router(openapi))
         .fallback(system::not_found)
+        .method_not_allowed_fallback(system::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
             idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            query_contract,
+            contract::layer,
         ))
         .layer(axum::middleware::from_fn(system::track_metrics))
         .layer(DefaultBodyLimit::max(body_limit))

@@ -67,7 +67,7 @@ async fn list_formats(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct FormatRequest {
-    #[schema(example = "F{YY}/{N:6}")]
+    #[schema(required = true, nullable = false, example = "F{YY}/{N:6}")]
     pub pattern: Option<String>,
 }
 

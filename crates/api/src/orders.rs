@@ -10,7 +10,8 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Query};
 use crate::quotes::replace_draft;
 use crate::sales::{
-    self, DocumentDetail, DocumentFilters, DocumentRequest, detail, event, load, move_to,
+    self, DocumentDetail, DocumentFilters, DocumentRequest, DocumentRow, detail, event, load,
+    move_to,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,7 +28,7 @@ use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbering::Series;
 use comptoir_domain::numbers::{Money, Quantity};
-use comptoir_domain::permissions::Role;
+use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{
     DocumentKind, OrderAction, OrderStatus, ReturnReason, order_transition,
 };
@@ -41,7 +42,7 @@ use uuid::Uuid;
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_orders, create_order))
-        .routes(routes!(get_order, update_order))
+        .routes(routes!(get_order, update_order, delete_order))
         .routes(routes!(confirm_order))
         .routes(routes!(cancel_order))
         .routes(routes!(deliver_order))
@@ -74,13 +75,13 @@ async fn create_order(
 
 /// List orders.
 #[utoipa::path(get, path = "/orders", tag = "sales", security(("bearer" = [])),
-    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_orders(
     auth: Authorized<require::SalesRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
-) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
         sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
     ))
@@ -147,7 +148,7 @@ pub struct ConfirmRequest {
 /// (409 `insufficient_stock` naming every short product). The body may be
 /// left out.
 #[utoipa::path(post, path = "/orders/{id}/confirm", tag = "sales", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), request_body = Option<ConfirmRequest>,
+    params(("id" = Uuid, Path)), request_body = ConfirmRequest,
     responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn confirm_order(
     auth: Authorized<require::SalesWrite>,
@@ -235,7 +236,7 @@ async fn check_credit(
     if exposure <= limit {
         return Ok(());
     }
-    if override_credit && matches!(user.role, Role::Manager | Role::Admin) {
+    if override_credit && user.role.allows(Permission::CreditOverride) {
         return Ok(());
     }
     Err(ApiError::CreditLimitExceeded {
@@ -247,7 +248,7 @@ async fn check_credit(
             "credit_limit": limit,
             "open_receivables": receivables,
             "order_total": order.total_incl_tax.0,
-            "override": "a manager may confirm with override_credit: true",
+            "override": "a user with the credit.override permission (a manager) may confirm with override_credit: true",
         }),
     })
 }
@@ -284,17 +285,35 @@ async fn cancel_order(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeliveryLineRequest {
+    #[schema(required = true, nullable = false)]
     pub line_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
     /// Default: where the line is reserved; goods leave from there.
     pub location_id: Option<Uuid>,
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct DeliveryRequest {
-    pub lines: Option<Vec<DeliveryLineRequest>>,
+    /// The lines and quantities to deliver, or `"all"` (the default, also
+    /// with no body at all): everything still to deliver.
+    pub lines: Option<DeliveryLines>,
     /// Default today.
     pub date: Option<NaiveDate>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum DeliveryLines {
+    All(Everything),
+    Chosen(Vec<DeliveryLineRequest>),
+}
+
+/// Everything still to deliver.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub enum Everything {
+    #[serde(rename = "all")]
+    All,
 }
 
 /// A delivery note and the order after it.
@@ -308,7 +327,8 @@ pub struct DeliveryNote {
 
 /// Deliver goods of a confirmed order, in part or in full: the lines'
 /// reservations turn into issue movements (the rest stays reserved) and a
-/// delivery note `BL-YYYY-NNNNN` records it. More than ordered → 422.
+/// delivery note `BL-YYYY-NNNNN` records it. No body, or `"lines": "all"`,
+/// delivers everything still to deliver. More than ordered → 422.
 #[utoipa::path(post, path = "/orders/{id}/deliveries", tag = "sales", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = DeliveryRequest,
     responses((status = 201, body = DeliveryNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -316,7 +336,7 @@ async fn deliver_order(
     auth: Authorized<require::StockWrite>,
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
-    Json(request): Json<DeliveryRequest>,
+    OptionalJson(request): OptionalJson<DeliveryRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<DeliveryNote>)> {
     let mut tx = ctx.db.begin().await?;
     let order = load(&mut tx, auth.organization_id, id, KIND).await?;
@@ -324,7 +344,18 @@ async fn deliver_order(
     let order_lines = store::lines_in(&mut tx, id).await?;
     let reservations = store::active_reservations(&mut tx, id).await?;
     let mut errors = FieldErrors::new();
-    let requested = request.lines.unwrap_or_default();
+    let requested = match request.lines {
+        Some(DeliveryLines::Chosen(lines)) => lines,
+        None | Some(DeliveryLines::All(Everything::All)) => order_lines
+            .iter()
+            .filter(|line| line.undelivered() > Quantity::ZERO)
+            .map(|line| DeliveryLineRequest {
+                line_id: Some(line.id),
+                quantity: Some(line.undelivered().to_string()),
+                location_id: None,
+            })
+            .collect(),
+    };
     if requested.is_empty() {
         errors.add("lines", "at least one line is required");
     }
@@ -577,7 +608,9 @@ async fn invoice_order(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReturnLineRequest {
+    #[schema(required = true, nullable = false)]
     pub line_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
 }
 
@@ -585,6 +618,7 @@ pub struct ReturnLineRequest {
 pub struct ReturnRequest {
     pub lines: Option<Vec<ReturnLineRequest>>,
     /// `defect`, `dissatisfaction`, `wrong_item` or `other`.
+    #[schema(required = true, nullable = false)]
     pub reason: Option<String>,
     /// Put the goods back into stock; default true.
     pub restock: Option<bool>,
@@ -613,7 +647,7 @@ pub struct ReturnNote {
     params(("id" = Uuid, Path)), request_body = ReturnRequest,
     responses((status = 201, body = ReturnNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn return_goods(
-    auth: Authorized<require::StockWrite>,
+    auth: Authorized<require::ReturnsWrite>,
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
     Json(request): Json<ReturnRequest>,
@@ -893,4 +927,19 @@ async fn plan_credit(
         ));
     }
     Ok(())
+}
+
+/// Delete a draft order; once it has left the draft state it is part of
+/// the record and never deleted (409). An order converted from a quote is
+/// cancelled instead (409).
+#[utoipa::path(delete, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_order(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    sales::delete_draft(&ctx.db, &auth, id, KIND).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

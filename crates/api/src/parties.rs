@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 pub struct IdentityFields {
     /// `company` or `individual`.
     pub kind: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -216,6 +217,7 @@ async fn create_client(
 
 /// Get a client.
 #[utoipa::path(get, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 200, body = Client), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_client(
     auth: Authorized<require::ClientsRead>,
@@ -229,6 +231,7 @@ async fn get_client(
 
 /// Change a client (JSON merge patch).
 #[utoipa::path(patch, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     request_body = ClientRequest, responses((status = 200, body = Client), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_client(
     auth: Authorized<require::ClientsWrite>,
@@ -260,6 +263,7 @@ async fn update_client(
 
 /// Delete a client.
 #[utoipa::path(delete, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_client(
     auth: Authorized<require::ClientsWrite>,
@@ -355,6 +359,7 @@ async fn create_supplier(
 
 /// Get a supplier.
 #[utoipa::path(get, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 200, body = Supplier), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_supplier(
     auth: Authorized<require::SuppliersRead>,
@@ -368,6 +373,7 @@ async fn get_supplier(
 
 /// Change a supplier (JSON merge patch).
 #[utoipa::path(patch, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     request_body = SupplierRequest, responses((status = 200, body = Supplier), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_supplier(
     auth: Authorized<require::SuppliersWrite>,
@@ -399,6 +405,7 @@ async fn update_supplier(
 /// Delete a supplier no product lists; deactivate it instead to keep its
 /// history.
 #[utoipa::path(delete, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_supplier(
     auth: Authorized<require::SuppliersWrite>,

@@ -25,12 +25,16 @@ use uuid::Uuid;
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct AddressRequest {
     /// `billing` or `shipping`.
+    #[schema(required = true, nullable = false)]
     pub kind: Option<String>,
     /// A name for the address ("Entrepôt Lyon").
     pub label: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub line1: Option<String>,
     pub line2: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub postal_code: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub city: Option<String>,
     /// ISO 3166-1 alpha-2 code; default `FR`.
     pub country: Option<String>,
@@ -40,6 +44,7 @@ pub struct AddressRequest {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ContactRequest {
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     /// The contact's role at the party ("Comptabilité", "Gérant", …).
     pub role: Option<String>,

@@ -46,6 +46,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PriceListRequest {
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     pub description: Option<String>,
     pub active: Option<bool>,
@@ -197,6 +198,7 @@ async fn delete_price_list(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PriceRuleRequest {
     /// `all`, `category`, `product` or `variant`.
+    #[schema(required = true, nullable = false)]
     pub scope: Option<String>,
     /// Required with scope `category`; the rule covers its sub-categories.
     pub category_id: Option<Uuid>,

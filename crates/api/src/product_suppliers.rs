@@ -35,10 +35,12 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProductSupplierRequest {
+    #[schema(required = true, nullable = false)]
     pub supplier_id: Option<Uuid>,
     /// The supplier's own reference for the product.
     pub supplier_reference: Option<String>,
     /// Excluding VAT, up to 4 decimals.
+    #[schema(required = true, nullable = false)]
     pub purchase_price: Option<String>,
     /// Days between ordering and receiving; default 0.
     pub lead_time_days: Option<i64>,

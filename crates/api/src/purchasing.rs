@@ -20,6 +20,7 @@ use comptoir_db::resource::{self, Table};
 use comptoir_db::stock::{self as stock_store, Item, Location, Movement, MovementNote, Warehouse};
 use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
+use comptoir_domain::currency::{DEFAULT_CURRENCY, parse_currency};
 use comptoir_domain::documents::{LineAmounts, TaxLine, totals};
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
 use comptoir_domain::purchasing::{PurchaseAction, PurchaseStatus, purchase_transition};
@@ -59,10 +60,12 @@ pub(crate) async fn detail(db: &Db, order: PurchaseOrder) -> ApiResult<PurchaseO
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PurchaseLineRequest {
+    #[schema(required = true, nullable = false)]
     pub product_id: Option<Uuid>,
     pub variant_id: Option<Uuid>,
     /// Defaults to the product's name.
     pub description: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
     /// Defaults to the supplier's price for the product, then to the
     /// product's purchase price.
@@ -72,6 +75,7 @@ pub struct PurchaseLineRequest {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PurchaseOrderRequest {
+    #[schema(required = true, nullable = false)]
     pub supplier_id: Option<Uuid>,
     /// Where the goods will be received.
     pub warehouse_id: Option<Uuid>,
@@ -110,10 +114,8 @@ async fn validate_order(
         request.warehouse_id,
     )
     .await?;
-    let currency = request.currency.unwrap_or_else(|| "EUR".to_owned());
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.add("currency", "must be an ISO 4217 code, e.g. EUR");
-    }
+    let currency = parsed(&mut errors, "currency", request.currency, parse_currency)
+        .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned());
     let notes = optional(&mut errors, "notes", request.notes, MAX_TEXT);
     let lines = request.lines.unwrap_or_default();
     if lines.is_empty() {
@@ -381,8 +383,12 @@ async fn cancel_order(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReceiptLine {
+    #[schema(required = true, nullable = false)]
     pub line_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
+    /// Default: the `STOCK` location of the order's warehouse, else of the
+    /// organization's default warehouse.
     pub location_id: Option<Uuid>,
 }
 
@@ -435,19 +441,34 @@ async fn receive(
                 None
             }
         };
-        if line.location_id.is_none() {
-            errors.add(format!("{prefix}location_id"), "is required");
-        }
+        let location_id = match line.location_id {
+            Some(id) => Some(id),
+            None => {
+                let default = stock_store::default_location(
+                    &mut tx,
+                    auth.organization_id,
+                    order.warehouse_id,
+                )
+                .await?;
+                if default.is_none() {
+                    errors.add(
+                        format!("{prefix}location_id"),
+                        "is required: the organization has no warehouse to receive into",
+                    );
+                }
+                default
+            }
+        };
         check_reference::<Location>(
             &mut tx,
             &mut errors,
             auth.organization_id,
             &format!("{prefix}location_id"),
-            line.location_id,
+            location_id,
         )
         .await?;
         if let (Some(order_line), Some(quantity), Some(location_id)) =
-            (order_line, quantity, line.location_id)
+            (order_line, quantity, location_id)
         {
             if quantity <= Quantity::ZERO {
                 errors.add(format!("{prefix}quantity"), "must be positive");

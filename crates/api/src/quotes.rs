@@ -7,8 +7,8 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
 use crate::sales::{
-    self, DocumentDetail, DocumentFilters, DocumentRequest, copy_of, detail, event, job_event,
-    load, move_to, validate_document,
+    self, DocumentDetail, DocumentFilters, DocumentRequest, DocumentRow, copy_of, detail, event,
+    job_event, load, move_to, validate_document,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,7 +27,7 @@ use uuid::Uuid;
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_quotes, create_quote))
-        .routes(routes!(get_quote, update_quote))
+        .routes(routes!(get_quote, update_quote, delete_quote))
         .routes(routes!(send_quote))
         .routes(routes!(accept_quote))
         .routes(routes!(refuse_quote))
@@ -58,13 +58,13 @@ async fn create_quote(
 
 /// List quotes.
 #[utoipa::path(get, path = "/quotes", tag = "sales", security(("bearer" = [])),
-    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<SalesDocument>)))]
+    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_quotes(
     auth: Authorized<require::SalesRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
-) -> ApiResult<axum::Json<PageOf<SalesDocument>>> {
+) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
         sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
     ))
@@ -313,4 +313,18 @@ pub async fn sweep_quotes(db: &Db) -> ApiResult<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Delete a draft quote; once it has left the draft state it is part of
+/// the record and never deleted (409).
+#[utoipa::path(delete, path = "/quotes/{id}", tag = "sales", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_quote(
+    auth: Authorized<require::SalesWrite>,
+    State(ctx): State<ApiContext>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    sales::delete_draft(&ctx.db, &auth, id, KIND).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -43,10 +43,14 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReorderRuleRequest {
+    #[schema(required = true, nullable = false)]
     pub product_id: Option<Uuid>,
     pub variant_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub warehouse_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub min_quantity: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub max_quantity: Option<String>,
     /// Who to order from; the cheapest listed supplier when absent.
     pub supplier_id: Option<Uuid>,
@@ -462,7 +466,7 @@ pub struct ValueOf {
 #[utoipa::path(get, path = "/stock/valuation", tag = "stock", security(("bearer" = [])),
     responses((status = 200, body = Valuation)))]
 async fn valuation(
-    auth: Authorized<require::StockRead>,
+    auth: Authorized<require::ValuationRead>,
     State(ctx): State<ApiContext>,
 ) -> ApiResult<axum::Json<Valuation>> {
     let rows = store::stock_value_rows(&ctx.db, auth.organization_id).await?;

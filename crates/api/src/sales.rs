@@ -6,14 +6,14 @@ use crate::audit::log;
 use crate::auth::{Authorized, CurrentUser, require};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ListParams, PageOf, Query};
+use crate::extract::{ListParams, PageOf, Query, query_filter};
 use crate::price_lists::price_for;
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::parties::Client;
-use comptoir_db::resource::{self, Table};
+use comptoir_db::resource::{self, Fixed};
 use comptoir_db::sales::{
     self as store, BusinessEvent, DocumentInput, LineInput, NewEvent, SalesDocument, SalesLine,
 };
@@ -21,9 +21,13 @@ use comptoir_db::stock::{Item, Warehouse};
 use comptoir_db::{Db, DbError, Filter, Tx, numbering};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{VatCategory, check_vat};
+use comptoir_domain::currency::{DEFAULT_CURRENCY, parse_currency};
 use comptoir_domain::documents::{LineAmounts, TaxLine, discounted_totals};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
-use comptoir_domain::sales::{DocumentKind, InvoiceStatus, is_overdue};
+use comptoir_domain::sales::{
+    DocumentKind, InvoiceBalance, InvoiceStatus, OrderAction, OrderStatus, QuoteStatus,
+    invoice_balance, is_overdue, may_delete, order_transition,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +48,7 @@ pub struct LineRequest {
     pub variant_id: Option<Uuid>,
     /// Defaults to the product's name; required on a free-text line.
     pub description: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
     /// Defaults to the price the client pays (price list, discount).
     pub unit_price: Option<String>,
@@ -56,6 +61,7 @@ pub struct LineRequest {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct DocumentRequest {
+    #[schema(required = true, nullable = false)]
     pub client_id: Option<Uuid>,
     /// Orders: the warehouse goods are reserved in; default the first one.
     pub warehouse_id: Option<Uuid>,
@@ -91,17 +97,24 @@ pub(crate) async fn validate_document(
             resource::get::<Client>(db, organization_id, id).await,
         )?,
     };
-    if let Some(id) = request.warehouse_id {
-        found(
-            &mut errors,
-            "warehouse_id",
-            resource::get::<Warehouse>(db, organization_id, id).await,
-        )?;
-    }
-    let currency = request.currency.unwrap_or_else(|| "EUR".to_owned());
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.add("currency", "must be an ISO 4217 code, e.g. EUR");
-    }
+    let warehouse_id = match request.warehouse_id {
+        Some(id) => {
+            found(
+                &mut errors,
+                "warehouse_id",
+                resource::get::<Warehouse>(db, organization_id, id).await,
+            )?;
+            Some(id)
+        }
+        // An order without a warehouse reserves and delivers from the
+        // organization's default one, and says so.
+        None if kind == DocumentKind::Order => {
+            comptoir_db::stock::default_warehouse(db, organization_id).await?
+        }
+        None => None,
+    };
+    let currency = parsed(&mut errors, "currency", request.currency, parse_currency)
+        .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned());
     let notes = optional(&mut errors, "notes", request.notes, MAX_TEXT);
     let discount_percent = parsed(
         &mut errors,
@@ -162,7 +175,7 @@ pub(crate) async fn validate_document(
     errors.finish(|| ())?;
     Ok(DocumentInput {
         client_id: request.client_id.expect("checked"),
-        warehouse_id: request.warehouse_id,
+        warehouse_id,
         currency,
         issue_date,
         valid_until,
@@ -347,19 +360,73 @@ async fn validate_line(
 pub struct DocumentDetail {
     #[serde(flatten)]
     pub document: SalesDocument,
+    /// On an invoice, each line's `credited_quantity` is what its credit
+    /// notes took back.
     pub lines: Vec<SalesLine>,
     pub tax_breakdown: Vec<TaxLine>,
-    /// Invoices: what remains to be paid.
+    #[serde(flatten)]
+    pub money: InvoiceMoney,
+}
+
+/// Where an invoice's money stands, on its detail and in its list rows;
+/// other documents have none of it.
+#[derive(Serialize, Default, utoipa::ToSchema)]
+pub struct InvoiceMoney {
+    /// Invoices: what remains to be paid; never below zero.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "120.00")]
     pub balance_due: Option<Money>,
+    /// Invoices: what is owed back to the client, payments and credit
+    /// notes that together went past the total, less refunds made
+    /// (`POST /invoices/{id}/refunds`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "0.00")]
+    pub refund_due: Option<Money>,
     /// Invoices: issued, not fully paid and past the due date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
 }
 
+impl InvoiceMoney {
+    /// Empty for a document that is not an invoice.
+    pub(crate) fn of(document: &SalesDocument) -> ApiResult<Self> {
+        if document.kind != DocumentKind::Invoice {
+            return Ok(Self::default());
+        }
+        let status = InvoiceStatus::parse(&document.status).map_err(ApiError::BadRequest)?;
+        let balance = balance_of(document);
+        Ok(InvoiceMoney {
+            balance_due: Some(balance.due),
+            refund_due: Some(balance.refund_due),
+            overdue: Some(is_overdue(
+                status,
+                document.due_date,
+                Utc::now().date_naive(),
+            )),
+        })
+    }
+}
+
+/// A row of a document list: invoices also say what is due and whether
+/// it is overdue.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DocumentRow {
+    #[serde(flatten)]
+    pub document: SalesDocument,
+    #[serde(flatten)]
+    pub money: InvoiceMoney,
+}
+
 pub(crate) async fn detail(db: &Db, document: SalesDocument) -> ApiResult<DocumentDetail> {
-    let lines = store::lines(db, document.id).await?;
+    let mut lines = store::lines(db, document.id).await?;
+    if document.kind == DocumentKind::Invoice {
+        let credited = store::credited_quantities_of(db, document.id).await?;
+        for line in &mut lines {
+            if let Some((_, quantity)) = credited.iter().find(|(id, _)| *id == line.id) {
+                line.credited_quantity = Fixed(*quantity);
+            }
+        }
+    }
     detail_of(document, lines)
 }
 
@@ -369,37 +436,26 @@ pub(crate) fn detail_of(
     lines: Vec<SalesLine>,
 ) -> ApiResult<DocumentDetail> {
     let amounts: Vec<LineAmounts> = lines.iter().map(SalesLine::amounts).collect();
-    let (balance_due, overdue) = match document.kind {
-        DocumentKind::Invoice => {
-            let status = InvoiceStatus::parse(&document.status).map_err(ApiError::BadRequest)?;
-            (
-                Some(balance_due(&document)),
-                Some(is_overdue(
-                    status,
-                    document.due_date,
-                    Utc::now().date_naive(),
-                )),
-            )
-        }
-        _ => (None, None),
-    };
     Ok(DocumentDetail {
         tax_breakdown: discounted_totals(&amounts, document.discount_percent.0).tax_breakdown,
-        balance_due,
-        overdue,
+        money: InvoiceMoney::of(&document)?,
         document,
         lines,
     })
 }
 
-/// What remains to be paid; negative when credit notes on a paid
-/// invoice leave the client a refund.
-pub(crate) fn balance_due(invoice: &SalesDocument) -> Money {
-    Money::from_units(
-        invoice.total_incl_tax.0.units()
-            - invoice.amount_paid.0.units()
-            - invoice.amount_credited.0.units(),
+/// What the client still owes on an invoice, and what is owed back.
+pub(crate) fn balance_of(invoice: &SalesDocument) -> InvoiceBalance {
+    invoice_balance(
+        invoice.total_incl_tax.0,
+        invoice.amount_paid.0,
+        invoice.amount_credited.0,
     )
+}
+
+/// What remains to be paid on an invoice; never below zero.
+pub(crate) fn balance_due(invoice: &SalesDocument) -> Money {
+    balance_of(invoice).due
 }
 
 /// A document of `kind`, locked for the transaction; another kind's id is
@@ -415,6 +471,85 @@ pub(crate) async fn load(
         return Err(ApiError::NotFound);
     }
     Ok(document)
+}
+
+/// Deletes a draft quote, order or invoice, with its audit entry and
+/// event. A draft invoice that bills an order gives back to the order
+/// what it billed; a draft order converted from a quote is cancelled
+/// instead (409), so the quote keeps the order it became.
+pub(crate) async fn delete_draft(
+    db: &Db,
+    user: &CurrentUser,
+    id: Uuid,
+    kind: DocumentKind,
+) -> ApiResult<()> {
+    let mut tx = db.begin().await?;
+    let draft = load(&mut tx, user.organization_id, id, kind).await?;
+    may_delete(kind, &draft.status).map_err(ApiError::InvalidTransition)?;
+    match (kind, draft.source_id) {
+        (DocumentKind::Order, Some(_)) => {
+            return Err(ApiError::InvalidTransition(
+                "this order was converted from a quote: cancel it instead".into(),
+            ));
+        }
+        (DocumentKind::Invoice, Some(order_id)) => {
+            give_back_to_order(&mut tx, user, order_id, id).await?;
+        }
+        _ => {}
+    }
+    if !store::delete_draft(&mut tx, user.organization_id, id).await? {
+        return Err(ApiError::InvalidTransition(
+            "the document changed meanwhile; retry".into(),
+        ));
+    }
+    log(
+        &mut tx,
+        user,
+        "delete",
+        kind.as_str(),
+        id,
+        Some(&draft),
+        None::<&SalesDocument>,
+    )
+    .await?;
+    event(
+        &mut tx,
+        user,
+        &format!("{}_deleted", kind.as_str()),
+        &draft,
+        Value::Object(Default::default()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes billable again on `order_id` what the draft invoice `draft_id`
+/// billed, and moves the order back from `invoiced` if it was.
+async fn give_back_to_order(
+    tx: &mut Tx,
+    user: &CurrentUser,
+    order_id: Uuid,
+    draft_id: Uuid,
+) -> ApiResult<()> {
+    let order = load(tx, user.organization_id, order_id, DocumentKind::Order).await?;
+    let status = OrderStatus::parse(&order.status).map_err(ApiError::BadRequest)?;
+    let to =
+        order_transition(status, OrderAction::DropInvoice).map_err(ApiError::InvalidTransition)?;
+    for line in store::lines_in(tx, draft_id).await? {
+        let Some(order_line) = line.source_line_id else {
+            continue;
+        };
+        if !store::uninvoice_line(tx, order_id, order_line, line.quantity.0).await? {
+            return Err(ApiError::InvalidTransition(
+                "the order changed meanwhile; retry".into(),
+            ));
+        }
+    }
+    if to != status {
+        move_to(tx, user, &order, to.as_str(), "order_invoice_dropped").await?;
+    }
+    Ok(())
 }
 
 /// Reads a document of `kind` outside any transaction.
@@ -589,7 +724,11 @@ pub(crate) fn copy_of(document: &SalesDocument, lines: &[SalesLine]) -> Document
 #[into_params(parameter_in = Query)]
 pub struct DocumentFilters {
     pub client_id: Option<Uuid>,
+    /// One of the kind's statuses (a quote's, an order's or an invoice's).
     pub status: Option<String>,
+    /// Invoices only: `true` for those issued, not fully paid and past
+    /// their due date; `false` for the others.
+    pub overdue: Option<bool>,
 }
 
 /// One page of documents of `kind`.
@@ -599,31 +738,94 @@ pub(crate) async fn list(
     kind: DocumentKind,
     params: &ListParams,
     filters: DocumentFilters,
-) -> ApiResult<PageOf<SalesDocument>> {
+) -> ApiResult<PageOf<DocumentRow>> {
     let page = params.page()?;
-    let filter = document_filter(organization_id, kind, filters, params.q.as_deref());
-    let listing = resource::list(db, filter, params.sort::<SalesDocument>()?, page).await?;
-    Ok(PageOf::new(listing, page))
+    let filter = document_filter(organization_id, kind, filters, params.q.as_deref())?;
+    let listing =
+        resource::list::<SalesDocument>(db, filter, params.sort::<SalesDocument>()?, page).await?;
+    let rows = listing
+        .items
+        .into_iter()
+        .map(|document| {
+            Ok(DocumentRow {
+                money: InvoiceMoney::of(&document)?,
+                document,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(PageOf::new(
+        comptoir_db::Listing {
+            items: rows,
+            total: listing.total,
+        },
+        page,
+    ))
 }
 
-/// The documents of `kind` a list (or its export) shows.
+/// The statuses a document of `kind` can be in.
+fn status_of(kind: DocumentKind, text: &str) -> Result<&'static str, String> {
+    match kind {
+        DocumentKind::Quote => QuoteStatus::parse(text).map(QuoteStatus::as_str),
+        DocumentKind::Order => OrderStatus::parse(text).map(OrderStatus::as_str),
+        DocumentKind::Invoice | DocumentKind::CreditNote => {
+            InvoiceStatus::parse(text).map(InvoiceStatus::as_str)
+        }
+    }
+}
+
+/// The documents of `kind` a list (or its export) shows; `?q=` also finds
+/// them by their client's name or code.
 pub(crate) fn document_filter(
     organization_id: Uuid,
     kind: DocumentKind,
     filters: DocumentFilters,
     q: Option<&str>,
-) -> Filter {
-    Filter::organization(organization_id)
+) -> ApiResult<Filter> {
+    let status = query_filter("status", filters.status.as_deref(), |text| {
+        status_of(kind, text)
+    })?;
+    let mut filter = Filter::organization(organization_id)
         .eq("kind", Some(kind.as_str()))
         .eq("client_id", filters.client_id)
-        .eq("status", filters.status)
-        .search(SalesDocument::SEARCHABLE, q)
+        .eq("status", status)
+        .search(DOCUMENT_SEARCH, q);
+    match (filters.overdue, kind) {
+        (None, _) => {}
+        (Some(overdue), DocumentKind::Invoice) => {
+            let today = Utc::now().date_naive();
+            filter = if overdue {
+                filter
+                    .clause("status IN ('issued', 'partially_paid')")
+                    .condition("due_date < {}", today)
+            } else {
+                filter.condition(
+                    "(status NOT IN ('issued', 'partially_paid') OR due_date IS NULL OR due_date >= {})",
+                    today,
+                )
+            };
+        }
+        (Some(_), _) => {
+            return Err(ApiError::BadRequest(
+                "overdue: only invoices can be overdue".into(),
+            ));
+        }
+    }
+    Ok(filter)
 }
+
+/// What `?q=` searches in a document list: its number and notes, and its
+/// client's name and code.
+const DOCUMENT_SEARCH: &[&str] = &[
+    "number",
+    "notes",
+    "(SELECT c.name FROM clients c WHERE c.id = sales_documents.client_id)",
+    "(SELECT c.code FROM clients c WHERE c.id = sales_documents.client_id)",
+];
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
-    /// `quote`, `order` or `invoice`.
+    /// `quote`, `order`, `invoice` or `credit_note`.
     pub subject_type: Option<String>,
     pub subject_id: Option<Uuid>,
     pub client_id: Option<Uuid>,
@@ -640,8 +842,13 @@ async fn list_events(
     Query(filters): Query<EventFilters>,
 ) -> ApiResult<axum::Json<PageOf<BusinessEvent>>> {
     let page = params.page()?;
+    let subject_type = query_filter(
+        "subject_type",
+        filters.subject_type.as_deref(),
+        DocumentKind::parse,
+    )?;
     let filter = Filter::organization(auth.organization_id)
-        .eq("subject_type", filters.subject_type)
+        .eq("subject_type", subject_type.map(DocumentKind::as_str))
         .eq("subject_id", filters.subject_id)
         .eq("client_id", filters.client_id)
         .eq("event_type", filters.event_type);

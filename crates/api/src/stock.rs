@@ -24,7 +24,7 @@ use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::identifiers::Code;
 use comptoir_domain::numbers::Quantity;
-use comptoir_domain::stock::{LocationKind, MovementPlan, MovementType};
+use comptoir_domain::stock::{LocationKind, MovementPlan, MovementType, ReservationStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -46,23 +46,34 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct WarehouseRequest {
+    #[schema(required = true, nullable = false)]
     pub code: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     pub address: Option<String>,
     pub active: Option<bool>,
+    /// `true` makes it the organization's default warehouse (the first
+    /// one created is); the default is moved, never removed.
+    pub is_default: Option<bool>,
 }
 
 impl WarehouseRequest {
-    fn validate(self) -> Result<WarehouseInput, FieldErrors> {
+    /// The warehouse's fields, and whether it is to be the default.
+    fn validate(self) -> Result<(WarehouseInput, Option<bool>), FieldErrors> {
         let mut errors = FieldErrors::new();
         let code = required_parsed(&mut errors, "code", self.code, Code::parse);
         let name = required(&mut errors, "name", self.name, MAX_NAME);
         let address = optional(&mut errors, "address", self.address, 1000);
-        errors.finish(|| WarehouseInput {
-            code: code.expect("checked").into_inner(),
-            name: name.unwrap_or_default(),
-            address,
-            active: self.active.unwrap_or(true),
+        errors.finish(|| {
+            (
+                WarehouseInput {
+                    code: code.expect("checked").into_inner(),
+                    name: name.unwrap_or_default(),
+                    address,
+                    active: self.active.unwrap_or(true),
+                },
+                self.is_default,
+            )
         })
     }
 }
@@ -99,10 +110,14 @@ async fn create_warehouse(
     State(ctx): State<ApiContext>,
     Json(request): Json<WarehouseRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedWarehouse>)> {
-    let input = request.validate()?;
+    let (input, is_default) = request.validate()?;
     let mut tx = ctx.db.begin().await?;
-    let (warehouse, location) =
+    let (mut warehouse, location) =
         store::insert_warehouse(&mut tx, auth.organization_id, &input).await?;
+    if is_default == Some(true) && !warehouse.is_default {
+        warehouse =
+            store::make_default_warehouse(&mut tx, auth.organization_id, warehouse.id).await?;
+    }
     log(
         &mut tx,
         &auth,
@@ -146,7 +161,8 @@ async fn get_warehouse(
     ))
 }
 
-/// Change a warehouse (JSON merge patch); `active: false` archives it.
+/// Change a warehouse (JSON merge patch); `active: false` archives it,
+/// `is_default: true` makes it the organization's default warehouse.
 #[utoipa::path(patch, path = "/warehouses/{id}", tag = "stock", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = WarehouseRequest,
     responses((status = 200, body = Warehouse), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -160,9 +176,18 @@ async fn update_warehouse(
     let mut tx = ctx.db.begin().await?;
     let current: Warehouse = resource::get_in(&mut tx, auth.organization_id, id).await?;
     if_match.check(current.version)?;
-    let input = merge_patch::<_, WarehouseRequest>(&current, patch)?.validate()?;
-    let updated =
+    let (input, is_default) = merge_patch::<_, WarehouseRequest>(&current, patch)?.validate()?;
+    if current.is_default && is_default == Some(false) {
+        return Err(ApiError::field(
+            "is_default",
+            "the default warehouse changes by making another warehouse the default",
+        ));
+    }
+    let mut updated =
         store::update_warehouse(&mut tx, auth.organization_id, id, current.version, &input).await?;
+    if is_default == Some(true) && !current.is_default {
+        updated = store::make_default_warehouse(&mut tx, auth.organization_id, id).await?;
+    }
     log(
         &mut tx,
         &auth,
@@ -179,10 +204,13 @@ async fn update_warehouse(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LocationRequest {
+    #[schema(required = true, nullable = false)]
     pub warehouse_id: Option<Uuid>,
     /// A location of the same warehouse this one sits in.
     pub parent_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub code: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     /// `internal`, `receiving`, `shipping`, `returns` or `scrap`.
     pub kind: Option<String>,
@@ -394,12 +422,16 @@ pub(crate) async fn check_item(
 pub struct MovementRequest {
     /// `receipt`, `issue`, `transfer` or `adjustment`.
     #[serde(rename = "type")]
+    #[schema(required = true, nullable = false)]
     pub movement_type: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub product_id: Option<Uuid>,
     pub variant_id: Option<Uuid>,
     /// Positive; an adjustment may be negative (from `from_location_id`).
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
     pub from_location_id: Option<Uuid>,
+    /// A receipt without one goes to the default warehouse's `STOCK`.
     pub to_location_id: Option<Uuid>,
     pub reason: Option<String>,
     /// A document number or any outside reference.
@@ -429,12 +461,16 @@ async fn create_movement(
     }
     let reason = optional(&mut errors, "reason", request.reason, MAX_NAME);
     let reference = optional(&mut errors, "reference", request.reference, MAX_NAME);
+    let mut to_location_id = request.to_location_id;
+    if movement_type == Some(MovementType::Receipt) && to_location_id.is_none() {
+        to_location_id = store::default_stock_location(&ctx.db, auth.organization_id).await?;
+    }
     let plan = match (movement_type, quantity) {
         (Some(movement_type), Some(quantity)) => MovementPlan::new(
             movement_type,
             quantity,
             request.from_location_id,
-            request.to_location_id,
+            to_location_id,
         )
         .map_err(|shape| {
             for (field, message) in shape {
@@ -470,7 +506,7 @@ async fn create_movement(
     }
     for (field, location) in [
         ("from_location_id", request.from_location_id),
-        ("to_location_id", request.to_location_id),
+        ("to_location_id", to_location_id),
     ] {
         check_reference::<Location>(&mut tx, &mut errors, auth.organization_id, field, location)
             .await?;
@@ -615,10 +651,14 @@ async fn list_levels(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReservationLine {
     /// The document line holding the stock (an order line).
+    #[schema(required = true, nullable = false)]
     pub line_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub product_id: Option<Uuid>,
     pub variant_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub location_id: Option<Uuid>,
+    #[schema(required = true, nullable = false)]
     pub quantity: Option<String>,
 }
 
@@ -626,6 +666,7 @@ pub struct ReservationLine {
 pub struct ReservationsRequest {
     /// What the lines belong to; default `order_line`.
     pub document_type: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub lines: Option<Vec<ReservationLine>>,
 }
 
@@ -772,7 +813,15 @@ async fn list_reservations(
     let filter = Filter::organization(auth.organization_id)
         .eq("product_id", filters.product_id)
         .eq("document_line_id", filters.line_id)
-        .eq("status", filters.status);
+        .eq(
+            "status",
+            query_filter(
+                "status",
+                filters.status.as_deref(),
+                ReservationStatus::parse,
+            )?
+            .map(ReservationStatus::as_str),
+        );
     let listing = resource::list(&ctx.db, filter, params.sort::<Reservation>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }

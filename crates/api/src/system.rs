@@ -42,6 +42,10 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
 /// Counts requests and their latency per route and status.
 pub async fn track_metrics(request: Request, next: Next) -> Response {
     let started = Instant::now();

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_db::auth::{self as store, NewUser, User, UserChanges};
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Filter, audit};
+use comptoir_db::{DbError, Filter, audit};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::Email;
 use comptoir_domain::permissions::{Permission, Role};
@@ -28,11 +28,15 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct CreateUserRequest {
+    #[schema(required = true, nullable = false)]
     pub email: Option<String>,
+    #[schema(required = true, nullable = false)]
     pub name: Option<String>,
     /// admin, manager, sales, warehouse, accountant, technician or viewer.
+    #[schema(required = true, nullable = false)]
     pub role: Option<String>,
     /// At least 10 characters.
+    #[schema(required = true, nullable = false)]
     pub password: Option<String>,
 }
 
@@ -95,7 +99,17 @@ async fn create_user(
             password_hash: &password_hash,
         },
     )
-    .await?;
+    .await
+    .map_err(|error| match error {
+        // Logins are by e-mail, so an address names one account across
+        // all organizations; the answer must not tell whether the one
+        // taken is here or in another organization.
+        DbError::Unique(_) => ApiError::Conflict {
+            message: "this e-mail address cannot be given to a new account".into(),
+            details: serde_json::json!({ "field": "email" }),
+        },
+        other => other.into(),
+    })?;
     audit::record(
         &mut tx,
         &auth.actor(),
@@ -112,6 +126,7 @@ async fn create_user(
 
 /// Get a user.
 #[utoipa::path(get, path = "/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_user(
     auth: Authorized<require::UsersManage>,
@@ -172,6 +187,7 @@ async fn change_user(
 
 /// Change a user's name, role or active flag.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
     request_body = UpdateUserRequest, responses((status = 200, body = User), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_user(
     auth: Authorized<require::UsersManage>,
@@ -187,7 +203,8 @@ async fn update_user(
 
 /// Deactivate a user: it can no longer log in or refresh, and its sessions end.
 #[utoipa::path(delete, path = "/users/{id}", tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn deactivate_user(
     auth: Authorized<require::UsersManage>,
     State(ctx): State<ApiContext>,

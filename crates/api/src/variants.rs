@@ -29,11 +29,12 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct VariantRequest {
+    #[schema(required = true, nullable = false)]
     pub code: Option<String>,
     /// Defaults to the option values in option-name order, e.g. "rouge / L".
     pub name: Option<String>,
     /// Option values as text, e.g. `{"size": "L", "color": "red"}`.
-    #[schema(value_type = Object)]
+    #[schema(required = true, nullable = false, value_type = Object)]
     pub options: Option<Value>,
     /// Added to the product's sale price; may be negative.
     pub price_delta: Option<String>,

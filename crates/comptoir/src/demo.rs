@@ -28,7 +28,7 @@ use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use comptoir_domain::purchasing::PurchaseStatus;
-use comptoir_domain::sales::{DocumentKind, PaymentMethod};
+use comptoir_domain::sales::{DocumentKind, PaymentKind, PaymentMethod};
 use comptoir_domain::stock::{MovementPlan, MovementType};
 use serde_json::json;
 use uuid::Uuid;
@@ -569,6 +569,7 @@ async fn demo_sales(
                 organization_id,
                 &document,
                 "partially_paid",
+                PaymentKind::Payment,
                 &payment,
                 created_by,
             )

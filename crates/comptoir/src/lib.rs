@@ -106,6 +106,8 @@ async fn run_jobs(db: Db, interval: std::time::Duration) {
 pub enum InitError {
     #[error("a user with the e-mail {0} already exists")]
     EmailTaken(String),
+    #[error("an organization named {0} already exists (id {1}); choose another name")]
+    NameTaken(String, uuid::Uuid),
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -125,6 +127,10 @@ pub async fn init_organization(
         .map_err(|e| InitError::Invalid(e.to_owned()))?;
     if name.trim().is_empty() {
         return Err(InitError::Invalid("the organization needs a name".into()));
+    }
+    let named = store::command_line_actors(db, Some(name.trim())).await?;
+    if let Some((existing, _)) = named.first() {
+        return Err(InitError::NameTaken(name.trim().to_owned(), *existing));
     }
     let hash = hash_password(admin_password).map_err(|e| InitError::Invalid(e.to_string()))?;
     let mut tx = db.begin().await?;
@@ -210,6 +216,9 @@ async fn command_line_actor(db: &Db, organization: Option<&str>) -> Result<(Uuid
         [] => Err("no such organization".into()),
         [(organization_id, Some(admin_id))] => Ok((*organization_id, *admin_id)),
         [_] => Err("the organization has no active administrator to act as".into()),
+        _ if organization.is_some() => {
+            Err("several organizations have this name: name one by its id with --org".into())
+        }
         _ => Err("there are several organizations: name one with --org".into()),
     }
 }

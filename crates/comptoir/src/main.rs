@@ -1,6 +1,6 @@
 use clap::{Parser, Subcommand};
 use comptoir::{
-    DEFAULT_DATABASE_URL, ExportCommand, ImportCommand, InitError, demo, export_file, import_file,
+    DEFAULT_DATABASE_URL, ExportCommand, ImportCommand, demo, export_file, import_file,
     init_organization, open_database, start,
 };
 use comptoir_api::Config;
@@ -41,6 +41,18 @@ enum Command {
         /// Seconds between runs of the background jobs (quote expiry and reminders).
         #[arg(long, env = "COMPTOIR_JOB_INTERVAL_SECONDS", default_value_t = 60)]
         job_interval_seconds: u64,
+        /// Failed logins for one account from one address, within 15
+        /// minutes, before that account is refused from that address.
+        #[arg(long, env = "COMPTOIR_LOGIN_MAX_FAILURES", default_value_t = 10)]
+        login_max_failures: i64,
+        /// Failed logins from one address, whatever the accounts, within
+        /// 15 minutes, before the address is refused (an office shares one).
+        #[arg(
+            long,
+            env = "COMPTOIR_LOGIN_MAX_FAILURES_PER_IP",
+            default_value_t = 100
+        )]
+        login_max_failures_per_ip: i64,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -140,11 +152,14 @@ fn summary(tables: &[comptoir_db::backup::TableRows]) -> String {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    // A backup or restore reads whole tables in one statement each: the
-    // driver's slow-statement warnings would only be noise there.
+    // A command prints what was asked of it; its logs stay quiet unless
+    // `COMPTOIR_LOG` asks for them. A backup or restore reads whole tables
+    // in one statement each: the driver's slow-statement warnings would
+    // only be noise there.
     init_logging(match cli.command {
-        Command::Backup { .. } | Command::Restore { .. } => "info,sqlx::query=error",
-        _ => "info",
+        Command::Serve { .. } => "info",
+        Command::Backup { .. } | Command::Restore { .. } => "warn,sqlx::query=error",
+        _ => "warn",
     });
     match run(cli).await {
         Ok(code) => code,
@@ -170,9 +185,6 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         } => match init_organization(&db, &org, &admin_email, &admin_password).await {
             Ok((organization_id, _)) => {
                 println!("organization {org} created ({organization_id}); log in as {admin_email}")
-            }
-            Err(error @ (InitError::EmailTaken(_) | InitError::Invalid(_))) => {
-                return Err(error.to_string());
             }
             Err(error) => return Err(error.to_string()),
         },
@@ -329,6 +341,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             session_idle_minutes,
             body_limit,
             job_interval_seconds,
+            login_max_failures,
+            login_max_failures_per_ip,
         } => {
             if demo {
                 let logins = demo::ensure_demo(&db).await.map_err(|e| e.to_string())?;
@@ -341,6 +355,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 session_idle_timeout: std::time::Duration::from_secs(session_idle_minutes * 60),
                 body_limit_bytes: body_limit,
                 job_interval: std::time::Duration::from_secs(job_interval_seconds.max(1)),
+                login_max_failures: login_max_failures.max(1),
+                login_max_failures_per_ip: login_max_failures_per_ip.max(1),
                 ..Config::default()
             };
             let address = start(db, config, &listen)

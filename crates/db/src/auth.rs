@@ -317,11 +317,13 @@ pub async fn revoke_user_sessions(tx: &mut Tx, user_id: Uuid, reason: &str) -> R
     Ok(())
 }
 
-/// Failed logins for this e-mail and for this IP since `since`, with the
-/// oldest of each (to compute when the limit lifts).
+/// Failed logins for this e-mail from this IP, and for this IP whatever
+/// the e-mail, since `since`, with the oldest of each (to compute when the
+/// limit lifts). Unknown e-mails count like known ones, so the answer
+/// never tells whether an account exists.
 pub struct FailureCounts {
-    pub by_email: i64,
-    pub oldest_by_email: Option<DateTime<Utc>>,
+    pub by_account: i64,
+    pub oldest_by_account: Option<DateTime<Utc>>,
     pub by_ip: i64,
     pub oldest_by_ip: Option<DateTime<Utc>>,
 }
@@ -332,11 +334,15 @@ pub async fn login_failures_since(
     ip: &str,
     since: DateTime<Utc>,
 ) -> Result<FailureCounts, DbError> {
-    let (by_email, oldest_by_email): (i64, Option<DateTime<Utc>>) = db
+    let (by_account, oldest_by_account): (i64, Option<DateTime<Utc>>) = db
         .fetch_one(
-            Sql::new("SELECT COUNT(*), MIN(at) FROM login_failures WHERE email = $1 AND at > $2")
-                .bind(email)
-                .bind(since),
+            Sql::new(
+                "SELECT COUNT(*), MIN(at) FROM login_failures \
+                 WHERE email = $1 AND ip = $2 AND at > $3",
+            )
+            .bind(email)
+            .bind(ip)
+            .bind(since),
         )
         .await?;
     let (by_ip, oldest_by_ip): (i64, Option<DateTime<Utc>>) = db
@@ -347,8 +353,8 @@ pub async fn login_failures_since(
         )
         .await?;
     Ok(FailureCounts {
-        by_email,
-        oldest_by_email,
+        by_account,
+        oldest_by_account,
         by_ip,
         oldest_by_ip,
     })

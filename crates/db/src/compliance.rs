@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::audit::{GENESIS_HASH, chain_hash};
 use comptoir_domain::compliance::Period;
 use comptoir_domain::numbers::Money;
+use comptoir_domain::sales::PaymentKind;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -50,7 +51,15 @@ pub fn document_content(document: &SalesDocument, lines: &[SalesLine]) -> Value 
 }
 
 pub fn payment_content(payment: &Payment) -> Value {
-    serde_json::to_value(payment).unwrap_or(Value::Null)
+    let mut content = serde_json::to_value(payment).unwrap_or(Value::Null);
+    // Payments chained before refunds existed had no kind: money received
+    // is still spelled without one, so their links verify as they did.
+    if payment.kind == PaymentKind::Payment
+        && let Value::Object(map) = &mut content
+    {
+        map.remove("kind");
+    }
+    content
 }
 
 fn closing_content(closing: &Closing) -> Value {

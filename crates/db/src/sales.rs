@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::catalog::VatCategory;
 use comptoir_domain::documents::{LineAmounts, discounted_totals};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
-use comptoir_domain::sales::{DocumentKind, PaymentMethod};
+use comptoir_domain::sales::{DocumentKind, PaymentKind, PaymentMethod};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -491,6 +491,44 @@ pub async fn invoice_line(
     Ok(changed == 1)
 }
 
+/// Takes back from an order line's invoiced quantity what a deleted draft
+/// invoice billed; returns whether it did.
+pub async fn uninvoice_line(
+    tx: &mut Tx,
+    document_id: Uuid,
+    line_id: Uuid,
+    quantity: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity - $1 \
+                 WHERE id = $2 AND document_id = $3 AND invoiced_quantity >= $1",
+            )
+            .bind(quantity)
+            .bind(line_id)
+            .bind(document_id),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Deletes a draft (one without an invoice number) and its lines; returns
+/// whether it did.
+pub async fn delete_draft(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<bool, DbError> {
+    let gone = tx
+        .execute(
+            Sql::new(
+                "DELETE FROM sales_documents WHERE id = $1 AND organization_id = $2 \
+                 AND status = 'draft' AND (kind IN ('quote', 'order') OR number IS NULL)",
+            )
+            .bind(id)
+            .bind(organization_id),
+        )
+        .await?;
+    Ok(gone == 1)
+}
+
 /// Adds to an order line's returned quantity (and to what credit notes
 /// take back of it), never beyond what was delivered; returns whether it
 /// did.
@@ -747,21 +785,34 @@ pub async fn credited_quantities(
     tx: &mut Tx,
     invoice_id: Uuid,
 ) -> Result<Vec<(Uuid, Quantity)>, DbError> {
-    let rows: Vec<(Uuid, i64)> = tx
-        .fetch_all(
-            Sql::new(
-                "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
-                 JOIN sales_documents d ON d.id = l.document_id \
-                 WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
-                 GROUP BY l.source_line_id",
-            )
-            .bind(invoice_id),
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
+    let rows: Vec<(Uuid, i64)> = tx.fetch_all(credited_query(invoice_id)).await?;
+    Ok(quantities_per_line(rows))
+}
+
+/// What credit notes took back of each line of an invoice, outside a
+/// transaction (to show it).
+pub async fn credited_quantities_of(
+    db: &Db,
+    invoice_id: Uuid,
+) -> Result<Vec<(Uuid, Quantity)>, DbError> {
+    let rows: Vec<(Uuid, i64)> = db.fetch_all(credited_query(invoice_id)).await?;
+    Ok(quantities_per_line(rows))
+}
+
+fn credited_query(invoice_id: Uuid) -> Sql {
+    Sql::new(
+        "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
+         JOIN sales_documents d ON d.id = l.document_id \
+         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
+         GROUP BY l.source_line_id",
+    )
+    .bind(invoice_id)
+}
+
+fn quantities_per_line(rows: Vec<(Uuid, i64)>) -> Vec<(Uuid, Quantity)> {
+    rows.into_iter()
         .map(|(line_id, units)| (line_id, Quantity::from_units(units)))
-        .collect())
+        .collect()
 }
 
 /// Takes an issued credit note's amount off its invoice, still at
@@ -950,10 +1001,14 @@ pub struct Payment {
     #[sqlx(try_from = "String")]
     pub method: PaymentMethod,
     pub reference: Option<String>,
+    /// `payment` (received) or `refund` (paid back to the client).
+    #[sqlx(try_from = "String")]
+    pub kind: PaymentKind,
     pub created_at: DateTime<Utc>,
 }
 
-const PAYMENT_COLUMNS: &str = "id, invoice_id, amount, payment_date, method, reference, created_at";
+const PAYMENT_COLUMNS: &str =
+    "id, invoice_id, amount, payment_date, method, reference, kind, created_at";
 
 pub struct PaymentInput {
     pub amount: Money,
@@ -962,56 +1017,81 @@ pub struct PaymentInput {
     pub reference: Option<String>,
 }
 
-/// Adds a payment to an invoice still at `version`, refusing to go past
-/// what it totals, in one conditional update; `None` when it would.
+/// Records money received (`Payment`) or paid back (`Refund`) on an
+/// invoice still at `version`, in one conditional update of its
+/// `amount_paid`; `None` when the invoice changed or the amount is out of
+/// bounds: a payment never takes paid and credited past the total, a
+/// refund never gives back more than they went past it (refunds count out
+/// of `amount_paid`).
 pub async fn record_payment(
     tx: &mut Tx,
     organization_id: Uuid,
     invoice: &SalesDocument,
     status: &str,
+    kind: PaymentKind,
     payment: &PaymentInput,
     created_by: Uuid,
 ) -> Result<Option<(SalesDocument, Payment)>, DbError> {
-    let at = now();
-    let paid: Option<SalesDocument> = tx
+    let (change, condition) = match kind {
+        PaymentKind::Payment => (
+            "amount_paid + $1",
+            "amount_paid + amount_credited + $1 <= total_incl_tax",
+        ),
+        PaymentKind::Refund => (
+            "amount_paid - $1",
+            "amount_paid + amount_credited - total_incl_tax >= $1 AND amount_paid >= $1",
+        ),
+    };
+    let changed: Option<SalesDocument> = tx
         .fetch_optional(
             Sql::new(format!(
-                "UPDATE sales_documents SET amount_paid = amount_paid + $1, status = $2, \
+                "UPDATE sales_documents SET amount_paid = {change}, status = $2, \
                  updated_at = $3, version = version + 1 \
-                 WHERE id = $4 AND organization_id = $5 AND version = $6 \
-                 AND amount_paid + amount_credited + $1 <= total_incl_tax RETURNING {}",
+                 WHERE id = $4 AND organization_id = $5 AND version = $6 AND {condition} RETURNING {}",
                 SalesDocument::COLUMNS
             ))
             .bind(payment.amount)
             .bind(status)
-            .bind(at)
+            .bind(now())
             .bind(invoice.id)
             .bind(organization_id)
             .bind(invoice.version),
         )
         .await?;
-    let Some(paid) = paid else {
+    let Some(changed) = changed else {
         return Ok(None);
     };
-    let recorded: Payment = tx
-        .fetch_one(
-            Sql::new(format!(
-                "INSERT INTO payments (id, organization_id, invoice_id, amount, payment_date, method, \
-                 reference, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 RETURNING {PAYMENT_COLUMNS}"
-            ))
-            .bind(Uuid::now_v7())
-            .bind(organization_id)
-            .bind(invoice.id)
-            .bind(payment.amount)
-            .bind(payment.date)
-            .bind(payment.method.as_str())
-            .bind(payment.reference.as_deref())
-            .bind(created_by)
-            .bind(at),
-        )
-        .await?;
-    Ok(Some((paid, recorded)))
+    let recorded =
+        insert_payment(tx, organization_id, invoice.id, kind, payment, created_by).await?;
+    Ok(Some((changed, recorded)))
+}
+
+async fn insert_payment(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    invoice_id: Uuid,
+    kind: PaymentKind,
+    payment: &PaymentInput,
+    created_by: Uuid,
+) -> Result<Payment, DbError> {
+    tx.fetch_one(
+        Sql::new(format!(
+            "INSERT INTO payments (id, organization_id, invoice_id, amount, payment_date, method, \
+             reference, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             RETURNING {PAYMENT_COLUMNS}"
+        ))
+        .bind(Uuid::now_v7())
+        .bind(organization_id)
+        .bind(invoice_id)
+        .bind(payment.amount)
+        .bind(payment.date)
+        .bind(payment.method.as_str())
+        .bind(payment.reference.as_deref())
+        .bind(kind.as_str())
+        .bind(created_by)
+        .bind(now()),
+    )
+    .await
 }
 
 pub async fn payment(db: &Db, organization_id: Uuid, id: Uuid) -> Result<Option<Payment>, DbError> {

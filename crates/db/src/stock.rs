@@ -26,6 +26,11 @@ pub struct Warehouse {
     pub name: String,
     pub address: Option<String>,
     pub active: bool,
+    /// The organization's default warehouse: orders, receipts and stock
+    /// receipts that name no warehouse or location use it. Exactly one per
+    /// organization that has warehouses (a unique index); the first
+    /// created becomes it.
+    pub is_default: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -34,7 +39,7 @@ pub struct Warehouse {
 impl Table for Warehouse {
     const TABLE: &'static str = "warehouses";
     const COLUMNS: &'static str =
-        "id, code, name, address, active, created_at, updated_at, version";
+        "id, code, name, address, active, is_default, created_at, updated_at, version";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
         ("code", "code"),
         ("name", "name"),
@@ -66,8 +71,19 @@ pub async fn insert_warehouse(
     organization_id: Uuid,
     input: &WarehouseInput,
 ) -> Result<(Warehouse, Location), DbError> {
-    let warehouse: Warehouse =
+    let mut warehouse: Warehouse =
         resource::insert(tx, organization_id, warehouse_values(input)).await?;
+    warehouse.is_default = tx
+        .execute(
+            Sql::new(
+                "UPDATE warehouses SET is_default = TRUE WHERE id = $1 AND NOT EXISTS \
+                 (SELECT 1 FROM warehouses d WHERE d.organization_id = $2 AND d.is_default)",
+            )
+            .bind(warehouse.id)
+            .bind(organization_id),
+        )
+        .await?
+        == 1;
     let location = insert_location(
         tx,
         organization_id,
@@ -82,6 +98,47 @@ pub async fn insert_warehouse(
     )
     .await?;
     Ok((warehouse, location))
+}
+
+/// Makes `id` the organization's default warehouse, the former default no
+/// longer; returns it as it now is.
+pub async fn make_default_warehouse(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Warehouse, DbError> {
+    tx.execute(
+        Sql::new(
+            "UPDATE warehouses SET is_default = FALSE, version = version + 1, updated_at = $3 \
+             WHERE organization_id = $1 AND is_default AND id <> $2",
+        )
+        .bind(organization_id)
+        .bind(id)
+        .bind(now()),
+    )
+    .await?;
+    tx.fetch_one(
+        Sql::new(format!(
+            "UPDATE warehouses SET is_default = TRUE, version = version + 1, updated_at = $3 \
+             WHERE organization_id = $1 AND id = $2 RETURNING {}",
+            Warehouse::COLUMNS
+        ))
+        .bind(organization_id)
+        .bind(id)
+        .bind(now()),
+    )
+    .await
+}
+
+/// The organization's default warehouse, if it has any warehouse.
+pub async fn default_warehouse(db: &Db, organization_id: Uuid) -> Result<Option<Uuid>, DbError> {
+    let row: Option<(Uuid,)> = db
+        .fetch_optional(
+            Sql::new("SELECT id FROM warehouses WHERE organization_id = $1 AND is_default")
+                .bind(organization_id),
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 pub async fn update_warehouse(
@@ -910,8 +967,9 @@ pub async fn returns_location(tx: &mut Tx, location_id: Uuid) -> Result<Uuid, Db
     Ok(row.map_or(location_id, |(id,)| id))
 }
 
-/// The `STOCK` location of a warehouse, or of the organization's first
-/// warehouse when none is given: where orders reserve by default.
+/// The `STOCK` location of a warehouse, or of the organization's default
+/// warehouse when none is given: where orders reserve and receipts go by
+/// default.
 pub async fn default_location(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -927,13 +985,29 @@ pub async fn default_location(
     Ok(row.map(|(id,)| id))
 }
 
+/// The `STOCK` location of the organization's default warehouse, read
+/// outside a transaction.
+pub async fn default_stock_location(
+    db: &Db,
+    organization_id: Uuid,
+) -> Result<Option<Uuid>, DbError> {
+    let row: Option<(Uuid,)> = db
+        .fetch_optional(
+            Sql::new(default_location_sql("$1", "$2"))
+                .bind(organization_id)
+                .bind(None::<Uuid>),
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
 /// The query of [`default_location`], with the placeholders of the
 /// organization and the warehouse (or NULL for the first one).
 pub(crate) fn default_location_sql(organization: &str, warehouse: &str) -> String {
     format!(
         "SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id \
          WHERE l.organization_id = {organization} AND l.code = 'STOCK' AND l.parent_id IS NULL \
-         AND ({warehouse} IS NULL OR w.id = {warehouse}) ORDER BY w.created_at, w.id LIMIT 1"
+         AND (w.id = {warehouse} OR ({warehouse} IS NULL AND w.is_default)) LIMIT 1"
     )
 }
 

@@ -4,9 +4,9 @@
 use crate::numbers::Percent;
 
 macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
@@ -31,6 +31,17 @@ macro_rules! vocabulary {
             }
         }
 
+        // Written by hand from the same strings serde uses: the derive
+        // does not see a `rename` passed through a macro and would
+        // document the Rust spelling.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::catalog::string_enum_schema(concat!($($doc),*).trim(), &[$($text),+])
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl TryFrom<String> for $name {
             type Error = String;
             fn try_from(text: String) -> Result<Self, String> {
@@ -46,6 +57,18 @@ macro_rules! vocabulary {
     };
 }
 pub(crate) use vocabulary;
+
+/// The OpenAPI schema of a closed vocabulary: a string among `values`.
+pub fn string_enum_schema(
+    description: &str,
+    values: &[&str],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some(description))
+        .enum_values(Some(values.iter().copied()))
+        .into()
+}
 
 vocabulary!(
     /// Goods are stocked; services are not.

@@ -62,6 +62,11 @@ impl Period {
         }
     }
 
+    /// Whether the period is over on `today`: only then may it be closed.
+    pub fn has_ended(self, today: NaiveDate) -> bool {
+        self.bounds().1 < today
+    }
+
     /// The names of the periods a date falls in: its month, then its year.
     pub fn names_of(date: NaiveDate) -> [String; 2] {
         [
@@ -78,6 +83,22 @@ impl Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_ends_after_its_last_day() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let november = Period::parse("2026-11").unwrap();
+        assert!(!november.has_ended(date(2026, 11, 30)));
+        assert!(november.has_ended(date(2026, 12, 1)));
+        let year = Period::parse("2026").unwrap();
+        assert!(!year.has_ended(date(2026, 12, 31)));
+        assert!(year.has_ended(date(2027, 1, 1)));
+        assert!(
+            !Period::parse("2099-01")
+                .unwrap()
+                .has_ended(date(2026, 11, 30))
+        );
+    }
 
     #[test]
     fn months_and_years_parse_with_their_bounds() {

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod compliance;
+pub mod currency;
 pub mod documents;
 pub mod errors;
 pub mod identifiers;

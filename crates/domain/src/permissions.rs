@@ -6,10 +6,20 @@ use serde::{Deserialize, Serialize};
 macro_rules! permissions {
     ($($variant:ident => $text:literal : $doc:literal),+ $(,)?) => {
         /// Something a route may require.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum Permission {
             $(#[doc = $doc] #[serde(rename = $text)] $variant,)+
         }
+
+        // By hand, from serde's strings: the derive would document the
+        // Rust spelling of a `rename` passed through a macro.
+        impl utoipa::PartialSchema for Permission {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::catalog::string_enum_schema("Something a route may require.", &[$($text),+])
+            }
+        }
+
+        impl utoipa::ToSchema for Permission {}
 
         impl Permission {
             pub const ALL: &'static [Permission] = &[$(Permission::$variant),+];
@@ -45,6 +55,10 @@ permissions! {
     ReportsRead => "reports.read": "See dashboards and reports",
     DataExport => "data.export": "Export data",
     DataImport => "data.import": "Import data",
+    ValuationRead => "stock.valuation": "See the stock valuation (purchase costs)",
+    ReturnsWrite => "returns.write": "Take goods back from clients: restock them and credit what was billed",
+    CreditOverride => "credit.override": "Confirm an order past the client's credit limit",
+    PeriodsClose => "periods.close": "Close a sales period for good (it cannot be undone)",
     UsersManage => "users.manage": "Manage users and their roles",
     AuditRead => "audit.read": "Read the audit log",
     SettingsManage => "settings.manage": "Change organization settings",
@@ -118,7 +132,7 @@ impl Role {
             Role::Manager => Permission::ALL
                 .iter()
                 .copied()
-                .filter(|p| !matches!(p, UsersManage | AuditRead | SettingsManage))
+                .filter(|p| !matches!(p, UsersManage | AuditRead | SettingsManage | PeriodsClose))
                 .collect(),
             Role::Sales => vec![
                 CatalogRead,
@@ -129,6 +143,7 @@ impl Role {
                 SalesWrite,
                 InvoicesRead,
                 PlanningRead,
+                ReturnsWrite,
             ],
             Role::Warehouse => vec![
                 CatalogRead,
@@ -140,7 +155,7 @@ impl Role {
             ],
             Role::Accountant => {
                 let mut granted = READ_ALL_BUSINESS.to_vec();
-                granted.extend([InvoicesWrite, DataExport]);
+                granted.extend([InvoicesWrite, DataExport, ValuationRead]);
                 granted
             }
             Role::Technician => vec![CatalogRead, PlanningRead, PlanningWrite],
@@ -188,5 +203,32 @@ mod tests {
         assert!(Role::Sales.allows(SalesWrite) && !Role::Sales.allows(CatalogWrite));
         assert!(Role::Warehouse.allows(StockWrite) && !Role::Warehouse.allows(SalesWrite));
         assert!(Role::Accountant.allows(InvoicesWrite) && !Role::Accountant.allows(ClientsWrite));
+    }
+
+    #[test]
+    fn only_admin_closes_a_period() {
+        for role in Role::ALL {
+            assert_eq!(role.allows(PeriodsClose), *role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn purchase_costs_returns_and_credit_overrides_are_for_whom_they_concern() {
+        let holders = |permission| -> Vec<Role> {
+            Role::ALL
+                .iter()
+                .copied()
+                .filter(|role| role.allows(permission))
+                .collect()
+        };
+        assert_eq!(
+            holders(ValuationRead),
+            [Role::Admin, Role::Manager, Role::Accountant]
+        );
+        assert_eq!(
+            holders(ReturnsWrite),
+            [Role::Admin, Role::Manager, Role::Sales]
+        );
+        assert_eq!(holders(CreditOverride), [Role::Admin, Role::Manager]);
     }
 }

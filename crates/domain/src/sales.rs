@@ -23,6 +23,7 @@
 
 use crate::catalog::vocabulary;
 use crate::numbering::Series;
+use crate::numbers::Money;
 use chrono::NaiveDate;
 
 vocabulary!(
@@ -79,6 +80,11 @@ vocabulary!(
         WrongItem => "wrong_item",
         Other => "other",
     }
+);
+
+vocabulary!(
+    /// Money received from the client, or paid back to them.
+    PaymentKind { Payment => "payment", Refund => "refund" }
 );
 
 vocabulary!(
@@ -142,6 +148,9 @@ pub enum OrderAction {
     },
     /// Goods coming back from the client.
     Return,
+    /// A draft invoice of the order deleted: what it billed is billable
+    /// again.
+    DropInvoice,
 }
 
 /// What can happen to an invoice.
@@ -157,6 +166,9 @@ pub enum InvoiceAction {
     Credit {
         settled: bool,
     },
+    /// Money paid back to the client, of what payments and credit notes
+    /// together took past the invoice's total.
+    Refund,
 }
 
 fn refusal(document: &str, status: &str, action: &str) -> String {
@@ -211,6 +223,8 @@ pub fn order_transition(status: OrderStatus, action: OrderAction) -> Result<Orde
         (PartiallyDelivered, Return) => Ok(PartiallyDelivered),
         (Delivered, Return) => Ok(Delivered),
         (Invoiced, Return) => Ok(Invoiced),
+        (Invoiced | Delivered, DropInvoice) => Ok(Delivered),
+        (PartiallyDelivered, DropInvoice) => Ok(PartiallyDelivered),
         (status, action) => Err(refusal(
             "order",
             status.as_str(),
@@ -221,6 +235,7 @@ pub fn order_transition(status: OrderStatus, action: OrderAction) -> Result<Orde
                 Deliver { .. } => "be delivered",
                 Invoice { .. } => "be invoiced",
                 Return => "take goods back",
+                DropInvoice => "lose an invoice",
             },
         )),
     }
@@ -242,6 +257,8 @@ pub fn invoice_transition(
         (Issued | PartiallyPaid, Credit { settled: true }) => Ok(Credited),
         // Credited after payment in full: the client is owed a refund.
         (Paid, Credit { .. }) => Ok(Paid),
+        (Paid, Refund) => Ok(Paid),
+        (Credited, Refund) => Ok(Credited),
         (status, action) => Err(refusal(
             "invoice",
             status.as_str(),
@@ -250,8 +267,49 @@ pub fn invoice_transition(
                 Issue => "be issued",
                 Pay { .. } => "receive a payment",
                 Credit { .. } => "be credited",
+                Refund => "be refunded",
             },
         )),
+    }
+}
+
+/// Whether a document may be deleted: only a draft, never a document that
+/// was sent, confirmed or issued (that is part of the record). `status`
+/// is read as the kind's own status.
+pub fn may_delete(kind: DocumentKind, status: &str) -> Result<(), String> {
+    let draft = match kind {
+        DocumentKind::Quote => QuoteStatus::parse(status)? == QuoteStatus::Draft,
+        DocumentKind::Order => OrderStatus::parse(status)? == OrderStatus::Draft,
+        DocumentKind::Invoice | DocumentKind::CreditNote => {
+            InvoiceStatus::parse(status)? == InvoiceStatus::Draft
+        }
+    };
+    if draft {
+        Ok(())
+    } else {
+        Err(format!(
+            "only a draft can be deleted; this {} is {}",
+            kind.as_str().replace('_', " "),
+            status.replace('_', " ")
+        ))
+    }
+}
+
+/// Where an invoice's money stands: what the client still owes, and what
+/// is owed back to them when payments and credit notes together went past
+/// the total (a paid invoice credited, say). Refunds are counted out of
+/// `paid`, so at most one of the two is above zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvoiceBalance {
+    pub due: Money,
+    pub refund_due: Money,
+}
+
+pub fn invoice_balance(total: Money, paid: Money, credited: Money) -> InvoiceBalance {
+    let left = total.units() - paid.units() - credited.units();
+    InvoiceBalance {
+        due: Money::from_units(left.max(0)),
+        refund_due: Money::from_units((-left).max(0)),
     }
 }
 
@@ -343,6 +401,7 @@ mod tests {
                 Invoice { complete: false },
                 Invoice { complete: true },
                 Return,
+                DropInvoice,
             ],
             &[
                 (Draft, Edit, Draft),
@@ -367,6 +426,9 @@ mod tests {
                 (PartiallyDelivered, Return, PartiallyDelivered),
                 (Delivered, Return, Delivered),
                 (Invoiced, Return, Invoiced),
+                (PartiallyDelivered, DropInvoice, PartiallyDelivered),
+                (Delivered, DropInvoice, Delivered),
+                (Invoiced, DropInvoice, Delivered),
             ],
             order_transition,
         );
@@ -385,6 +447,7 @@ mod tests {
                 Pay { complete: true },
                 Credit { settled: false },
                 Credit { settled: true },
+                Refund,
             ],
             &[
                 (Draft, Edit, Draft),
@@ -399,9 +462,38 @@ mod tests {
                 (PartiallyPaid, Credit { settled: true }, Credited),
                 (Paid, Credit { settled: false }, Paid),
                 (Paid, Credit { settled: true }, Paid),
+                (Paid, Refund, Paid),
+                (Credited, Refund, Credited),
             ],
             invoice_transition,
         );
+    }
+
+    #[test]
+    fn a_credited_payment_is_owed_back_never_a_negative_balance() {
+        let money = |text| Money::parse(text).unwrap();
+        let part_paid_then_credited = invoice_balance(money("1200"), money("200"), money("1200"));
+        assert_eq!(part_paid_then_credited.due, Money::ZERO);
+        assert_eq!(part_paid_then_credited.refund_due, money("200"));
+        let refunded = invoice_balance(money("1200"), money("0"), money("1200"));
+        assert_eq!(
+            (refunded.due, refunded.refund_due),
+            (Money::ZERO, Money::ZERO)
+        );
+        let open = invoice_balance(money("1200"), money("200"), money("300"));
+        assert_eq!((open.due, open.refund_due), (money("700"), Money::ZERO));
+    }
+
+    #[test]
+    fn only_drafts_are_deleted() {
+        assert_eq!(may_delete(DocumentKind::Quote, "draft"), Ok(()));
+        assert_eq!(may_delete(DocumentKind::Invoice, "draft"), Ok(()));
+        assert_eq!(
+            may_delete(DocumentKind::Invoice, "issued").unwrap_err(),
+            "only a draft can be deleted; this invoice is issued"
+        );
+        assert!(may_delete(DocumentKind::Order, "confirmed").is_err());
+        assert!(may_delete(DocumentKind::Quote, "sent").is_err());
     }
 
     #[test]

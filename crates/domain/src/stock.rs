@@ -282,6 +282,12 @@ mod tests {
 }
 
 vocabulary!(
+    /// Where a reservation is: holding stock, given back, or turned into
+    /// an issue by a delivery.
+    ReservationStatus { Active => "active", Released => "released", Consumed => "consumed" }
+);
+
+vocabulary!(
     /// Where a physical inventory is in its life.
     InventoryStatus { Open => "open", Closed => "closed", Cancelled => "cancelled" }
 );

@@ -107,7 +107,8 @@ impl CsvRows {
     }
 
     /// The next row's fields, or `None` at the end. Blank lines are
-    /// skipped; fields are trimmed.
+    /// skipped; fields are trimmed, and a `'` an export put in front of a
+    /// would-be formula is taken off (`formula::restore`).
     pub fn next_row(&mut self) -> Result<Option<Vec<String>>, CsvError> {
         loop {
             if !self.reader.read_record(&mut self.record)? {
@@ -117,7 +118,10 @@ impl CsvRows {
                 continue;
             }
             return Ok(Some(
-                self.record.iter().map(|f| f.trim().to_owned()).collect(),
+                self.record
+                    .iter()
+                    .map(|f| crate::formula::restore(f.trim()).to_owned())
+                    .collect(),
             ));
         }
     }

@@ -5,5 +5,6 @@
 
 pub mod columns;
 pub mod csv_reader;
+pub mod formula;
 pub mod numbers;
 pub mod xlsx_reader;

@@ -986,3 +986,45 @@ async fn an_import_killed_midway_wrote_nothing_and_the_job_sweep_says_so() {
     assert_eq!(swept["status"], "failed", "{swept:?}");
     assert_eq!(swept["message"], comptoir_db::imports::ABANDONED);
 }
+
+#[tokio::test]
+async fn csv_exports_neutralize_formulas_and_import_back_to_the_same_text() {
+    let source = spawn_app().await;
+    let formula = "=cmd|' /C calc'!A0";
+    let product = source
+        .create(
+            "/api/v1/products",
+            json!({"code": "EVIL-1", "name": "@SUM(A1:A9)", "description": formula, "sale_price": "12.50"}),
+        )
+        .await;
+    assert_eq!(product["description"], formula);
+    source
+        .create(
+            "/api/v1/clients",
+            json!({"name": "'Les Halles'", "phone": "+33 6 12 34 56 78"}),
+        )
+        .await;
+    let (_, products) = export(&source, "/api/v1/products/export").await;
+    let row = products.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("EVIL-1,'@SUM(A1:A9),'=cmd|' /C calc'!A0,"),
+        "{row}"
+    );
+    assert!(row.contains(",12.50,"), "numbers stay numbers: {row}");
+    let (_, clients) = export(&source, "/api/v1/clients/export?excel=true").await;
+    assert!(clients.contains(";'+33 6 12 34 56 78;"), "{clients}");
+    assert!(clients.contains(";''Les Halles';"), "{clients}");
+
+    let target = spawn_app().await;
+    for (entity, csv) in [("products", &products), ("clients", &clients)] {
+        let done = import(&target, entity, "commit", "abort", csv.as_bytes().to_vec()).await;
+        assert_eq!(done["failed_count"], 0, "{entity}: {done:?}");
+    }
+    assert_eq!(export(&target, "/api/v1/products/export").await.1, products);
+    let imported = target.get("/api/v1/products?q=EVIL").await.body;
+    assert_eq!(imported["items"][0]["description"], formula);
+    assert_eq!(imported["items"][0]["name"], "@SUM(A1:A9)");
+    let client = target.get("/api/v1/clients").await.body;
+    assert_eq!(client["items"][0]["name"], "'Les Halles'");
+    assert_eq!(client["items"][0]["phone"], "+33 6 12 34 56 78");
+}

@@ -9,6 +9,7 @@ mod backup;
 mod catalog;
 mod conventions;
 mod demo;
+mod hardening;
 mod imports;
 mod inventories;
 mod parties;

@@ -900,8 +900,19 @@ async fn credit_notes_take_back_what_was_invoiced_in_their_own_series() {
     let settled = app.get(&format!("/api/v1/invoices/{invoice_id}")).await;
     assert_eq!(settled.body["status"], "credited");
     assert_eq!(
-        settled.body["balance_due"], "-10.00",
-        "the cash paid is owed back"
+        (
+            settled.body["balance_due"].clone(),
+            settled.body["refund_due"].clone()
+        ),
+        (json!("0.00"), json!("10.00")),
+        "the cash paid is owed back, and nothing is due"
+    );
+    assert_eq!(
+        (
+            settled.body["lines"][0]["credited_quantity"].clone(),
+            settled.body["lines"][1]["credited_quantity"].clone()
+        ),
+        (json!("3"), json!("1"))
     );
     let payment = app
         .post(
@@ -1041,18 +1052,59 @@ async fn a_closed_period_keeps_its_totals_and_refuses_new_issues() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let today = Utc::now().date_naive();
     let month = format!("{:04}-{:02}", today.year(), today.month());
-    let closing = app
-        .create("/api/v1/compliance/closings", json!({"period": month}))
+    for not_over in [
+        month.clone(),
+        "2099-01".to_owned(),
+        today.year().to_string(),
+    ] {
+        let early = app
+            .post("/api/v1/compliance/closings", json!({"period": not_over}))
+            .await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "{not_over}");
+        assert_eq!(field_names(&early.body), ["period"]);
+    }
+    let manager = app.user_token("manager@closing.test", "manager").await;
+    let last_month = today.with_day(1).unwrap().pred_opt().unwrap();
+    let last_month = format!("{:04}-{:02}", last_month.year(), last_month.month());
+    let by_manager = app
+        .send(
+            Method::POST,
+            "/api/v1/compliance/closings",
+            Some(&manager),
+            Some(json!({"period": last_month})),
+            &[],
+        )
         .await;
+    assert_eq!(by_manager.status, StatusCode::FORBIDDEN);
+    let previous = app
+        .create("/api/v1/compliance/closings", json!({"period": last_month}))
+        .await;
+    assert_eq!(previous["document_count"], 0);
+    let again = app
+        .post("/api/v1/compliance/closings", json!({"period": last_month}))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // The API closes only what is over; the storage layer is how this
+    // test gets a closed period that issues and payments still fall in.
+    let mut tx = app.db.begin().await.unwrap();
+    let admin = app.get("/api/v1/auth/me").await;
+    let closing = comptoir_db::compliance::close(
+        &mut tx,
+        app.organization_id,
+        comptoir_domain::compliance::Period::parse(&month).unwrap(),
+        id(&admin.body["user"]).parse().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let closing = serde_json::to_value(&closing).unwrap();
     assert_eq!(closing["document_count"], 2);
     assert_eq!(closing["total_excl_tax"], "100.00");
     assert_eq!(closing["total_tax"], "20.00");
     assert_eq!(closing["total_incl_tax"], "120.00");
     assert_eq!(closing["cumulative_incl_tax"], "120.00");
-    let again = app
-        .post("/api/v1/compliance/closings", json!({"period": month}))
-        .await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
 
     let refused = app
         .post(&format!("/api/v1/invoices/{}/issue", id(&draft)), json!({}))
@@ -1073,11 +1125,11 @@ async fn a_closed_period_keeps_its_totals_and_refuses_new_issues() {
     assert_eq!(payment.body["details"]["closed_period"], month.as_str());
 
     let closings = app.get("/api/v1/compliance/closings").await;
-    assert_eq!(closings.body.as_array().unwrap().len(), 1);
+    assert_eq!(closings.body.as_array().unwrap().len(), 2);
     let chain = app.get("/api/v1/compliance/chain").await;
     assert_eq!(
         (chain.body["status"].clone(), chain.body["verified"].clone()),
-        (json!("ok"), json!(3))
+        (json!("ok"), json!(4))
     );
 }
 
