@@ -58,7 +58,7 @@ fn timestamp(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
 }
 
 /// Audit entries, oldest first, filtered.
-#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = ["audit.read"])),
     params(ListParams, AuditFilters), responses((status = 200, body = PageOf<AuditEntry>)))]
 async fn list_audit(
     auth: Authorized<require::AuditRead>,

@@ -81,7 +81,7 @@ pub struct CategoryFilters {
 }
 
 /// List categories.
-#[utoipa::path(get, path = "/categories", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/categories", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(ListParams, CategoryFilters), responses((status = 200, body = PageOf<Category>)))]
 async fn list_categories(
     auth: Authorized<require::CatalogRead>,
@@ -135,7 +135,7 @@ async fn check_parent(
 }
 
 /// Create a category.
-#[utoipa::path(post, path = "/categories", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/categories", tag = "catalog", security(("bearer" = ["catalog.write"])),
     request_body = CategoryRequest, responses((status = 201, body = Category), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_category(
     auth: Authorized<require::CatalogWrite>,
@@ -161,7 +161,7 @@ async fn create_category(
 }
 
 /// Get a category.
-#[utoipa::path(get, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/categories/{id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Category), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_category(
@@ -176,7 +176,7 @@ async fn get_category(
 
 /// Change a category (JSON merge patch); moving it under one of its own
 /// descendants is refused.
-#[utoipa::path(patch, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/categories/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)),
     request_body = CategoryRequest, responses((status = 200, body = Category), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_category(
@@ -208,7 +208,7 @@ async fn update_category(
 }
 
 /// Delete a category that has no products and no sub-categories.
-#[utoipa::path(delete, path = "/categories/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/categories/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_category(
@@ -349,6 +349,7 @@ impl ProductRequest {
 pub struct ProductFilters {
     pub category_id: Option<Uuid>,
     /// `goods` or `service`.
+    #[param(value_type = Option<ProductKind>)]
     pub kind: Option<String>,
     pub active: Option<bool>,
     pub barcode: Option<String>,
@@ -357,7 +358,7 @@ pub struct ProductFilters {
 }
 
 /// List products.
-#[utoipa::path(get, path = "/products", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(ListParams, ProductFilters), responses((status = 200, body = PageOf<Product>)))]
 async fn list_products(
     auth: Authorized<require::CatalogRead>,
@@ -407,7 +408,7 @@ pub(crate) async fn check_product_references(
 }
 
 /// Create a product or service.
-#[utoipa::path(post, path = "/products", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/products", tag = "catalog", security(("bearer" = ["catalog.write"])),
     request_body = ProductRequest, responses((status = 201, body = Product), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_product(
     auth: Authorized<require::CatalogWrite>,
@@ -433,7 +434,7 @@ async fn create_product(
 }
 
 /// Get a product.
-#[utoipa::path(get, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Product), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_product(
@@ -447,7 +448,7 @@ async fn get_product(
 }
 
 /// Change a product (JSON merge patch).
-#[utoipa::path(patch, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/products/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)),
     request_body = ProductRequest, responses((status = 200, body = Product), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_product(
@@ -487,7 +488,7 @@ const PRODUCT_REFERRERS: &[(&str, &str)] = &[
 ];
 
 /// Delete a product that nothing refers to, with its variants.
-#[utoipa::path(delete, path = "/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/products/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_product(

@@ -37,7 +37,7 @@ pub struct ChainReport {
 /// Verify the organization's chain: each issued invoice, credit note,
 /// payment and closing is rebuilt from the record and hashed with the link
 /// before; the first that does not match is reported.
-#[utoipa::path(get, path = "/compliance/chain", tag = "compliance", security(("bearer" = [])),
+#[utoipa::path(get, path = "/compliance/chain", tag = "compliance", security(("bearer" = ["invoices.read"])),
     responses((status = 200, body = ChainReport)))]
 async fn verify_chain(
     auth: Authorized<require::InvoicesRead>,
@@ -66,7 +66,7 @@ pub struct ClosingRequest {
 /// the running total are recorded and chained; nothing dated in a closed
 /// period can be issued or paid afterwards. Only a period that is over
 /// can be closed (422), only by an admin, and closing twice → 409.
-#[utoipa::path(post, path = "/compliance/closings", tag = "compliance", security(("bearer" = [])),
+#[utoipa::path(post, path = "/compliance/closings", tag = "compliance", security(("bearer" = ["periods.close"])),
     request_body = ClosingRequest,
     responses((status = 201, body = Closing), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn close_period(
@@ -104,7 +104,7 @@ async fn close_period(
 }
 
 /// The closed periods, oldest first.
-#[utoipa::path(get, path = "/compliance/closings", tag = "compliance", security(("bearer" = [])),
+#[utoipa::path(get, path = "/compliance/closings", tag = "compliance", security(("bearer" = ["invoices.read"])),
     responses((status = 200, body = Vec<Closing>)))]
 async fn list_closings(
     auth: Authorized<require::InvoicesRead>,

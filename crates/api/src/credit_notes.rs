@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 const KIND: DocumentKind = DocumentKind::CreditNote;
 
 /// List credit notes.
-#[utoipa::path(get, path = "/credit-notes", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/credit-notes", tag = "invoicing", security(("bearer" = ["invoices.read"])),
     params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_credit_notes(
     auth: Authorized<require::InvoicesRead>,
@@ -34,12 +34,20 @@ async fn list_credit_notes(
     Query(filters): Query<DocumentFilters>,
 ) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
-        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+        sales::list(
+            &ctx.db,
+            auth.organization_id,
+            KIND,
+            &params,
+            filters,
+            Default::default(),
+        )
+        .await?,
     ))
 }
 
 /// Get a credit note with its lines; `source_id` is the invoice it credits.
-#[utoipa::path(get, path = "/credit-notes/{id}", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/credit-notes/{id}", tag = "invoicing", security(("bearer" = ["invoices.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
 async fn get_credit_note(
@@ -53,7 +61,7 @@ async fn get_credit_note(
 
 /// Issue a draft credit note (one a return prepared): it gets the next
 /// `AV-YYYY-NNNNN` and its amount comes off the invoice's balance.
-#[utoipa::path(post, path = "/credit-notes/{id}/issue", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/credit-notes/{id}/issue", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn issue_credit_note(

@@ -9,7 +9,7 @@ use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ListParams, Query};
 use crate::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
-use crate::sales::{DocumentFilters, balance_due, document_filter};
+use crate::sales::{DocumentFilters, InvoiceFilters, balance_due, document_filter};
 use crate::stock::{LevelFilters, MovementFilters, level_filter, movement_filter};
 use axum::body::Body;
 use axum::extract::State;
@@ -391,9 +391,9 @@ pub async fn export_to_file(
 }
 
 /// Export products (the list's filters apply).
-#[utoipa::path(get, path = "/products/export", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/export", tag = "catalog", security(("bearer" = ["data.export"])),
     params(ListParams, ProductFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_products(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -499,9 +499,9 @@ impl StockNames {
 }
 
 /// Export stock levels (the list's filters apply).
-#[utoipa::path(get, path = "/stock/export", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/export", tag = "stock", security(("bearer" = ["data.export"])),
     params(LevelFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_levels(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -537,9 +537,9 @@ async fn levels_sheet(db: &Db, organization_id: Uuid) -> ApiResult<Sheet<StockLe
 }
 
 /// Export stock movements (the list's filters apply), oldest first.
-#[utoipa::path(get, path = "/stock/movements/export", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/movements/export", tag = "stock", security(("bearer" = ["data.export"])),
     params(ListParams, MovementFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_movements(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -585,9 +585,9 @@ async fn movements_sheet(db: &Db, organization_id: Uuid) -> ApiResult<Sheet<Move
 }
 
 /// Export clients (the list's filters apply).
-#[utoipa::path(get, path = "/clients/export", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(get, path = "/clients/export", tag = "clients", security(("bearer" = ["data.export"])),
     params(ListParams, ClientFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_clients(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -637,9 +637,9 @@ fn clients_sheet() -> Sheet<Client> {
 }
 
 /// Export suppliers (the list's filters apply).
-#[utoipa::path(get, path = "/suppliers/export", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/suppliers/export", tag = "suppliers", security(("bearer" = ["data.export"])),
     params(ListParams, SupplierFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_suppliers(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -746,18 +746,25 @@ async fn export_documents(
     kind: DocumentKind,
     params: ListParams,
     filters: DocumentFilters,
+    invoice_filters: InvoiceFilters,
     export: ExportParams,
 ) -> ApiResult<Response> {
     let format = Format::from(&export)?;
-    let filter = document_filter(organization_id, kind, filters, params.q.as_deref())?;
+    let filter = document_filter(
+        organization_id,
+        kind,
+        filters,
+        invoice_filters,
+        params.q.as_deref(),
+    )?;
     let sheet = documents_sheet(&ctx.db, organization_id, kind).await?;
     export_rows(ctx.db.clone(), filter, format, sheet).await
 }
 
 /// Export quotes (the list's filters apply).
-#[utoipa::path(get, path = "/quotes/export", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/quotes/export", tag = "sales", security(("bearer" = ["data.export"])),
     params(ListParams, DocumentFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_quotes(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -771,15 +778,16 @@ async fn export_quotes(
         DocumentKind::Quote,
         params,
         filters,
+        InvoiceFilters::default(),
         export,
     )
     .await
 }
 
 /// Export orders (the list's filters apply).
-#[utoipa::path(get, path = "/orders/export", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/orders/export", tag = "sales", security(("bearer" = ["data.export"])),
     params(ListParams, DocumentFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_orders(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
@@ -793,6 +801,7 @@ async fn export_orders(
         DocumentKind::Order,
         params,
         filters,
+        InvoiceFilters::default(),
         export,
     )
     .await
@@ -800,14 +809,15 @@ async fn export_orders(
 
 /// Export invoices with what was paid and what is due (the list's filters
 /// apply).
-#[utoipa::path(get, path = "/invoices/export", tag = "invoicing", security(("bearer" = [])),
-    params(ListParams, DocumentFilters, ExportParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/invoices/export", tag = "invoicing", security(("bearer" = ["data.export"])),
+    params(ListParams, DocumentFilters, InvoiceFilters, ExportParams),
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_invoices(
     auth: Authorized<require::DataExport>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
+    Query(invoice_filters): Query<InvoiceFilters>,
     Query(export): Query<ExportParams>,
 ) -> ApiResult<Response> {
     export_documents(
@@ -816,6 +826,7 @@ async fn export_invoices(
         DocumentKind::Invoice,
         params,
         filters,
+        invoice_filters,
         export,
     )
     .await

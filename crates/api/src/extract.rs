@@ -211,8 +211,10 @@ impl IfMatch {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page number, from 1.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1 to 200 (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub page_size: Option<String>,
     /// Field to sort on; `-field` sorts descending.
     pub sort: Option<String>,

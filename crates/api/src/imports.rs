@@ -88,7 +88,7 @@ pub struct ImportForm {
 /// | `clients` | `suppliers` | `price_list_rules` | `stock_levels`, `mode` = `dry_run` | `commit`, `on_error` =
 /// `abort` | `skip`, and for XLSX an optional `sheet`). Answers 202 at
 /// once; follow it at `/imports/{id}`.
-#[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = ["data.import"])),
     request_body(content_type = "multipart/form-data", content = ImportForm),
     responses((status = 202, body = Import), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn start_import(
@@ -200,7 +200,7 @@ async fn receive(
 }
 
 /// List imports, newest first.
-#[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = ["data.import"])),
     params(ListParams), responses((status = 200, body = PageOf<Import>)))]
 async fn list_imports(
     auth: Authorized<require::DataImport>,
@@ -219,7 +219,7 @@ async fn list_imports(
 }
 
 /// An import's status and progress.
-#[utoipa::path(get, path = "/imports/{id}", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", security(("bearer" = ["data.import"])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Import), (status = 404, body = ErrorBody)))]
 async fn get_import(
     auth: Authorized<require::DataImport>,
@@ -251,7 +251,7 @@ fn csv_field(text: &str) -> String {
 }
 
 /// Every problem of every row: row number, column, value, message.
-#[utoipa::path(get, path = "/imports/{id}/errors.csv", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/{id}/errors.csv", tag = "imports", security(("bearer" = ["data.import"])),
     params(("id" = Uuid, Path)), responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 async fn import_errors(
     auth: Authorized<require::DataImport>,
@@ -350,7 +350,7 @@ pub async fn run_import(
 }
 
 /// An empty file with the entity's columns, to fill in.
-#[utoipa::path(get, path = "/imports/templates/{entity}", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(get, path = "/imports/templates/{entity}", tag = "imports", security(("bearer" = ["data.import"])),
     params(("entity" = String, Path, description = "`products.csv`, `clients.csv`, `suppliers.csv`, `price_list_rules.csv` or `stock_levels.csv`")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
 async fn template(

@@ -56,7 +56,7 @@ pub struct OpenInventoryRequest {
 
 /// Open an inventory. Until it is closed or cancelled, movements of the
 /// products in its scope are refused (409 naming the inventory).
-#[utoipa::path(post, path = "/inventories", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/inventories", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = OpenInventoryRequest,
     responses((status = 201, body = InventoryDetail), (status = 422, body = ErrorBody)))]
 async fn open_inventory(
@@ -124,11 +124,12 @@ async fn open_inventory(
 pub struct InventoryFilters {
     pub warehouse_id: Option<Uuid>,
     /// `open`, `closed` or `cancelled`.
+    #[param(value_type = Option<InventoryStatus>)]
     pub status: Option<String>,
 }
 
 /// List inventories.
-#[utoipa::path(get, path = "/inventories", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/inventories", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, InventoryFilters), responses((status = 200, body = PageOf<Inventory>)))]
 async fn list_inventories(
     auth: Authorized<require::StockRead>,
@@ -147,7 +148,7 @@ async fn list_inventories(
 }
 
 /// An inventory with expected, counted and difference per line.
-#[utoipa::path(get, path = "/inventories/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/inventories/{id}", tag = "stock", security(("bearer" = ["stock.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = InventoryDetail), (status = 404, body = ErrorBody)))]
 async fn get_inventory(
@@ -170,7 +171,7 @@ pub struct CountRequest {
 
 /// Record a round of counts; a line counted again keeps the last count
 /// and who made it.
-#[utoipa::path(post, path = "/inventories/{id}/counts", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/inventories/{id}/counts", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = Vec<CountRequest>,
     responses((status = 200, body = InventoryDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_counts(
@@ -265,7 +266,7 @@ async fn record_counts(
 
 /// Close an inventory: one adjustment movement per counted difference,
 /// all in one transaction; the stock moves again.
-#[utoipa::path(post, path = "/inventories/{id}/close", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/inventories/{id}/close", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = InventoryDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn close_inventory(
@@ -303,7 +304,7 @@ async fn close_inventory(
 }
 
 /// Cancel an inventory without adjusting the stock.
-#[utoipa::path(post, path = "/inventories/{id}/cancel", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/inventories/{id}/cancel", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = InventoryDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn cancel_inventory(

@@ -9,8 +9,8 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, OptionalJson, PageOf, Path, Query};
 use crate::quotes::replace_draft;
 use crate::sales::{
-    self, DocumentDetail, DocumentFilters, DocumentRequest, DocumentRow, balance_due, balance_of,
-    detail, event, load,
+    self, DocumentDetail, DocumentFilters, DocumentRequest, DocumentRow, InvoiceFilters,
+    balance_due, balance_of, detail, event, load,
 };
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
 use axum::extract::State;
@@ -52,7 +52,7 @@ fn next(invoice: &SalesDocument, action: InvoiceAction) -> ApiResult<InvoiceStat
 
 /// Create a draft invoice directly (without an order). It has no number
 /// until it is issued.
-#[utoipa::path(post, path = "/invoices", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/invoices", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     request_body = DocumentRequest,
     responses((status = 201, body = DocumentDetail), (status = 422, body = ErrorBody)))]
 async fn create_invoice(
@@ -65,21 +65,30 @@ async fn create_invoice(
 }
 
 /// List invoices.
-#[utoipa::path(get, path = "/invoices", tag = "invoicing", security(("bearer" = [])),
-    params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
+#[utoipa::path(get, path = "/invoices", tag = "invoicing", security(("bearer" = ["invoices.read"])),
+    params(ListParams, DocumentFilters, InvoiceFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_invoices(
     auth: Authorized<require::InvoicesRead>,
     State(ctx): State<ApiContext>,
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
+    Query(invoice_filters): Query<InvoiceFilters>,
 ) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
-        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+        sales::list(
+            &ctx.db,
+            auth.organization_id,
+            KIND,
+            &params,
+            filters,
+            invoice_filters,
+        )
+        .await?,
     ))
 }
 
 /// Get an invoice with its lines, balance due and whether it is overdue.
-#[utoipa::path(get, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = ["invoices.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
 async fn get_invoice(
@@ -93,7 +102,7 @@ async fn get_invoice(
 
 /// Replace a draft invoice. An issued invoice never changes (409):
 /// corrections go through a credit note.
-#[utoipa::path(put, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(put, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)), request_body = DocumentRequest,
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_invoice(
@@ -115,7 +124,7 @@ async fn update_invoice(
 /// from a counter in this same transaction, so numbers have no gap and no
 /// duplicate — today's date and a due date after the client's payment
 /// terms, and can no longer change.
-#[utoipa::path(post, path = "/invoices/{id}/issue", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/invoices/{id}/issue", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn issue_invoice(
@@ -192,7 +201,7 @@ pub struct CreditNoteRequest {
 /// is issued at once as the next `AV-YYYY-NNNNN` (its own gapless series),
 /// frozen like an invoice, and taken off the invoice's balance. Crediting
 /// more than was invoiced → 422.
-#[utoipa::path(post, path = "/invoices/{id}/credit-notes", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/invoices/{id}/credit-notes", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)), request_body = CreditNoteRequest,
     responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn credit_invoice(
@@ -357,7 +366,7 @@ pub struct RecordedPayment {
 /// Record a payment on an issued invoice. More than the balance due, or a
 /// date before the invoice's issue date or after today → 422; the invoice
 /// becomes `partially_paid`, then `paid`.
-#[utoipa::path(post, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)), request_body = PaymentRequest,
     responses((status = 201, body = RecordedPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_payment(
@@ -410,7 +419,7 @@ async fn record_payment(
 }
 
 /// The payments of an invoice, and the refunds made on it, oldest first.
-#[utoipa::path(get, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/invoices/{id}/payments", tag = "invoicing", security(("bearer" = ["invoices.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<Payment>), (status = 404, body = ErrorBody)))]
 async fn list_payments(
@@ -462,7 +471,7 @@ pub struct RefundRequest {
 /// past the invoice's total (its `refund_due`, e.g. a part-paid invoice
 /// then credited in full). More than is owed back → 422. The refund is
 /// chained like a payment and counts out of `amount_paid`.
-#[utoipa::path(post, path = "/invoices/{id}/refunds", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/invoices/{id}/refunds", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)), request_body = RefundRequest,
     responses((status = 201, body = RecordedPayment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_refund(
@@ -519,7 +528,7 @@ async fn record_refund(
 /// Delete a draft invoice; once it has left the draft state it is part of
 /// the record and never deleted (409). A draft billing an order gives back
 /// to the order what it billed.
-#[utoipa::path(delete, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/invoices/{id}", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn delete_invoice(

@@ -9,6 +9,7 @@ pub mod compliance;
 pub mod context;
 pub mod contract;
 pub mod credit_notes;
+pub mod deliveries;
 pub mod error;
 pub mod exports;
 pub mod extract;
@@ -21,6 +22,7 @@ pub mod numbering;
 pub mod orders;
 pub mod parties;
 pub mod party_details;
+pub mod payments;
 pub mod price_lists;
 pub mod product_suppliers;
 pub mod purchasing;
@@ -89,6 +91,8 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(orders::router())
         .merge(invoices::router())
         .merge(credit_notes::router())
+        .merge(deliveries::router())
+        .merge(payments::router())
         .merge(compliance::router())
         .merge(numbering::router())
         .merge(sales::router())

@@ -50,7 +50,7 @@ impl SeriesFormat {
 }
 
 /// How each series of the organization is numbered.
-#[utoipa::path(get, path = "/settings/numbering", tag = "settings", security(("bearer" = [])),
+#[utoipa::path(get, path = "/settings/numbering", tag = "settings", security(("bearer" = ["sales.read"])),
     responses((status = 200, body = Vec<SeriesFormat>)))]
 async fn list_formats(
     auth: Authorized<require::SalesRead>,
@@ -73,7 +73,7 @@ pub struct FormatRequest {
 
 /// Change how a series is spelled from its next number on; the sequence
 /// goes on where it was.
-#[utoipa::path(put, path = "/settings/numbering/{series}", tag = "settings", security(("bearer" = [])),
+#[utoipa::path(put, path = "/settings/numbering/{series}", tag = "settings", security(("bearer" = ["settings.manage"])),
     params(("series" = String, Path, description = "`DEV`, `CMD`, `BL`, `FAC`, `AV` or `ACH`")),
     request_body = FormatRequest,
     responses((status = 200, body = SeriesFormat), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]

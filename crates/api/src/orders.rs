@@ -61,7 +61,7 @@ fn next(order: &SalesDocument, action: OrderAction) -> ApiResult<OrderStatus> {
 
 /// Create a draft order, numbered `CMD-YYYY-NNNNN`; line prices default to
 /// what the client pays.
-#[utoipa::path(post, path = "/orders", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders", tag = "sales", security(("bearer" = ["sales.write"])),
     request_body = DocumentRequest,
     responses((status = 201, body = DocumentDetail), (status = 422, body = ErrorBody)))]
 async fn create_order(
@@ -74,7 +74,7 @@ async fn create_order(
 }
 
 /// List orders.
-#[utoipa::path(get, path = "/orders", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/orders", tag = "sales", security(("bearer" = ["sales.read"])),
     params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_orders(
     auth: Authorized<require::SalesRead>,
@@ -83,7 +83,15 @@ async fn list_orders(
     Query(filters): Query<DocumentFilters>,
 ) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
-        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+        sales::list(
+            &ctx.db,
+            auth.organization_id,
+            KIND,
+            &params,
+            filters,
+            Default::default(),
+        )
+        .await?,
     ))
 }
 
@@ -104,7 +112,7 @@ async fn order_detail(ctx: &ApiContext, order: SalesDocument) -> ApiResult<Order
 }
 
 /// Get an order with its lines and deliveries.
-#[utoipa::path(get, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/orders/{id}", tag = "sales", security(("bearer" = ["sales.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody)))]
 async fn get_order(
@@ -117,7 +125,7 @@ async fn get_order(
 }
 
 /// Replace a draft order: the body is the whole order, lines included.
-#[utoipa::path(put, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(put, path = "/orders/{id}", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)), request_body = DocumentRequest,
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_order(
@@ -147,7 +155,7 @@ pub struct ConfirmRequest {
 /// a manager overrides), then every goods line is reserved, all or nothing
 /// (409 `insufficient_stock` naming every short product). The body may be
 /// left out.
-#[utoipa::path(post, path = "/orders/{id}/confirm", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders/{id}/confirm", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)), request_body = ConfirmRequest,
     responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn confirm_order(
@@ -254,7 +262,7 @@ async fn check_credit(
 }
 
 /// Cancel an order not delivered yet; its reservations are released.
-#[utoipa::path(post, path = "/orders/{id}/cancel", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders/{id}/cancel", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = OrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn cancel_order(
@@ -329,7 +337,7 @@ pub struct DeliveryNote {
 /// reservations turn into issue movements (the rest stays reserved) and a
 /// delivery note `BL-YYYY-NNNNN` records it. No body, or `"lines": "all"`,
 /// delivers everything still to deliver. More than ordered → 422.
-#[utoipa::path(post, path = "/orders/{id}/deliveries", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders/{id}/deliveries", tag = "sales", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = DeliveryRequest,
     responses((status = 201, body = DeliveryNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn deliver_order(
@@ -533,7 +541,7 @@ async fn deliver_order(
 /// Invoice what has been delivered and not invoiced yet: a draft invoice
 /// (no number until it is issued) billing those quantities at the order's
 /// prices.
-#[utoipa::path(post, path = "/orders/{id}/invoice", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders/{id}/invoice", tag = "sales", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn invoice_order(
@@ -643,7 +651,7 @@ pub struct ReturnNote {
 /// not been billed for yet is simply no longer invoiced; for what was
 /// invoiced, a draft credit note is prepared per invoice. More than
 /// delivered and not yet returned → 422.
-#[utoipa::path(post, path = "/orders/{id}/returns", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/orders/{id}/returns", tag = "sales", security(("bearer" = ["returns.write"])),
     params(("id" = Uuid, Path)), request_body = ReturnRequest,
     responses((status = 201, body = ReturnNote), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn return_goods(
@@ -932,7 +940,7 @@ async fn plan_credit(
 /// Delete a draft order; once it has left the draft state it is part of
 /// the record and never deleted (409). An order converted from a quote is
 /// cancelled instead (409).
-#[utoipa::path(delete, path = "/orders/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/orders/{id}", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn delete_order(

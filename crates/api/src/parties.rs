@@ -120,15 +120,17 @@ impl ClientRequest {
 #[into_params(parameter_in = Query)]
 pub struct ClientFilters {
     /// `prospect`, `active` or `archived`.
+    #[param(value_type = Option<ClientStatus>)]
     pub status: Option<String>,
     /// `company` or `individual`.
+    #[param(value_type = Option<PartyKind>)]
     pub kind: Option<String>,
     /// Archived clients are left out unless this is `true` or `status` asks for them.
     pub include_archived: Option<bool>,
 }
 
 /// List clients.
-#[utoipa::path(get, path = "/clients", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(get, path = "/clients", tag = "clients", security(("bearer" = ["clients.read"])),
     params(ListParams, ClientFilters), responses((status = 200, body = PageOf<Client>)))]
 async fn list_clients(
     auth: Authorized<require::ClientsRead>,
@@ -190,7 +192,7 @@ pub(crate) async fn check_client_references(
 }
 
 /// Create a client.
-#[utoipa::path(post, path = "/clients", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(post, path = "/clients", tag = "clients", security(("bearer" = ["clients.write"])),
     request_body = ClientRequest, responses((status = 201, body = Client), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_client(
     auth: Authorized<require::ClientsWrite>,
@@ -216,7 +218,7 @@ async fn create_client(
 }
 
 /// Get a client.
-#[utoipa::path(get, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(get, path = "/clients/{id}", tag = "clients", security(("bearer" = ["clients.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Client), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_client(
@@ -230,7 +232,7 @@ async fn get_client(
 }
 
 /// Change a client (JSON merge patch).
-#[utoipa::path(patch, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/clients/{id}", tag = "clients", security(("bearer" = ["clients.write"])),
     params(("id" = Uuid, Path)),
     request_body = ClientRequest, responses((status = 200, body = Client), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_client(
@@ -262,7 +264,7 @@ async fn update_client(
 }
 
 /// Delete a client.
-#[utoipa::path(delete, path = "/clients/{id}", tag = "clients", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/clients/{id}", tag = "clients", security(("bearer" = ["clients.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_client(
@@ -318,7 +320,7 @@ pub struct SupplierFilters {
 }
 
 /// List suppliers.
-#[utoipa::path(get, path = "/suppliers", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/suppliers", tag = "suppliers", security(("bearer" = ["suppliers.read"])),
     params(ListParams, SupplierFilters), responses((status = 200, body = PageOf<Supplier>)))]
 async fn list_suppliers(
     auth: Authorized<require::SuppliersRead>,
@@ -333,7 +335,7 @@ async fn list_suppliers(
 }
 
 /// Create a supplier.
-#[utoipa::path(post, path = "/suppliers", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(post, path = "/suppliers", tag = "suppliers", security(("bearer" = ["suppliers.write"])),
     request_body = SupplierRequest, responses((status = 201, body = Supplier), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_supplier(
     auth: Authorized<require::SuppliersWrite>,
@@ -358,7 +360,7 @@ async fn create_supplier(
 }
 
 /// Get a supplier.
-#[utoipa::path(get, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = ["suppliers.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Supplier), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_supplier(
@@ -372,7 +374,7 @@ async fn get_supplier(
 }
 
 /// Change a supplier (JSON merge patch).
-#[utoipa::path(patch, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = ["suppliers.write"])),
     params(("id" = Uuid, Path)),
     request_body = SupplierRequest, responses((status = 200, body = Supplier), (status = 412, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_supplier(
@@ -404,7 +406,7 @@ async fn update_supplier(
 
 /// Delete a supplier no product lists; deactivate it instead to keep its
 /// history.
-#[utoipa::path(delete, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/suppliers/{id}", tag = "suppliers", security(("bearer" = ["suppliers.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn delete_supplier(

@@ -339,7 +339,8 @@ pub(crate) async fn delete<T: Detail>(
 macro_rules! detail_routes {
     (
         $module:ident, $party:ident, $row:ty, $request:ty,
-        read = $read:ident, write = $write:ident, tag = $tag:literal,
+        read = $read:ident ($read_scope:literal), write = $write:ident ($write_scope:literal),
+        tag = $tag:literal,
         collection = $collection:literal, item = $item:literal, what = $what:literal
     ) => {
         pub mod $module {
@@ -360,7 +361,7 @@ macro_rules! detail_routes {
             }
 
             #[doc = concat!("List the ", $what, ".")]
-            #[utoipa::path(get, path = $collection, tag = $tag, security(("bearer" = [])),
+            #[utoipa::path(get, path = $collection, tag = $tag, security(("bearer" = [$read_scope])),
                 operation_id = concat!("list_", stringify!($module)),
                 params(("id" = Uuid, Path), ListParams),
                 responses((status = 200, body = PageOf<$row>), (status = 404, body = ErrorBody)))]
@@ -375,7 +376,7 @@ macro_rules! detail_routes {
             }
 
             #[doc = concat!("Add to the ", $what, ".")]
-            #[utoipa::path(post, path = $collection, tag = $tag, security(("bearer" = [])),
+            #[utoipa::path(post, path = $collection, tag = $tag, security(("bearer" = [$write_scope])),
                 operation_id = concat!("create_", stringify!($module)),
                 params(("id" = Uuid, Path)), request_body = $request,
                 responses((status = 201, body = $row), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -390,7 +391,7 @@ macro_rules! detail_routes {
             }
 
             #[doc = concat!("Get one of the ", $what, ".")]
-            #[utoipa::path(get, path = $item, tag = $tag, security(("bearer" = [])),
+            #[utoipa::path(get, path = $item, tag = $tag, security(("bearer" = [$read_scope])),
                 operation_id = concat!("get_", stringify!($module)),
                 params(("id" = Uuid, Path), ("item_id" = Uuid, Path)),
                 responses((status = 200, body = $row), (status = 404, body = ErrorBody)))]
@@ -403,7 +404,7 @@ macro_rules! detail_routes {
             }
 
             #[doc = concat!("Change one of the ", $what, " (JSON merge patch).")]
-            #[utoipa::path(patch, path = $item, tag = $tag, security(("bearer" = [])),
+            #[utoipa::path(patch, path = $item, tag = $tag, security(("bearer" = [$write_scope])),
                 operation_id = concat!("update_", stringify!($module)),
                 params(("id" = Uuid, Path), ("item_id" = Uuid, Path)), request_body = $request,
                 responses((status = 200, body = $row), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -419,7 +420,7 @@ macro_rules! detail_routes {
             }
 
             #[doc = concat!("Remove one of the ", $what, ".")]
-            #[utoipa::path(delete, path = $item, tag = $tag, security(("bearer" = [])),
+            #[utoipa::path(delete, path = $item, tag = $tag, security(("bearer" = [$write_scope])),
                 operation_id = concat!("delete_", stringify!($module)),
                 params(("id" = Uuid, Path), ("item_id" = Uuid, Path)),
                 responses((status = 204), (status = 404, body = ErrorBody)))]
@@ -440,8 +441,8 @@ detail_routes!(
     Client,
     Address,
     AddressRequest,
-    read = ClientsRead,
-    write = ClientsWrite,
+    read = ClientsRead("clients.read"),
+    write = ClientsWrite("clients.write"),
     tag = "clients",
     collection = "/clients/{id}/addresses",
     item = "/clients/{id}/addresses/{item_id}",
@@ -452,8 +453,8 @@ detail_routes!(
     Client,
     Contact,
     ContactRequest,
-    read = ClientsRead,
-    write = ClientsWrite,
+    read = ClientsRead("clients.read"),
+    write = ClientsWrite("clients.write"),
     tag = "clients",
     collection = "/clients/{id}/contacts",
     item = "/clients/{id}/contacts/{item_id}",
@@ -464,8 +465,8 @@ detail_routes!(
     Supplier,
     Address,
     AddressRequest,
-    read = SuppliersRead,
-    write = SuppliersWrite,
+    read = SuppliersRead("suppliers.read"),
+    write = SuppliersWrite("suppliers.write"),
     tag = "suppliers",
     collection = "/suppliers/{id}/addresses",
     item = "/suppliers/{id}/addresses/{item_id}",
@@ -476,8 +477,8 @@ detail_routes!(
     Supplier,
     Contact,
     ContactRequest,
-    read = SuppliersRead,
-    write = SuppliersWrite,
+    read = SuppliersRead("suppliers.read"),
+    write = SuppliersWrite("suppliers.write"),
     tag = "suppliers",
     collection = "/suppliers/{id}/contacts",
     item = "/suppliers/{id}/contacts/{item_id}",

@@ -72,7 +72,7 @@ pub struct PriceListFilters {
 }
 
 /// List price lists.
-#[utoipa::path(get, path = "/price-lists", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/price-lists", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(ListParams, PriceListFilters), responses((status = 200, body = PageOf<PriceList>)))]
 async fn list_price_lists(
     auth: Authorized<require::CatalogRead>,
@@ -89,7 +89,7 @@ async fn list_price_lists(
 }
 
 /// Create a price list.
-#[utoipa::path(post, path = "/price-lists", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/price-lists", tag = "catalog", security(("bearer" = ["catalog.write"])),
     request_body = PriceListRequest,
     responses((status = 201, body = PriceList), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_price_list(
@@ -115,7 +115,7 @@ async fn create_price_list(
 }
 
 /// Get a price list.
-#[utoipa::path(get, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path)), responses((status = 200, body = PriceList), (status = 404, body = ErrorBody)))]
 async fn get_price_list(
     auth: Authorized<require::CatalogRead>,
@@ -128,7 +128,7 @@ async fn get_price_list(
 }
 
 /// Change a price list (JSON merge patch).
-#[utoipa::path(patch, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)), request_body = PriceListRequest,
     responses((status = 200, body = PriceList), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_price_list(
@@ -160,7 +160,7 @@ async fn update_price_list(
 }
 
 /// Delete a price list no client uses (its rules go with it).
-#[utoipa::path(delete, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/price-lists/{id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn delete_price_list(
@@ -319,12 +319,13 @@ async fn check_rule_target(tx: &mut Tx, organization_id: Uuid, scope: RuleScope)
 #[into_params(parameter_in = Query)]
 pub struct RuleFilters {
     /// `all`, `category`, `product` or `variant`.
+    #[param(value_type = Option<PriceScope>)]
     pub scope: Option<String>,
     pub product_id: Option<Uuid>,
 }
 
 /// List the rules of a price list.
-#[utoipa::path(get, path = "/price-lists/{id}/rules", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/price-lists/{id}/rules", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ListParams, RuleFilters),
     responses((status = 200, body = PageOf<PriceRule>), (status = 404, body = ErrorBody)))]
 async fn list_rules(
@@ -347,7 +348,7 @@ async fn list_rules(
 }
 
 /// Add a rule to a price list.
-#[utoipa::path(post, path = "/price-lists/{id}/rules", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/price-lists/{id}/rules", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)), request_body = PriceRuleRequest,
     responses((status = 201, body = PriceRule), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_rule(
@@ -376,7 +377,7 @@ async fn create_rule(
 }
 
 /// Get a rule.
-#[utoipa::path(get, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ("rule_id" = Uuid, Path)),
     responses((status = 200, body = PriceRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
@@ -390,7 +391,7 @@ async fn get_rule(
 }
 
 /// Change a rule (JSON merge patch).
-#[utoipa::path(patch, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("rule_id" = Uuid, Path)), request_body = PriceRuleRequest,
     responses((status = 200, body = PriceRule), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_rule(
@@ -423,7 +424,7 @@ async fn update_rule(
 }
 
 /// Delete a rule.
-#[utoipa::path(delete, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/price-lists/{id}/rules/{rule_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("rule_id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
@@ -524,7 +525,7 @@ pub(crate) async fn price_for(
 /// most specific rule of the client's price list (variant, product,
 /// category, all), then the highest minimum quantity reached; without a
 /// rule, the client's own discount; otherwise the base price.
-#[utoipa::path(get, path = "/products/{id}/price", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}/price", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), PriceQuery),
     responses((status = 200, body = PriceQuote), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn product_price(

@@ -98,7 +98,7 @@ async fn check_supplier(tx: &mut Tx, organization_id: Uuid, supplier_id: Uuid) -
 }
 
 /// List the suppliers of a product, cheapest first.
-#[utoipa::path(get, path = "/products/{id}/suppliers", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}/suppliers", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ListParams),
     responses((status = 200, body = PageOf<ProductSupplier>), (status = 404, body = ErrorBody)))]
 async fn list_product_suppliers(
@@ -118,7 +118,7 @@ async fn list_product_suppliers(
 }
 
 /// Record that a supplier offers this product.
-#[utoipa::path(post, path = "/products/{id}/suppliers", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/products/{id}/suppliers", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)), request_body = ProductSupplierRequest,
     responses((status = 201, body = ProductSupplier), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_product_supplier(
@@ -160,7 +160,7 @@ fn already_linked(error: comptoir_db::DbError) -> ApiError {
 }
 
 /// Get one supplier entry of a product.
-#[utoipa::path(get, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ("entry_id" = Uuid, Path)),
     responses((status = 200, body = ProductSupplier), (status = 404, body = ErrorBody)))]
 async fn get_product_supplier(
@@ -174,7 +174,7 @@ async fn get_product_supplier(
 }
 
 /// Change a supplier entry (JSON merge patch).
-#[utoipa::path(patch, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("entry_id" = Uuid, Path)), request_body = ProductSupplierRequest,
     responses((status = 200, body = ProductSupplier), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_product_supplier(
@@ -209,7 +209,7 @@ async fn update_product_supplier(
 }
 
 /// Remove a supplier from a product.
-#[utoipa::path(delete, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/products/{id}/suppliers/{entry_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("entry_id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_product_supplier(

@@ -221,7 +221,7 @@ async fn validate_order(
 }
 
 /// Create a draft purchase order, numbered `ACH-YYYY-NNNNN`.
-#[utoipa::path(post, path = "/purchase-orders", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/purchase-orders", tag = "purchasing", security(("bearer" = ["purchases.write"])),
     request_body = PurchaseOrderRequest,
     responses((status = 201, body = PurchaseOrderDetail), (status = 422, body = ErrorBody)))]
 async fn create_order(
@@ -254,11 +254,12 @@ async fn create_order(
 pub struct OrderFilters {
     pub supplier_id: Option<Uuid>,
     /// `draft`, `sent`, `partially_received`, `received` or `cancelled`.
+    #[param(value_type = Option<PurchaseStatus>)]
     pub status: Option<String>,
 }
 
 /// List purchase orders.
-#[utoipa::path(get, path = "/purchase-orders", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/purchase-orders", tag = "purchasing", security(("bearer" = ["purchases.read"])),
     params(ListParams, OrderFilters), responses((status = 200, body = PageOf<PurchaseOrder>)))]
 async fn list_orders(
     auth: Authorized<require::PurchasesRead>,
@@ -277,7 +278,7 @@ async fn list_orders(
 }
 
 /// Get a purchase order with its lines.
-#[utoipa::path(get, path = "/purchase-orders/{id}", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(get, path = "/purchase-orders/{id}", tag = "purchasing", security(("bearer" = ["purchases.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = PurchaseOrderDetail), (status = 404, body = ErrorBody)))]
 async fn get_order(
@@ -294,7 +295,7 @@ fn transition(order: &PurchaseOrder, action: PurchaseAction) -> ApiResult<Purcha
 }
 
 /// Replace a draft order: the body is the whole order, lines included.
-#[utoipa::path(put, path = "/purchase-orders/{id}", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(put, path = "/purchase-orders/{id}", tag = "purchasing", security(("bearer" = ["purchases.write"])),
     params(("id" = Uuid, Path)), request_body = PurchaseOrderRequest,
     responses((status = 200, body = PurchaseOrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_order(
@@ -354,7 +355,7 @@ async fn act(
 }
 
 /// Send a draft order to its supplier.
-#[utoipa::path(post, path = "/purchase-orders/{id}/send", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/purchase-orders/{id}/send", tag = "purchasing", security(("bearer" = ["purchases.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = PurchaseOrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn send_order(
@@ -368,7 +369,7 @@ async fn send_order(
 }
 
 /// Cancel an order that has received nothing yet.
-#[utoipa::path(post, path = "/purchase-orders/{id}/cancel", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/purchase-orders/{id}/cancel", tag = "purchasing", security(("bearer" = ["purchases.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = PurchaseOrderDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn cancel_order(
@@ -407,7 +408,7 @@ pub struct Receipt {
 /// Receive goods of a sent order, in part or in full: one receipt
 /// movement per line, and the products' average costs follow. Receiving
 /// more than ordered is refused (422).
-#[utoipa::path(post, path = "/purchase-orders/{id}/receipts", tag = "purchasing", security(("bearer" = [])),
+#[utoipa::path(post, path = "/purchase-orders/{id}/receipts", tag = "purchasing", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = ReceiptRequest,
     responses((status = 201, body = Receipt), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn receive(

@@ -44,7 +44,7 @@ fn next(quote: &SalesDocument, action: QuoteAction) -> ApiResult<QuoteStatus> {
 
 /// Create a draft quote, numbered `DEV-YYYY-NNNNN`, valid 30 days unless
 /// told otherwise; line prices default to what the client pays.
-#[utoipa::path(post, path = "/quotes", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes", tag = "sales", security(("bearer" = ["sales.write"])),
     request_body = DocumentRequest,
     responses((status = 201, body = DocumentDetail), (status = 422, body = ErrorBody)))]
 async fn create_quote(
@@ -57,7 +57,7 @@ async fn create_quote(
 }
 
 /// List quotes.
-#[utoipa::path(get, path = "/quotes", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/quotes", tag = "sales", security(("bearer" = ["sales.read"])),
     params(ListParams, DocumentFilters), responses((status = 200, body = PageOf<DocumentRow>)))]
 async fn list_quotes(
     auth: Authorized<require::SalesRead>,
@@ -66,12 +66,20 @@ async fn list_quotes(
     Query(filters): Query<DocumentFilters>,
 ) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
     Ok(axum::Json(
-        sales::list(&ctx.db, auth.organization_id, KIND, &params, filters).await?,
+        sales::list(
+            &ctx.db,
+            auth.organization_id,
+            KIND,
+            &params,
+            filters,
+            Default::default(),
+        )
+        .await?,
     ))
 }
 
 /// Get a quote with its lines.
-#[utoipa::path(get, path = "/quotes/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/quotes/{id}", tag = "sales", security(("bearer" = ["sales.read"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
 async fn get_quote(
@@ -84,7 +92,7 @@ async fn get_quote(
 }
 
 /// Replace a draft quote: the body is the whole quote, lines included.
-#[utoipa::path(put, path = "/quotes/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(put, path = "/quotes/{id}", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)), request_body = DocumentRequest,
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_quote(
@@ -150,7 +158,7 @@ async fn act(
 }
 
 /// Send a draft quote to the client.
-#[utoipa::path(post, path = "/quotes/{id}/send", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes/{id}/send", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn send_quote(
@@ -164,7 +172,7 @@ async fn send_quote(
 }
 
 /// The client accepted a sent quote.
-#[utoipa::path(post, path = "/quotes/{id}/accept", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes/{id}/accept", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn accept_quote(
@@ -178,7 +186,7 @@ async fn accept_quote(
 }
 
 /// The client refused a sent quote.
-#[utoipa::path(post, path = "/quotes/{id}/refuse", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes/{id}/refuse", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn refuse_quote(
@@ -193,7 +201,7 @@ async fn refuse_quote(
 
 /// Turn an accepted quote into a draft order (`CMD-YYYY-NNNNN`) with the
 /// same lines and prices; the quote becomes `converted`.
-#[utoipa::path(post, path = "/quotes/{id}/convert", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes/{id}/convert", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn convert_quote(
@@ -231,7 +239,7 @@ async fn copy_into(
 
 /// Start a new version of a quote: a draft copy numbered like it with
 /// `-v2`, `-v3`…; this one becomes `superseded` and read-only.
-#[utoipa::path(post, path = "/quotes/{id}/version", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(post, path = "/quotes/{id}/version", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 201, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn version_quote(
@@ -317,7 +325,7 @@ pub async fn sweep_quotes(db: &Db) -> ApiResult<()> {
 
 /// Delete a draft quote; once it has left the draft state it is part of
 /// the record and never deleted (409).
-#[utoipa::path(delete, path = "/quotes/{id}", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/quotes/{id}", tag = "sales", security(("bearer" = ["sales.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn delete_quote(

@@ -129,7 +129,7 @@ pub struct RuleFilters {
 }
 
 /// List reorder rules.
-#[utoipa::path(get, path = "/reorder-rules", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/reorder-rules", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, RuleFilters), responses((status = 200, body = PageOf<ReorderRule>)))]
 async fn list_rules(
     auth: Authorized<require::StockRead>,
@@ -146,7 +146,7 @@ async fn list_rules(
 }
 
 /// Create a reorder rule: keep a product between min and max in a warehouse.
-#[utoipa::path(post, path = "/reorder-rules", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/reorder-rules", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = ReorderRuleRequest,
     responses((status = 201, body = ReorderRule), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_rule(
@@ -184,7 +184,7 @@ fn one_rule_per_item(error: comptoir_db::DbError) -> ApiError {
 }
 
 /// Get a reorder rule.
-#[utoipa::path(get, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = ["stock.read"])),
     params(("id" = Uuid, Path)), responses((status = 200, body = ReorderRule), (status = 404, body = ErrorBody)))]
 async fn get_rule(
     auth: Authorized<require::StockRead>,
@@ -197,7 +197,7 @@ async fn get_rule(
 }
 
 /// Change a reorder rule (JSON merge patch).
-#[utoipa::path(patch, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = ReorderRuleRequest,
     responses((status = 200, body = ReorderRule), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_rule(
@@ -230,7 +230,7 @@ async fn update_rule(
 }
 
 /// Delete a reorder rule.
-#[utoipa::path(delete, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/reorder-rules/{id}", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 async fn delete_rule(
     auth: Authorized<require::StockWrite>,
@@ -279,7 +279,7 @@ fn minus(a: Quantity, b: Quantity) -> Quantity {
 
 /// Products whose available stock in a warehouse is under their reorder
 /// minimum, with how much is missing.
-#[utoipa::path(get, path = "/stock/alerts", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/alerts", tag = "stock", security(("bearer" = ["stock.read"])),
     responses((status = 200, body = Vec<StockAlert>)))]
 async fn alerts(
     auth: Authorized<require::StockRead>,
@@ -359,7 +359,7 @@ async fn compute_suggestions(db: &Db, organization_id: Uuid) -> ApiResult<Vec<Su
 
 /// Suggested orders: for every product under its minimum, enough to reach
 /// its maximum, counting what open purchase orders already bring.
-#[utoipa::path(get, path = "/stock/replenishment", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/replenishment", tag = "stock", security(("bearer" = ["stock.read"])),
     responses((status = 200, body = Vec<Suggestion>)))]
 async fn suggestions(
     auth: Authorized<require::StockRead>,
@@ -372,7 +372,7 @@ async fn suggestions(
 
 /// Turn the suggestions into draft purchase orders, one per supplier and
 /// warehouse. Suggestions without a known supplier are left out.
-#[utoipa::path(post, path = "/stock/replenishment", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/stock/replenishment", tag = "stock", security(("bearer" = ["purchases.write"])),
     responses((status = 201, body = Vec<PurchaseOrderDetail>)))]
 async fn order_suggestions(
     auth: Authorized<require::PurchasesWrite>,
@@ -463,7 +463,7 @@ pub struct ValueOf {
 
 /// The value of the stock now, per warehouse and per category, at each
 /// product's weighted average cost.
-#[utoipa::path(get, path = "/stock/valuation", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/valuation", tag = "stock", security(("bearer" = ["stock.valuation"])),
     responses((status = 200, body = Valuation)))]
 async fn valuation(
     auth: Authorized<require::ValuationRead>,

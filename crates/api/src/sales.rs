@@ -74,6 +74,7 @@ pub struct DocumentRequest {
     pub notes: Option<String>,
     /// A discount on the whole document, taken off each VAT base.
     pub discount_percent: Option<String>,
+    #[schema(required = true, nullable = false, min_items = 1)]
     pub lines: Option<Vec<LineRequest>>,
 }
 
@@ -726,8 +727,14 @@ pub struct DocumentFilters {
     pub client_id: Option<Uuid>,
     /// One of the kind's statuses (a quote's, an order's or an invoice's).
     pub status: Option<String>,
-    /// Invoices only: `true` for those issued, not fully paid and past
-    /// their due date; `false` for the others.
+}
+
+/// What only invoice lists filter on.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceFilters {
+    /// `true`: the invoices issued, not fully paid and past their due
+    /// date; `false`: the others.
     pub overdue: Option<bool>,
 }
 
@@ -738,9 +745,16 @@ pub(crate) async fn list(
     kind: DocumentKind,
     params: &ListParams,
     filters: DocumentFilters,
+    invoice_filters: InvoiceFilters,
 ) -> ApiResult<PageOf<DocumentRow>> {
     let page = params.page()?;
-    let filter = document_filter(organization_id, kind, filters, params.q.as_deref())?;
+    let filter = document_filter(
+        organization_id,
+        kind,
+        filters,
+        invoice_filters,
+        params.q.as_deref(),
+    )?;
     let listing =
         resource::list::<SalesDocument>(db, filter, params.sort::<SalesDocument>()?, page).await?;
     let rows = listing
@@ -779,6 +793,7 @@ pub(crate) fn document_filter(
     organization_id: Uuid,
     kind: DocumentKind,
     filters: DocumentFilters,
+    invoice_filters: InvoiceFilters,
     q: Option<&str>,
 ) -> ApiResult<Filter> {
     let status = query_filter("status", filters.status.as_deref(), |text| {
@@ -789,7 +804,7 @@ pub(crate) fn document_filter(
         .eq("client_id", filters.client_id)
         .eq("status", status)
         .search(DOCUMENT_SEARCH, q);
-    match (filters.overdue, kind) {
+    match (invoice_filters.overdue, kind) {
         (None, _) => {}
         (Some(overdue), DocumentKind::Invoice) => {
             let today = Utc::now().date_naive();
@@ -826,6 +841,7 @@ const DOCUMENT_SEARCH: &[&str] = &[
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
     /// `quote`, `order`, `invoice` or `credit_note`.
+    #[param(value_type = Option<DocumentKind>)]
     pub subject_type: Option<String>,
     pub subject_id: Option<Uuid>,
     pub client_id: Option<Uuid>,
@@ -833,7 +849,7 @@ pub struct EventFilters {
 }
 
 /// The timeline of a document or a client: what happened, when, by whom.
-#[utoipa::path(get, path = "/events", tag = "sales", security(("bearer" = [])),
+#[utoipa::path(get, path = "/events", tag = "sales", security(("bearer" = ["sales.read"])),
     params(ListParams, EventFilters), responses((status = 200, body = PageOf<BusinessEvent>)))]
 async fn list_events(
     auth: Authorized<require::SalesRead>,

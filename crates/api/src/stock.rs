@@ -87,7 +87,7 @@ pub struct CreatedWarehouse {
 }
 
 /// List warehouses.
-#[utoipa::path(get, path = "/warehouses", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/warehouses", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams), responses((status = 200, body = PageOf<Warehouse>)))]
 async fn list_warehouses(
     auth: Authorized<require::StockRead>,
@@ -102,7 +102,7 @@ async fn list_warehouses(
 }
 
 /// Create a warehouse, with its default internal location `STOCK`.
-#[utoipa::path(post, path = "/warehouses", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/warehouses", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = WarehouseRequest,
     responses((status = 201, body = CreatedWarehouse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_warehouse(
@@ -149,7 +149,7 @@ async fn create_warehouse(
 }
 
 /// Get a warehouse.
-#[utoipa::path(get, path = "/warehouses/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/warehouses/{id}", tag = "stock", security(("bearer" = ["stock.read"])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Warehouse), (status = 404, body = ErrorBody)))]
 async fn get_warehouse(
     auth: Authorized<require::StockRead>,
@@ -163,7 +163,7 @@ async fn get_warehouse(
 
 /// Change a warehouse (JSON merge patch); `active: false` archives it,
 /// `is_default: true` makes it the organization's default warehouse.
-#[utoipa::path(patch, path = "/warehouses/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/warehouses/{id}", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = WarehouseRequest,
     responses((status = 200, body = Warehouse), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_warehouse(
@@ -282,11 +282,12 @@ pub struct LocationFilters {
     pub warehouse_id: Option<Uuid>,
     pub parent_id: Option<Uuid>,
     /// `internal`, `receiving`, `shipping`, `returns` or `scrap`.
+    #[param(value_type = Option<LocationKind>)]
     pub kind: Option<String>,
 }
 
 /// List locations.
-#[utoipa::path(get, path = "/locations", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/locations", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, LocationFilters), responses((status = 200, body = PageOf<Location>)))]
 async fn list_locations(
     auth: Authorized<require::StockRead>,
@@ -306,7 +307,7 @@ async fn list_locations(
 }
 
 /// Create a location inside a warehouse.
-#[utoipa::path(post, path = "/locations", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/locations", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = LocationRequest,
     responses((status = 201, body = Location), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_location(
@@ -333,7 +334,7 @@ async fn create_location(
 }
 
 /// Get a location.
-#[utoipa::path(get, path = "/locations/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/locations/{id}", tag = "stock", security(("bearer" = ["stock.read"])),
     params(("id" = Uuid, Path)), responses((status = 200, body = Location), (status = 404, body = ErrorBody)))]
 async fn get_location(
     auth: Authorized<require::StockRead>,
@@ -346,7 +347,7 @@ async fn get_location(
 }
 
 /// Change a location (JSON merge patch). It stays in its warehouse.
-#[utoipa::path(patch, path = "/locations/{id}", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/locations/{id}", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)), request_body = LocationRequest,
     responses((status = 200, body = Location), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_location(
@@ -440,7 +441,7 @@ pub struct MovementRequest {
 
 /// Record a stock movement. Taking more than is available answers 409
 /// `insufficient_stock`, with the requested and available quantities.
-#[utoipa::path(post, path = "/stock/movements", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/stock/movements", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = MovementRequest,
     responses((status = 201, body = Movement), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_movement(
@@ -547,6 +548,7 @@ pub struct MovementFilters {
     pub warehouse_id: Option<Uuid>,
     /// `receipt`, `issue`, `transfer` or `adjustment`.
     #[serde(rename = "type")]
+    #[param(value_type = Option<MovementType>)]
     pub movement_type: Option<String>,
     pub reference: Option<String>,
     /// RFC 3339, inclusive.
@@ -556,7 +558,7 @@ pub struct MovementFilters {
 }
 
 /// The movement ledger, newest first unless sorted otherwise.
-#[utoipa::path(get, path = "/stock/movements", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/movements", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, MovementFilters), responses((status = 200, body = PageOf<Movement>)))]
 async fn list_movements(
     auth: Authorized<require::StockRead>,
@@ -634,7 +636,7 @@ pub struct LevelFilters {
 }
 
 /// Stock levels per product, variant and location.
-#[utoipa::path(get, path = "/stock", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, LevelFilters), responses((status = 200, body = PageOf<StockLevel>)))]
 async fn list_levels(
     auth: Authorized<require::StockRead>,
@@ -672,7 +674,7 @@ pub struct ReservationsRequest {
 
 /// Reserve stock for document lines: all lines or none. A shortage answers
 /// 409 `insufficient_stock` listing every short line.
-#[utoipa::path(post, path = "/stock/reservations", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/stock/reservations", tag = "stock", security(("bearer" = ["stock.write"])),
     request_body = ReservationsRequest,
     responses((status = 201, body = Vec<Reservation>), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_reservations(
@@ -797,11 +799,12 @@ pub struct ReservationFilters {
     pub product_id: Option<Uuid>,
     pub line_id: Option<Uuid>,
     /// `active`, `released` or `consumed`.
+    #[param(value_type = Option<ReservationStatus>)]
     pub status: Option<String>,
 }
 
 /// List reservations.
-#[utoipa::path(get, path = "/stock/reservations", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(get, path = "/stock/reservations", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, ReservationFilters), responses((status = 200, body = PageOf<Reservation>)))]
 async fn list_reservations(
     auth: Authorized<require::StockRead>,
@@ -827,7 +830,7 @@ async fn list_reservations(
 }
 
 /// Release a reservation: the stock becomes available again.
-#[utoipa::path(post, path = "/stock/reservations/{id}/release", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/stock/reservations/{id}/release", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Reservation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn release_reservation(
@@ -859,7 +862,7 @@ pub struct Consumed {
 }
 
 /// Deliver reserved stock: the reservation turns into an issue movement.
-#[utoipa::path(post, path = "/stock/reservations/{id}/consume", tag = "stock", security(("bearer" = [])),
+#[utoipa::path(post, path = "/stock/reservations/{id}/consume", tag = "stock", security(("bearer" = ["stock.write"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Consumed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn consume_reservation(

@@ -48,7 +48,7 @@ pub struct UpdateUserRequest {
 }
 
 /// List the organization's users.
-#[utoipa::path(get, path = "/users", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/users", tag = "users", security(("bearer" = ["users.manage"])),
     params(ListParams), responses((status = 200, body = PageOf<User>)))]
 async fn list_users(
     auth: Authorized<require::UsersManage>,
@@ -63,7 +63,7 @@ async fn list_users(
 }
 
 /// Create a user in the caller's organization.
-#[utoipa::path(post, path = "/users", tag = "users", security(("bearer" = [])),
+#[utoipa::path(post, path = "/users", tag = "users", security(("bearer" = ["users.manage"])),
     request_body = CreateUserRequest, responses((status = 201, body = User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_user(
     auth: Authorized<require::UsersManage>,
@@ -125,7 +125,7 @@ async fn create_user(
 }
 
 /// Get a user.
-#[utoipa::path(get, path = "/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/users/{id}", tag = "users", security(("bearer" = ["users.manage"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_user(
@@ -186,7 +186,7 @@ async fn change_user(
 }
 
 /// Change a user's name, role or active flag.
-#[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = ["users.manage"])),
     params(("id" = Uuid, Path)),
     request_body = UpdateUserRequest, responses((status = 200, body = User), (status = 422, body = crate::error::ErrorBody)))]
 async fn update_user(
@@ -202,7 +202,7 @@ async fn update_user(
 }
 
 /// Deactivate a user: it can no longer log in or refresh, and its sessions end.
-#[utoipa::path(delete, path = "/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/users/{id}", tag = "users", security(("bearer" = ["users.manage"])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = User), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn deactivate_user(

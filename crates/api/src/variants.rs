@@ -102,7 +102,7 @@ impl VariantRequest {
 }
 
 /// List a product's variants.
-#[utoipa::path(get, path = "/products/{id}/variants", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}/variants", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ListParams), responses((status = 200, body = PageOf<Variant>), (status = 404, body = ErrorBody)))]
 async fn list_variants(
     auth: Authorized<require::CatalogRead>,
@@ -120,7 +120,7 @@ async fn list_variants(
 }
 
 /// Add a variant to a product.
-#[utoipa::path(post, path = "/products/{id}/variants", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, path = "/products/{id}/variants", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path)), request_body = VariantRequest,
     responses((status = 201, body = Variant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_variant(
@@ -148,7 +148,7 @@ async fn create_variant(
 }
 
 /// Get a variant.
-#[utoipa::path(get, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(get, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(("id" = Uuid, Path), ("variant_id" = Uuid, Path)),
     responses((status = 200, body = Variant), (status = 404, body = ErrorBody)))]
 async fn get_variant(
@@ -162,7 +162,7 @@ async fn get_variant(
 }
 
 /// Change a variant (JSON merge patch).
-#[utoipa::path(patch, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("variant_id" = Uuid, Path)), request_body = VariantRequest,
     responses((status = 200, body = Variant), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_variant(
@@ -194,7 +194,7 @@ async fn update_variant(
 }
 
 /// Delete a variant no price rule refers to.
-#[utoipa::path(delete, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/products/{id}/variants/{variant_id}", tag = "catalog", security(("bearer" = ["catalog.write"])),
     params(("id" = Uuid, Path), ("variant_id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn delete_variant(

@@ -919,6 +919,18 @@ pub struct Delivery {
 
 const DELIVERY_COLUMNS: &str = "id, number, order_id, delivery_date, created_at";
 
+impl Table for Delivery {
+    const TABLE: &'static str = "deliveries";
+    const COLUMNS: &'static str = DELIVERY_COLUMNS;
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("number", "number"),
+        ("delivery_date", "delivery_date"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["number"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DeliveryLine {
     pub id: Uuid,
@@ -1009,6 +1021,18 @@ pub struct Payment {
 
 const PAYMENT_COLUMNS: &str =
     "id, invoice_id, amount, payment_date, method, reference, kind, created_at";
+
+impl Table for Payment {
+    const TABLE: &'static str = "payments";
+    const COLUMNS: &'static str = PAYMENT_COLUMNS;
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("date", "payment_date"),
+        ("amount", "amount"),
+        ("created_at", "created_at"),
+    ];
+    const SEARCHABLE: &'static [&'static str] = &["reference"];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
 
 pub struct PaymentInput {
     pub amount: Money,

@@ -15,7 +15,9 @@ use crate::resource::{self, Fixed, Table, Values};
 use chrono::{DateTime, Utc};
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbers::Quantity;
-use comptoir_domain::stock::{LevelChange, LocationKind, MovementPlan, MovementType};
+use comptoir_domain::stock::{
+    LevelChange, LocationKind, MovementPlan, MovementType, ReservationStatus,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -659,8 +661,8 @@ pub struct Reservation {
     pub variant_id: Option<Uuid>,
     #[schema(value_type = String, example = "3")]
     pub quantity: Fixed<Quantity>,
-    /// `active`, `released` or `consumed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReservationStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -1152,7 +1154,7 @@ pub async fn quick_reservation(
         product_id: write.item.product_id,
         variant_id: write.item.variant_id,
         quantity: Fixed(write.quantity),
-        status: "active".to_owned(),
+        status: ReservationStatus::Active,
         created_at: at,
         updated_at: at,
         version: 1,

@@ -97,6 +97,20 @@ async fn a_part_paid_invoice_credited_in_full_owes_the_payment_back_as_a_refund(
         .map(|p| p["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["payment", "refund"]);
+    let across = app
+        .get(&format!(
+            "/api/v1/payments?client_id={client}&sort=created_at"
+        ))
+        .await
+        .body;
+    assert_eq!(across["total"], 2);
+    let refunds = app.get("/api/v1/payments?kind=refund").await.body;
+    assert_eq!(refunds["total"], 1);
+    assert_eq!(refunds["items"][0]["reference"], "VIR-881");
+    assert_eq!(
+        app.get("/api/v1/payments?kind=gift").await.status,
+        StatusCode::BAD_REQUEST
+    );
     let chain = app.get("/api/v1/compliance/chain").await.body;
     assert_eq!(
         (chain["status"].clone(), chain["verified"].clone()),
@@ -653,6 +667,19 @@ async fn deliveries_take_everything_left_when_told_all() {
     assert_eq!(quantities, ["2", "1"]);
     let nothing_left = app.post(&format!("{path}/deliveries"), json!({})).await;
     assert_eq!(nothing_left.status, StatusCode::CONFLICT);
+    let notes = app
+        .get(&format!(
+            "/api/v1/deliveries?client_id={client}&sort=number"
+        ))
+        .await
+        .body;
+    assert_eq!(notes["total"], 2);
+    assert_eq!(notes["items"][1]["id"], rest["id"]);
+    let by_order = app
+        .get(&format!("/api/v1/deliveries?order_id={}", id(&order)))
+        .await
+        .body;
+    assert_eq!(by_order["total"], 2);
 }
 
 #[tokio::test]
@@ -731,4 +758,29 @@ async fn one_default_warehouse_serves_orders_and_receipts_that_name_none() {
         movement["to_location_id"], paris["default_location_id"],
         "{received:?}"
     );
+}
+
+#[tokio::test]
+async fn a_malformed_upload_and_an_empty_export_format_answer_as_the_contract_says() {
+    let app = spawn_app().await;
+    let reply = app
+        .client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&app.admin_token)
+        .header("content-type", "multipart/form-data")
+        .body("entity=products")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reply.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["code"], "bad_request");
+
+    let export = app.get("/api/v1/clients/export?format=").await;
+    assert_eq!(export.status, StatusCode::OK, "{:?}", export.body);
+    assert!(export.body.as_str().unwrap().starts_with("code,"));
 }

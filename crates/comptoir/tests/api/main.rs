@@ -16,6 +16,7 @@ mod parties;
 mod party_details;
 mod pricing;
 mod purchasing;
+mod roles;
 mod sales;
 mod stock;
 mod storage;

@@ -11,3 +11,7 @@ UPDATE warehouses SET is_default = TRUE
  WHERE id IN (SELECT DISTINCT ON (organization_id) id FROM warehouses
                ORDER BY organization_id, created_at, id);
 CREATE UNIQUE INDEX uq_warehouses_default ON warehouses(organization_id) WHERE is_default;
+
+-- Organization-wide lists of payments and deliveries, newest or by date.
+CREATE INDEX ix_payments_organization ON payments(organization_id, payment_date);
+CREATE INDEX ix_deliveries_organization ON deliveries(organization_id, delivery_date);

@@ -14,3 +14,7 @@ UPDATE warehouses SET is_default = 1
                                     AND (o.created_at < w.created_at
                                          OR (o.created_at = w.created_at AND o.id < w.id))));
 CREATE UNIQUE INDEX uq_warehouses_default ON warehouses(organization_id) WHERE is_default;
+
+-- Organization-wide lists of payments and deliveries, newest or by date.
+CREATE INDEX ix_payments_organization ON payments(organization_id, payment_date);
+CREATE INDEX ix_deliveries_organization ON deliveries(organization_id, delivery_date);
