@@ -5,43 +5,27 @@
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+pub use crate::state::keys::Keys;
+pub use crate::state::sessions::SessionCache;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use comptoir_db::audit::Actor;
-use comptoir_db::auth::{self as store, RefreshOutcome, SessionState};
+use comptoir_db::auth::{self as store, RefreshOutcome};
 use comptoir_db::{Db, now};
 use comptoir_domain::permissions::{Permission, Role};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 pub const MIN_PASSWORD_LENGTH: usize = 10;
-
-/// Signing keys derived from the server secret.
-pub struct Keys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-}
-
-impl Keys {
-    pub fn new(secret: &[u8]) -> Self {
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-        }
-    }
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -184,50 +168,6 @@ impl FromRequestParts<ApiContext> for CurrentUser {
             request_id: request_id(parts),
             ip: client_ip(parts),
         })
-    }
-}
-
-/// How long a session read from the database vouches for the requests
-/// that follow: a logout or a deactivation takes effect at once on the
-/// instance that made it, and within this delay on the others.
-const SESSION_CACHE_TTL: Duration = Duration::from_secs(1);
-/// Sessions kept at most; past it, the expired ones are dropped.
-const SESSION_CACHE_MAX: usize = 10_000;
-
-/// Session states recently read, so a client's burst of requests costs one
-/// lookup instead of one each.
-#[derive(Clone, Default)]
-pub struct SessionCache(Arc<Mutex<HashMap<Uuid, (Instant, SessionState)>>>);
-
-impl SessionCache {
-    fn get(&self, session_id: Uuid) -> Option<SessionState> {
-        let sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        sessions
-            .get(&session_id)
-            .filter(|(read_at, _)| read_at.elapsed() < SESSION_CACHE_TTL)
-            .map(|(_, session)| session.clone())
-    }
-
-    fn put(&self, session_id: Uuid, session: SessionState) {
-        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if sessions.len() >= SESSION_CACHE_MAX {
-            sessions.retain(|_, (read_at, _)| read_at.elapsed() < SESSION_CACHE_TTL);
-        }
-        if sessions.len() < SESSION_CACHE_MAX {
-            sessions.insert(session_id, (Instant::now(), session));
-        }
-    }
-
-    /// Forgets one session, after it ended here.
-    pub fn forget(&self, session_id: Uuid) {
-        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        sessions.remove(&session_id);
-    }
-
-    /// Forgets every session, after a change to users.
-    pub fn clear(&self) {
-        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        sessions.clear();
     }
 }
 

@@ -1,6 +1,8 @@
 //! The state every handler receives.
 
-use crate::auth::Keys;
+use crate::state::keys::Keys;
+use crate::state::progress::RunningImports;
+use crate::state::sessions::SessionCache;
 use comptoir_db::Db;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
@@ -49,6 +51,6 @@ pub struct ApiContext {
     pub metrics: PrometheusHandle,
     /// Progress of the imports running in this process (SQLite cannot
     /// record it in the database while the import's transaction is open).
-    pub imports: crate::imports::RunningImports,
-    pub sessions: crate::auth::SessionCache,
+    pub imports: RunningImports,
+    pub sessions: SessionCache,
 }

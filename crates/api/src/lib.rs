@@ -29,6 +29,7 @@ pub mod purchasing;
 pub mod quotes;
 pub mod replenishment;
 pub mod sales;
+pub mod state;
 pub mod stock;
 pub mod system;
 pub mod users;

@@ -15,6 +15,8 @@ use comptoir_domain::stock::{
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use crate::stock::open_covering;
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Inventory {
     pub id: Uuid,
@@ -63,37 +65,6 @@ pub struct InventoryLine {
 
 const LINE_COLUMNS: &str = "id, location_id, product_id, variant_id, expected, counted, \
     counted - expected AS difference, counted_by, counted_at, rounds";
-
-/// Open inventories whose scope covers the product at the location, as
-/// (id, number).
-pub async fn open_covering(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    product_id: Uuid,
-    location_id: Uuid,
-) -> Result<Vec<(Uuid, String)>, DbError> {
-    tx.fetch_all(
-        Sql::new(
-            "WITH RECURSIVE path (id, parent_id, depth) AS ( \
-               SELECT c.id, c.parent_id, 0 FROM categories c JOIN products p ON p.category_id = c.id \
-               WHERE p.id = $1 \
-               UNION ALL \
-               SELECT c.id, c.parent_id, path.depth + 1 FROM categories c JOIN path ON c.id = path.parent_id \
-               WHERE path.depth < 100) \
-             SELECT inv.id, inv.number FROM inventories inv \
-             JOIN locations loc ON loc.id = $2 AND loc.warehouse_id = inv.warehouse_id \
-             WHERE inv.organization_id = $3 AND inv.status = 'open' \
-             AND (NOT EXISTS (SELECT 1 FROM inventory_locations il WHERE il.inventory_id = inv.id) \
-                  OR EXISTS (SELECT 1 FROM inventory_locations il \
-                             WHERE il.inventory_id = inv.id AND il.location_id = $2)) \
-             AND (inv.category_id IS NULL OR inv.category_id IN (SELECT id FROM path))",
-        )
-        .bind(product_id)
-        .bind(location_id)
-        .bind(organization_id),
-    )
-    .await
-}
 
 pub struct InventoryScope {
     pub warehouse_id: Uuid,

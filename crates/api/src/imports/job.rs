@@ -1,0 +1,396 @@
+//! The import job. Both `run_import` (the command line) and the task
+//! `POST /imports` spawns run a `Job`: it reads the file on a blocking
+//! thread, hands its rows by chunks to the entity's writer in one
+//! transaction, keeps its live progress in `RunningImports` and stores the
+//! outcome with the spooled problems. `fail_abandoned` is the job sweep of
+//! the imports a stopped process left unfinished.
+
+use crate::error::{ApiError, ApiResult};
+use crate::imports::parties::write_parties;
+use crate::imports::price_rules::write_price_rules;
+use crate::imports::products::write_products;
+use crate::imports::records::{Lookups, Outcome, RowOutcome, places};
+use crate::imports::rows::{Cells, ParsedRow, Row, read_rows, row_code, row_object};
+use crate::imports::spool::Spool;
+use crate::imports::stock_levels::write_stock_levels;
+use crate::state::progress::RunningImports;
+use comptoir_db::audit::{self as audit_store, Actor};
+use comptoir_db::catalog as catalog_store;
+use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
+use comptoir_db::parties::{Client, Supplier};
+use comptoir_db::price_lists::PriceList;
+use comptoir_db::resource;
+use comptoir_db::{Db, Tx};
+use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity, entity_names};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+pub(super) fn entity(name: &str) -> Option<&'static Entity> {
+    ENTITIES.iter().copied().find(|entity| entity.name == name)
+}
+
+pub(super) fn upload_path(id: Uuid) -> PathBuf {
+    std::env::temp_dir()
+        .join("comptoir-imports")
+        .join(format!("{id}.upload"))
+}
+
+/// An import asked for outside HTTP (the command line).
+pub struct ImportRequest<'a> {
+    pub organization_id: Uuid,
+    /// Who the import is recorded as made by.
+    pub user_id: Uuid,
+    pub entity: &'a str,
+    pub file: &'a std::path::Path,
+    pub sheet: Option<String>,
+    pub dry_run: bool,
+    /// Write the good rows and report the bad ones, instead of writing
+    /// nothing when a row is bad.
+    pub skip_bad_rows: bool,
+}
+
+/// Runs an import to its end, exactly as `POST /imports` does in the
+/// background (the file is copied first, as an upload would be); its
+/// progress shows in `running` meanwhile. Returns the finished import.
+pub async fn run_import(
+    db: &Db,
+    running: RunningImports,
+    request: ImportRequest<'_>,
+) -> ApiResult<Import> {
+    if entity(request.entity).is_none() {
+        return Err(ApiError::BadRequest(format!(
+            "unknown entity {}: {}",
+            request.entity,
+            entity_names()
+        )));
+    }
+    let import = store::create(
+        db,
+        &NewImport {
+            organization_id: request.organization_id,
+            user_id: request.user_id,
+            entity: request.entity,
+            mode: if request.dry_run { "dry_run" } else { "commit" },
+            on_error: if request.skip_bad_rows {
+                "skip"
+            } else {
+                "abort"
+            },
+            file_name: request.file.file_name().and_then(|name| name.to_str()),
+        },
+    )
+    .await?;
+    let path = upload_path(import.id);
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    tokio::fs::copy(request.file, &path).await.map_err(|e| {
+        ApiError::BadRequest(format!("cannot read {}: {e}", request.file.display()))
+    })?;
+    let job = Job {
+        running,
+        sheet: request.sheet,
+        db: db.clone(),
+        actor: Actor {
+            organization_id: request.organization_id,
+            user_id: Some(request.user_id),
+            request_id: None,
+            ip: None,
+        },
+        import: import.clone(),
+        path,
+    };
+    job.run().await;
+    Ok(resource::get(db, request.organization_id, import.id).await?)
+}
+
+/// One import running in the background.
+pub(super) struct Job {
+    pub(super) running: RunningImports,
+    /// The XLSX sheet to read; the first one when absent.
+    pub(super) sheet: Option<String>,
+    pub(super) db: Db,
+    pub(super) actor: Actor,
+    pub(super) import: Import,
+    pub(super) path: PathBuf,
+}
+
+/// Audit entries of imported rows are written this many at a time, in
+/// multi-row statements.
+const AUDIT_BATCH: usize = 500;
+
+/// Rows written before the planner's statistics are first refreshed; then
+/// each time the rows written double.
+const STATISTICS_EVERY: i64 = 2_000;
+
+/// Rows validated and written together.
+const CHUNK_ROWS: usize = 500;
+
+/// How many rows the reader may be ahead of the database.
+const ROW_BUFFER: usize = 256;
+
+impl Job {
+    pub(super) async fn run(self) {
+        let outcome = self.execute().await;
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(&self.import.id);
+        }
+        let _ = tokio::fs::remove_file(&self.path).await;
+        if let Err((progress, message)) = outcome {
+            tracing::warn!(import = %self.import.id, %message, "import failed");
+            let _ =
+                store::report(&self.db, self.import.id, "failed", progress, Some(&message)).await;
+        }
+    }
+
+    async fn execute(&self) -> Result<(), (Progress, String)> {
+        let mut progress = Progress::default();
+        let fail = |progress: Progress, message: String| (progress, message);
+        let entity =
+            entity(&self.import.entity).ok_or_else(|| fail(progress, "unknown entity".into()))?;
+        store::report(&self.db, self.import.id, "running", progress, None)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let (sender, mut rows) = tokio::sync::mpsc::channel(ROW_BUFFER);
+        let (path, sheet) = (self.path.clone(), self.sheet.clone());
+        let reader =
+            tokio::task::spawn_blocking(move || read_rows(&path, sheet.as_deref(), sender));
+        let Some(Ok(header)) = rows.recv().await else {
+            let message = match reader.await {
+                Ok(Err(message)) => message,
+                _ => "the file could not be read".to_owned(),
+            };
+            return Err(fail(progress, message));
+        };
+        let map = match entity.map_headers(&header.fields) {
+            Ok(map) => map,
+            Err(header_problems) => {
+                let problems: Vec<RowProblem> = header_problems
+                    .into_iter()
+                    .map(|(column, message)| RowProblem {
+                        row_number: 1,
+                        column_name: column,
+                        value: None,
+                        message,
+                    })
+                    .collect();
+                let stored = async {
+                    let mut tx = self.db.begin().await?;
+                    store::add_problems(&mut tx, self.import.id, &problems).await?;
+                    tx.commit().await
+                };
+                if let Err(error) = stored.await {
+                    return Err(fail(progress, error.to_string()));
+                }
+                return Err(fail(progress, "the header row has problems".into()));
+            }
+        };
+        let categories = catalog_store::categories_by_name(&self.db, self.actor.organization_id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let places = if entity.name == "stock_levels" {
+            places(&self.db, self.actor.organization_id)
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?
+        } else {
+            HashMap::new()
+        };
+        let price_lists = if entity.name == "price_list_rules" {
+            crate::exports::names::<PriceList>(&self.db, self.actor.organization_id, |list| {
+                (list.id, list.name.trim().to_lowercase())
+            })
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?
+            .into_iter()
+            .map(|(id, name)| (name, id))
+            .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut tx = self
+            .db
+            .begin()
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        store::hold(&mut tx, self.import.id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        // The import links its own audit entries, taking the chain head
+        // before any other row lock, as the chainer does.
+        let mut chain = audit_store::lock_head(&mut tx, self.actor.organization_id)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let mut written_at_last_statistics = 0;
+        // Problems wait in a file until the rows are written: they are
+        // stored with the outcome, and must outlive a rollback.
+        let mut spool = Spool::create(&self.path).map_err(|e| fail(progress, e.to_string()))?;
+        let mut audit = Vec::new();
+        let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
+        let mut chunk_codes = HashSet::new();
+        loop {
+            let row = match rows.recv().await {
+                Some(row) => Some(row.map_err(|message| fail(progress, message))?),
+                None => None,
+            };
+            let code = row.as_ref().and_then(|row| row_code(&map, &row.fields));
+            // A code met twice in a chunk: the second row must find the
+            // record the first one wrote.
+            let repeated = code.as_ref().is_some_and(|code| chunk_codes.contains(code));
+            if !chunk.is_empty() && (row.is_none() || chunk.len() >= CHUNK_ROWS || repeated) {
+                let rows_read = std::mem::take(&mut chunk);
+                chunk_codes.clear();
+                let outcomes = self
+                    .write_chunk(
+                        &mut tx,
+                        entity,
+                        Lookups {
+                            categories: &categories,
+                            places: &places,
+                            price_lists: &price_lists,
+                        },
+                        &map,
+                        &header.fields,
+                        rows_read,
+                    )
+                    .await
+                    .map_err(|message| fail(progress, message))?;
+                for outcome in outcomes {
+                    match outcome {
+                        Ok((outcome, change)) => {
+                            match outcome {
+                                Outcome::Created => progress.created += 1,
+                                Outcome::Updated => progress.updated += 1,
+                            }
+                            audit.extend(change);
+                        }
+                        Err(row_problems) => {
+                            progress.failed += 1;
+                            spool
+                                .write(&row_problems)
+                                .map_err(|e| fail(progress, e.to_string()))?;
+                        }
+                    }
+                    progress.processed_rows += 1;
+                }
+                let written = progress.created + progress.updated;
+                if written >= STATISTICS_EVERY.max(2 * written_at_last_statistics) {
+                    store::refresh_statistics(&mut tx, entity.name)
+                        .await
+                        .map_err(|e| fail(progress, e.to_string()))?;
+                    written_at_last_statistics = written;
+                }
+                if audit.len() >= AUDIT_BATCH {
+                    audit_store::record_chained(
+                        &mut tx,
+                        &self.actor,
+                        &mut chain,
+                        std::mem::take(&mut audit),
+                    )
+                    .await
+                    .map_err(|e| fail(progress, e.to_string()))?;
+                }
+                if let Ok(mut running) = self.running.lock() {
+                    running.insert(self.import.id, progress);
+                }
+            }
+            let Some(row) = row else {
+                break;
+            };
+            progress.total_rows += 1;
+            chunk_codes.extend(code);
+            chunk.push(row);
+        }
+        if let Ok(Err(message)) = reader.await {
+            return Err(fail(progress, message));
+        }
+        audit_store::record_chained(&mut tx, &self.actor, &mut chain, audit)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        let abort = self.import.on_error == "abort" && progress.failed > 0;
+        let message = if self.import.mode == "dry_run" {
+            Some("dry run: nothing was written")
+        } else if abort {
+            Some("some rows have problems: nothing was written (on_error=abort)")
+        } else {
+            None
+        };
+        // What is kept commits with the import's outcome, in its
+        // transaction; what is undone leaves only the outcome and problems.
+        let mut tx = if message.is_some() {
+            tx.rollback()
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?;
+            self.db
+                .begin()
+                .await
+                .map_err(|e| fail(progress, e.to_string()))?
+        } else {
+            tx
+        };
+        spool
+            .drain_into(&mut tx, self.import.id)
+            .await
+            .map_err(|e| fail(progress, e))?;
+        store::report_in(&mut tx, self.import.id, "done", progress, message)
+            .await
+            .map_err(|e| fail(progress, e.to_string()))?;
+        tx.commit().await.map_err(|e| fail(progress, e.to_string()))
+    }
+
+    /// Validates a chunk of rows like the API would and writes the good
+    /// ones, with one lookup of the codes (and barcodes) for the chunk and
+    /// multi-row inserts; returns, per row, what was done or its problems.
+    /// An error ends the import: rows are checked before any write, so the
+    /// database refusing one is unexpected.
+    async fn write_chunk(
+        &self,
+        tx: &mut Tx,
+        entity: &Entity,
+        lookups: Lookups<'_>,
+        map: &ColumnMap,
+        headers: &[String],
+        rows: Vec<Row>,
+    ) -> Result<Vec<RowOutcome>, String> {
+        let parsed = rows
+            .iter()
+            .map(|row| {
+                let cells = Cells {
+                    map,
+                    headers,
+                    fields: &row.fields,
+                    number: row.number as i64,
+                };
+                let (object, problems) = row_object(map, &row.fields, &|field, message| {
+                    cells.problem(field, message)
+                });
+                ParsedRow {
+                    cells,
+                    object,
+                    problems,
+                }
+            })
+            .collect();
+        let organization_id = self.actor.organization_id;
+        let outcomes = match entity.name {
+            "products" => write_products(tx, organization_id, lookups.categories, parsed).await,
+            "stock_levels" => write_stock_levels(tx, &self.actor, lookups.places, parsed).await,
+            "price_list_rules" => write_price_rules(tx, organization_id, lookups, parsed).await,
+            "clients" => write_parties::<Client>(tx, organization_id, parsed).await,
+            _ => write_parties::<Supplier>(tx, organization_id, parsed).await,
+        };
+        outcomes.map_err(|error| error.to_string())
+    }
+}
+
+/// An import untouched for this long, and not held by a live transaction,
+/// was left by a process that stopped.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Fails the imports stopped processes left unfinished; run by every
+/// instance's job loop. Returns how many.
+pub async fn fail_abandoned(db: &Db) -> ApiResult<u64> {
+    Ok(store::fail_abandoned(db, chrono::Utc::now() - ABANDONED_AFTER).await?)
+}

@@ -1,0 +1,31 @@
+//! Quotes, orders, invoices and credit notes (one table, `kind` tells them
+//! apart), their lines, delivery notes, payments and business events.
+
+mod deliveries;
+mod documents;
+mod events;
+mod orders;
+mod payments;
+mod quote_job;
+mod returns;
+mod transitions;
+
+pub use deliveries::{
+    Delivery, DeliveryLine, deliveries_of, insert_delivery, insert_delivery_line,
+};
+pub use documents::{
+    DocumentInput, LineInput, NewDocument, SalesDocument, SalesLine, delete_draft, insert_document,
+    lines, lines_in, replace_document,
+};
+pub use events::{BusinessEvent, NewEvent, event_data, record_event};
+pub use orders::{
+    LineToConfirm, Locked, active_reservations, deliver_line, invoice_line, lines_to_confirm,
+    lock_with_credit_limit, open_receivables, place_lines, uninvoice_line,
+};
+pub use payments::{Payment, PaymentInput, payment, payments_of, record_payment};
+pub use quote_job::{OwnedDocument, expire_quotes, remind_quotes};
+pub use returns::{
+    InvoicedLine, SalesReturn, SalesReturnLine, apply_credit, credited_quantities,
+    credited_quantities_of, insert_return, insert_return_line, issued_invoice_lines, return_line,
+};
+pub use transitions::{issue, set_status, transition};

@@ -1,0 +1,195 @@
+//! Returns and credits: what the client sends back (counted on the order
+//! line), the issued invoice lines a return's credit note takes back,
+//! what credit notes already take back of an invoice, and an issued
+//! credit note applied to its invoice.
+
+use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
+use crate::error::DbError;
+use crate::pool::{Db, Sql, Tx, now};
+use crate::resource::{Fixed, Table};
+use chrono::{DateTime, Utc};
+use comptoir_domain::numbers::{Money, Quantity};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Adds to an order line's returned quantity (and to what credit notes
+/// take back of it), never beyond what was delivered; returns whether it
+/// did.
+pub async fn return_line(
+    tx: &mut Tx,
+    document_id: Uuid,
+    line_id: Uuid,
+    quantity: Quantity,
+    credited: Quantity,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE sales_lines SET returned_quantity = returned_quantity + $1, \
+                 credited_quantity = credited_quantity + $2 \
+                 WHERE id = $3 AND document_id = $4 AND returned_quantity + $1 <= delivered_quantity",
+            )
+            .bind(quantity)
+            .bind(credited)
+            .bind(line_id)
+            .bind(document_id),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// The lines of issued invoices billing an order line, newest first, with
+/// their invoice's id.
+pub async fn issued_invoice_lines(
+    tx: &mut Tx,
+    order_line_id: Uuid,
+) -> Result<Vec<InvoicedLine>, DbError> {
+    tx.fetch_all(
+        Sql::new(format!(
+            "SELECT d.id AS invoice_id, {} FROM sales_lines l JOIN sales_documents d ON d.id = l.document_id \
+             WHERE l.source_line_id = $1 AND d.kind = 'invoice' AND d.number IS NOT NULL \
+             ORDER BY d.issued_at DESC, d.number DESC",
+            prefixed("l", LINE_COLUMNS)
+        ))
+        .bind(order_line_id),
+    )
+    .await
+}
+
+/// A line of an issued invoice and the invoice it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoicedLine {
+    pub invoice_id: Uuid,
+    #[sqlx(flatten)]
+    pub line: SalesLine,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesReturn {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    /// `defect`, `dissatisfaction`, `wrong_item` or `other`.
+    pub reason: String,
+    /// Whether the goods went back into stock.
+    pub restock: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SalesReturnLine {
+    pub id: Uuid,
+    pub order_line_id: Uuid,
+    #[schema(value_type = String, example = "1")]
+    pub quantity: Fixed<Quantity>,
+    /// The restocking receipt, if the goods went back into stock.
+    pub movement_id: Option<Uuid>,
+}
+
+pub async fn insert_return(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+    reason: &str,
+    restock: bool,
+    created_by: Uuid,
+) -> Result<SalesReturn, DbError> {
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO sales_returns (id, organization_id, order_id, reason, restock, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, reason, restock, created_at",
+        )
+        .bind(Uuid::now_v7())
+        .bind(organization_id)
+        .bind(order_id)
+        .bind(reason)
+        .bind(restock)
+        .bind(created_by)
+        .bind(now()),
+    )
+    .await
+}
+
+pub async fn insert_return_line(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    return_id: Uuid,
+    order_line_id: Uuid,
+    quantity: Quantity,
+    movement_id: Option<Uuid>,
+) -> Result<SalesReturnLine, DbError> {
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO sales_return_lines (id, organization_id, return_id, order_line_id, quantity, movement_id) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, order_line_id, quantity, movement_id",
+        )
+        .bind(Uuid::now_v7())
+        .bind(organization_id)
+        .bind(return_id)
+        .bind(order_line_id)
+        .bind(quantity)
+        .bind(movement_id),
+    )
+    .await
+}
+
+/// How much of each line of an invoice its credit notes (drafts
+/// included) already take back.
+pub async fn credited_quantities(
+    tx: &mut Tx,
+    invoice_id: Uuid,
+) -> Result<Vec<(Uuid, Quantity)>, DbError> {
+    let rows: Vec<(Uuid, i64)> = tx.fetch_all(credited_query(invoice_id)).await?;
+    Ok(quantities_per_line(rows))
+}
+
+/// What credit notes took back of each line of an invoice, outside a
+/// transaction (to show it).
+pub async fn credited_quantities_of(
+    db: &Db,
+    invoice_id: Uuid,
+) -> Result<Vec<(Uuid, Quantity)>, DbError> {
+    let rows: Vec<(Uuid, i64)> = db.fetch_all(credited_query(invoice_id)).await?;
+    Ok(quantities_per_line(rows))
+}
+
+fn credited_query(invoice_id: Uuid) -> Sql {
+    Sql::new(
+        "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
+         JOIN sales_documents d ON d.id = l.document_id \
+         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
+         GROUP BY l.source_line_id",
+    )
+    .bind(invoice_id)
+}
+
+fn quantities_per_line(rows: Vec<(Uuid, i64)>) -> Vec<(Uuid, Quantity)> {
+    rows.into_iter()
+        .map(|(line_id, units)| (line_id, Quantity::from_units(units)))
+        .collect()
+}
+
+/// Takes an issued credit note's amount off its invoice, still at
+/// `version`; `None` if the invoice changed meanwhile.
+pub async fn apply_credit(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    invoice: &SalesDocument,
+    amount: Money,
+    status: &str,
+) -> Result<Option<SalesDocument>, DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "UPDATE sales_documents SET amount_credited = amount_credited + $1, status = $2, \
+             updated_at = $3, version = version + 1 \
+             WHERE id = $4 AND organization_id = $5 AND version = $6 RETURNING {}",
+            SalesDocument::COLUMNS
+        ))
+        .bind(amount)
+        .bind(status)
+        .bind(now())
+        .bind(invoice.id)
+        .bind(organization_id)
+        .bind(invoice.version),
+    )
+    .await
+}
