@@ -9,6 +9,7 @@ use comptoir_db::DbError;
 use comptoir_db::compliance::ChainError;
 use comptoir_db::stock::{Shortage, StockError};
 use comptoir_domain::FieldErrors;
+use comptoir_services::ServiceError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -64,22 +65,7 @@ impl ApiError {
     /// A deletion refused because other records still point at the row;
     /// `details.referenced_by` counts them per kind of record.
     pub fn still_referenced(references: &[(&str, i64)]) -> Self {
-        let mut totals = std::collections::BTreeMap::<&str, i64>::new();
-        for (table, n) in references {
-            *totals.entry(table).or_default() += n;
-        }
-        let described: Vec<String> = totals
-            .iter()
-            .map(|(table, n)| format!("{n} {}", table.replace('_', " ")))
-            .collect();
-        let counts: serde_json::Map<String, Value> = totals
-            .into_iter()
-            .map(|(table, n)| (table.to_owned(), json!(n)))
-            .collect();
-        ApiError::Conflict {
-            message: format!("still used by {}", described.join(", ")),
-            details: json!({ "referenced_by": counts }),
-        }
+        ServiceError::still_referenced(references).into()
     }
 
     pub fn field(field: &str, message: &str) -> Self {
@@ -191,54 +177,41 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::BadInput(message) => ApiError::BadRequest(message),
+            ServiceError::Validation(fields) => ApiError::Validation(fields),
+            ServiceError::Conflict { message, details } => ApiError::Conflict { message, details },
+            ServiceError::InvalidTransition(message) => ApiError::InvalidTransition(message),
+            ServiceError::InsufficientStock(shortages) => ApiError::InsufficientStock(shortages),
+            ServiceError::CreditLimitExceeded { message, details } => {
+                ApiError::CreditLimitExceeded { message, details }
+            }
+            ServiceError::PreconditionFailed { current } => {
+                ApiError::PreconditionFailed { current }
+            }
+            ServiceError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
-        match error {
-            DbError::NotFound => ApiError::NotFound,
-            DbError::Unique(_) => {
-                let field = error.unique_field().unwrap_or("code");
-                ApiError::Conflict {
-                    message: format!("this {field} is already used"),
-                    details: json!({ "field": field }),
-                }
-            }
-            DbError::ForeignKey(_) => {
-                ApiError::conflict("the resource is still referenced by other records")
-            }
-            DbError::Immutable(_) => ApiError::conflict("this record can no longer be changed"),
-            DbError::VersionMismatch => {
-                ApiError::conflict("the resource was changed concurrently; retry")
-            }
-            other => ApiError::internal(other),
-        }
+        ServiceError::from(error).into()
     }
 }
 
 impl From<ChainError> for ApiError {
     fn from(error: ChainError) -> Self {
-        match error {
-            ChainError::Closed(period) => ApiError::Conflict {
-                message: format!(
-                    "the period {period} is closed: nothing dated in it can be recorded"
-                ),
-                details: json!({ "closed_period": period }),
-            },
-            ChainError::Db(error) => error.into(),
-        }
+        ServiceError::from(error).into()
     }
 }
 
 impl From<StockError> for ApiError {
     fn from(error: StockError) -> Self {
-        match error {
-            StockError::Insufficient(shortages) => ApiError::InsufficientStock(shortages),
-            StockError::InvalidTransition(message) => ApiError::InvalidTransition(message),
-            StockError::Blocked(number) => ApiError::Conflict {
-                message: format!("inventory {number} is in progress on this stock"),
-                details: json!({ "inventory": number }),
-            },
-            StockError::Db(error) => error.into(),
-        }
+        ServiceError::from(error).into()
     }
 }
 

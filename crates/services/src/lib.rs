@@ -1,0 +1,12 @@
+//! The workflows of each business area, as plain functions taking the
+//! database (or a transaction), the [`Actor`] who acts and a request, and
+//! answering a result or a [`ServiceError`]. The API's handlers, the web
+//! pages, the command line and the background jobs all call these: a rule
+//! (checks, state machine, storage calls, audit entry, business event)
+//! lives here once. Nothing here knows HTTP.
+
+pub mod actor;
+pub mod error;
+
+pub use actor::Actor;
+pub use error::{ServiceError, ServiceResult};
