@@ -95,6 +95,18 @@ impl CurrentUser {
             ip: self.ip.clone(),
         }
     }
+
+    /// The caller as the services see it: who acts, for which
+    /// organization, with which role, and from where.
+    pub fn caller(&self) -> comptoir_services::Actor {
+        comptoir_services::Actor {
+            organization_id: self.organization_id,
+            user_id: self.user_id,
+            role: self.role,
+            request_id: self.request_id.clone(),
+            ip: self.ip.clone(),
+        }
+    }
 }
 
 pub fn client_ip(parts: &Parts) -> Option<String> {

@@ -14,6 +14,7 @@ use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{ProductKind, Unit, VatCategory, check_vat};
 use comptoir_domain::identifiers::{Barcode, Code};
 use comptoir_domain::numbers::{Percent, UnitPrice};
+pub(crate) use comptoir_services::validate::check_reference;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
@@ -30,24 +31,6 @@ pub fn router() -> OpenApiRouter<ApiContext> {
 
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Option<Value> {
     serde_json::to_value(value).ok()
-}
-
-/// Checks that a referenced row exists in the caller's organization.
-pub(crate) async fn check_reference<T: comptoir_db::Record + Table>(
-    tx: &mut Tx,
-    errors: &mut FieldErrors,
-    organization_id: Uuid,
-    field: &str,
-    id: Option<Uuid>,
-) -> ApiResult<()> {
-    if let Some(id) = id {
-        match resource::read_in::<T>(tx, organization_id, id).await {
-            Ok(_) => {}
-            Err(comptoir_db::DbError::NotFound) => errors.add(field, "no such record"),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Ok(())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -5,12 +5,12 @@
 
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ListParams, PageOf, Path, Query};
-use crate::invoices::settle_credit_note;
-use crate::sales::{self, DocumentDetail, DocumentFilters, DocumentRow, detail, load};
 use axum::extract::State;
+use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::DocumentKind;
+use comptoir_services::sales::{self as service, DocumentDetail, DocumentFilters, DocumentRow};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -33,17 +33,12 @@ async fn list_credit_notes(
     Query(params): Query<ListParams>,
     Query(filters): Query<DocumentFilters>,
 ) -> ApiResult<axum::Json<PageOf<DocumentRow>>> {
-    Ok(axum::Json(
-        sales::list(
-            &ctx.db,
-            auth.organization_id,
-            KIND,
-            &params,
-            filters,
-            Default::default(),
-        )
-        .await?,
-    ))
+    let page = params.page()?;
+    let sort = params.sort::<SalesDocument>()?;
+    let q = params.q.as_deref();
+    let listing =
+        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, sort, page).await?;
+    Ok(axum::Json(PageOf::new(listing, page)))
 }
 
 /// Get a credit note with its lines; `source_id` is the invoice it credits.
@@ -55,8 +50,9 @@ async fn get_credit_note(
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<DocumentDetail>> {
-    let credit_note = sales::read(&ctx.db, auth.organization_id, id, KIND).await?;
-    Ok(axum::Json(detail(&ctx.db, credit_note).await?))
+    Ok(axum::Json(
+        service::get_document(&ctx.db, &auth.caller(), KIND, id).await?,
+    ))
 }
 
 /// Issue a draft credit note (one a return prepared): it gets the next
@@ -69,19 +65,7 @@ async fn issue_credit_note(
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<DocumentDetail>> {
-    let mut tx = ctx.db.begin().await?;
-    let draft = load(&mut tx, auth.organization_id, id, KIND).await?;
-    let invoice_id = draft
-        .source_id
-        .ok_or_else(|| ApiError::conflict("this credit note credits no invoice"))?;
-    let invoice = load(
-        &mut tx,
-        auth.organization_id,
-        invoice_id,
-        DocumentKind::Invoice,
-    )
-    .await?;
-    let credit_note = settle_credit_note(&mut tx, &auth, &invoice, &draft).await?;
-    tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, credit_note).await?))
+    Ok(axum::Json(
+        service::issue_credit_note(&ctx.db, &auth.caller(), id).await?,
+    ))
 }

@@ -199,10 +199,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 impl IfMatch {
     /// Fails with 412 when the caller's version is stale.
     pub fn check(&self, current: i64) -> Result<(), ApiError> {
-        match self.0 {
-            Some(expected) if expected != current => Err(ApiError::PreconditionFailed { current }),
-            _ => Ok(()),
-        }
+        Ok(comptoir_services::validate::check_version(self.0, current)?)
     }
 }
 
@@ -290,9 +287,9 @@ pub fn query_filter<T, E: std::fmt::Display>(
     value: Option<&str>,
     parse: impl Fn(&str) -> Result<T, E>,
 ) -> Result<Option<T>, ApiError> {
-    value
-        .map(|text| parse(text).map_err(|e| ApiError::BadRequest(format!("{name}: {e}"))))
-        .transpose()
+    Ok(comptoir_services::validate::query_filter(
+        name, value, parse,
+    )?)
 }
 
 /// Applies a JSON merge patch (RFC 7396) to the current representation and

@@ -1,6 +1,7 @@
-//! Comptoir's HTTP layer: one module per resource with its routes and
-//! request types; handlers parse, authorize (`auth::Authorized<P>`), call
-//! the storage layer, and map errors (`error::ApiError`).
+//! Comptoir's HTTP layer: one module per resource with its routes;
+//! handlers parse, authorize (`auth::Authorized<P>`), call a service
+//! (`comptoir_services`; the storage layer in areas not moved there yet),
+//! and map the result and errors (`error::ApiError`).
 
 pub mod audit;
 pub mod auth;

@@ -12,19 +12,18 @@ use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required, required_p
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use comptoir_db::catalog::{Category, Product, Variant, category_path};
+use comptoir_db::catalog::{Category, Product, Variant};
 use comptoir_db::parties::Client;
 use comptoir_db::price_lists::{
     self as store, PriceList, PriceListInput, PriceRule, PriceRuleInput,
 };
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Db, Filter, Tx};
+use comptoir_db::{Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::PriceScope;
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
-use comptoir_domain::pricing::{
-    PriceSource, PricedItem, ResolvedPrice, RuleAdjustment, RuleScope, resolve_price,
-};
+use comptoir_domain::pricing::{PriceSource, RuleAdjustment, RuleScope};
+use comptoir_services::pricing::price_for;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -482,43 +481,6 @@ pub struct PriceQuote {
     pub price_list_id: Option<Uuid>,
     /// The rule that produced the price, when one did.
     pub rule_id: Option<Uuid>,
-}
-
-/// What `client` pays per unit for `quantity` of a product or variant on
-/// `date` (see `domain::pricing` for the precedence).
-pub(crate) async fn price_for(
-    db: &Db,
-    organization_id: Uuid,
-    product: &Product,
-    variant: Option<&Variant>,
-    client: Option<&Client>,
-    quantity: Quantity,
-    date: NaiveDate,
-) -> ApiResult<(PricedItem, ResolvedPrice)> {
-    let rules = match client.and_then(|c| c.price_list_id) {
-        Some(list_id) => store::rules_of(db, organization_id, list_id)
-            .await?
-            .iter()
-            .map(PriceRule::for_pricing)
-            .collect(),
-        None => Vec::new(),
-    };
-    let category_path = match product.category_id {
-        Some(category_id) => category_path(db, organization_id, category_id).await?,
-        None => Vec::new(),
-    };
-    let item = PricedItem {
-        product_id: product.id,
-        variant_id: variant.map(|v| v.id),
-        category_path,
-        sale_price: product.sale_price.0,
-        variant_price_delta: variant.map(|v| v.price_delta.0).unwrap_or_default(),
-    };
-    let client_discount = client
-        .map(|c| c.discount_percent.0)
-        .filter(|d| !d.is_zero());
-    let resolved = resolve_price(&item, &rules, quantity, date, client_discount);
-    Ok((item, resolved))
 }
 
 /// The price of a product for a client, quantity and date. Precedence: the

@@ -6,7 +6,12 @@
 //! lives here once. Nothing here knows HTTP.
 
 pub mod actor;
+mod audit;
+pub mod compliance;
 pub mod error;
+pub mod pricing;
+pub mod sales;
+pub mod validate;
 
 pub use actor::Actor;
 pub use error::{ServiceError, ServiceResult};
