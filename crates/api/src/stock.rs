@@ -12,7 +12,6 @@ use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch
 use crate::validate::{MAX_NAME, optional, parsed, required, required_parsed};
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::stock::{
@@ -25,6 +24,7 @@ use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::identifiers::Code;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::stock::{LocationKind, MovementPlan, MovementType, ReservationStatus};
+use comptoir_services::stock::{LevelFilters, MovementFilters, level_filter, movement_filter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -538,25 +538,6 @@ async fn create_movement(
     Ok((StatusCode::CREATED, axum::Json(movement)))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MovementFilters {
-    pub product_id: Option<Uuid>,
-    /// Movements into or out of this location.
-    pub location_id: Option<Uuid>,
-    /// Movements into or out of any location of this warehouse.
-    pub warehouse_id: Option<Uuid>,
-    /// `receipt`, `issue`, `transfer` or `adjustment`.
-    #[serde(rename = "type")]
-    #[param(value_type = Option<MovementType>)]
-    pub movement_type: Option<String>,
-    pub reference: Option<String>,
-    /// RFC 3339, inclusive.
-    pub from: Option<DateTime<Utc>>,
-    /// RFC 3339, inclusive.
-    pub to: Option<DateTime<Utc>>,
-}
-
 /// The movement ledger, newest first unless sorted otherwise.
 #[utoipa::path(get, path = "/stock/movements", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, MovementFilters), responses((status = 200, body = PageOf<Movement>)))]
@@ -574,65 +555,6 @@ async fn list_movements(
     }));
     let listing = resource::list(&ctx.db, filter, sort, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
-}
-
-/// The movements a list or an export shows.
-pub(crate) fn movement_filter(
-    organization_id: Uuid,
-    filters: MovementFilters,
-    q: Option<&str>,
-) -> ApiResult<Filter> {
-    let movement_type = query_filter(
-        "type",
-        filters.movement_type.as_deref(),
-        MovementType::parse,
-    )?;
-    let mut filter = Filter::organization(organization_id)
-        .eq("product_id", filters.product_id)
-        .eq("movement_type", movement_type.map(MovementType::as_str))
-        .eq("reference", filters.reference)
-        .search(Movement::SEARCHABLE, q);
-    if let Some(location_id) = filters.location_id {
-        filter = filter.condition("{} IN (from_location_id, to_location_id)", location_id);
-    }
-    if let Some(warehouse_id) = filters.warehouse_id {
-        filter = filter.condition(
-            "EXISTS (SELECT 1 FROM locations w WHERE w.warehouse_id = {} \
-             AND w.id IN (from_location_id, to_location_id))",
-            warehouse_id,
-        );
-    }
-    if let Some(from) = filters.from {
-        filter = filter.condition("created_at >= {}", from);
-    }
-    if let Some(to) = filters.to {
-        filter = filter.condition("created_at <= {}", to);
-    }
-    Ok(filter)
-}
-
-/// The levels a list or an export shows.
-pub(crate) fn level_filter(organization_id: Uuid, filters: LevelFilters) -> Filter {
-    let mut filter = Filter::organization(organization_id)
-        .eq("product_id", filters.product_id)
-        .eq("variant_id", filters.variant_id)
-        .eq("warehouse_id", filters.warehouse_id)
-        .eq("location_id", filters.location_id);
-    if filters.below_min == Some(true) {
-        filter = filter.clause(store::BELOW_MINIMUM);
-    }
-    filter
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LevelFilters {
-    pub product_id: Option<Uuid>,
-    pub variant_id: Option<Uuid>,
-    pub warehouse_id: Option<Uuid>,
-    pub location_id: Option<Uuid>,
-    /// `true`: only items under their reorder minimum in the warehouse.
-    pub below_min: Option<bool>,
 }
 
 /// Stock levels per product, variant and location.

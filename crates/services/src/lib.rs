@@ -6,7 +6,15 @@
 //! lives here once. Nothing here knows HTTP.
 
 pub mod actor;
+pub mod auth;
+pub mod catalog;
 pub mod error;
+pub mod parties;
+pub mod patch;
+pub mod pricing;
+pub mod stock;
+pub mod transfer;
+pub mod validate;
 
 pub use actor::Actor;
 pub use error::{ServiceError, ServiceResult};

@@ -1,7 +1,12 @@
 //! Small parsers shared by request types: each records its error under the
-//! field's name so a request reports every bad field at once.
+//! field's name so a request reports every bad field at once; list filters
+//! read from a query; references checked against the organization's rows.
 
+use crate::error::{ServiceError, ServiceResult};
+use comptoir_db::resource::{self, Table};
+use comptoir_db::{DbError, Tx};
 use comptoir_domain::FieldErrors;
+use uuid::Uuid;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 10_000;
@@ -82,4 +87,33 @@ pub fn days(errors: &mut FieldErrors, field: &str, value: Option<i64>, default: 
             default
         }
     }
+}
+
+/// Parses an optional query filter, reporting a bad value as bad input.
+pub fn query_filter<T, E: std::fmt::Display>(
+    name: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> ServiceResult<Option<T>> {
+    value
+        .map(|text| parse(text).map_err(|e| ServiceError::BadInput(format!("{name}: {e}"))))
+        .transpose()
+}
+
+/// Checks that a referenced row exists in the caller's organization.
+pub async fn check_reference<T: comptoir_db::Record + Table>(
+    tx: &mut Tx,
+    errors: &mut FieldErrors,
+    organization_id: Uuid,
+    field: &str,
+    id: Option<Uuid>,
+) -> ServiceResult<()> {
+    if let Some(id) = id {
+        match resource::read_in::<T>(tx, organization_id, id).await {
+            Ok(_) => {}
+            Err(DbError::NotFound) => errors.add(field, "no such record"),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
 }
