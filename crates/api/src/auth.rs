@@ -1,21 +1,21 @@
-//! Authentication: argon2id passwords, short-lived JWT access tokens bound
-//! to a server-side session, rotating refresh tokens, login rate limits,
-//! and the extractors that authorize every route.
+//! Authentication: logins checked against the argon2id password hashes
+//! (`comptoir_services::auth`), short-lived JWT access tokens bound to a
+//! server-side session, rotating refresh tokens, login rate limits, and the
+//! extractors that authorize every route.
 
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 pub use crate::state::keys::Keys;
 pub use crate::state::sessions::SessionCache;
-use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use comptoir_db::audit::Actor;
 use comptoir_db::auth::{self as store, RefreshOutcome};
 use comptoir_db::{Db, now};
 use comptoir_domain::permissions::{Permission, Role};
+use comptoir_services::auth::{hash_password, verify_password};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,8 +25,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub const MIN_PASSWORD_LENGTH: usize = 10;
-
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
@@ -34,32 +32,6 @@ pub struct Claims {
     pub sid: Uuid,
     pub iat: i64,
     pub exp: i64,
-}
-
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| ApiError::Internal(e.to_string().into()))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// Checks the password rules; the message is shown to the user.
-pub fn check_password(password: &str) -> Result<(), &'static str> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Err("a password has at least 10 characters");
-    }
-    Ok(())
 }
 
 fn new_refresh_token() -> (String, String) {

@@ -3,17 +3,15 @@
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch, query_filter};
-use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required, required_parsed};
+use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch};
+use crate::validate::{MAX_NAME, MAX_TEXT, optional, required};
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_db::catalog::{self as store, Category, CategoryInput, Product, ProductInput};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::{Filter, Tx, audit};
 use comptoir_domain::FieldErrors;
-use comptoir_domain::catalog::{ProductKind, Unit, VatCategory, check_vat};
-use comptoir_domain::identifiers::{Barcode, Code};
-use comptoir_domain::numbers::{Percent, UnitPrice};
+use comptoir_services::catalog::{ProductFilters, ProductRequest, product_filter};
 pub(crate) use comptoir_services::validate::check_reference;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -228,118 +226,6 @@ async fn delete_category(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct ProductRequest {
-    #[schema(required = true, nullable = false)]
-    pub code: Option<String>,
-    #[schema(required = true, nullable = false)]
-    pub name: Option<String>,
-    pub description: Option<String>,
-    /// `goods` or `service`.
-    pub kind: Option<String>,
-    pub category_id: Option<Uuid>,
-    /// `unit`, `kg`, `m`, `h`, `day`, …
-    pub unit: Option<String>,
-    /// Excluding VAT, up to 4 decimals.
-    #[schema(required = true, nullable = false)]
-    pub sale_price: Option<String>,
-    pub purchase_price: Option<String>,
-    /// Percent, e.g. "20.00" or "5.5".
-    pub vat_rate: Option<String>,
-    /// EN 16931 code: S, Z, E, AE, K, G, O.
-    pub vat_category: Option<String>,
-    pub vat_exemption_reason: Option<String>,
-    /// EAN-13 or EAN-8.
-    pub barcode: Option<String>,
-    pub active: Option<bool>,
-    #[schema(value_type = Option<Object>)]
-    pub attributes: Option<Value>,
-}
-
-impl ProductRequest {
-    pub(crate) fn validate(self) -> Result<ProductInput, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let code = required_parsed(&mut errors, "code", self.code, Code::parse);
-        let name = required(&mut errors, "name", self.name, MAX_NAME);
-        let description = optional(&mut errors, "description", self.description, MAX_TEXT);
-        let kind = parsed(&mut errors, "kind", self.kind, ProductKind::parse)
-            .unwrap_or(ProductKind::Goods);
-        let unit = parsed(&mut errors, "unit", self.unit, Unit::parse).unwrap_or(Unit::Unit);
-        let sale_price = required_parsed(
-            &mut errors,
-            "sale_price",
-            self.sale_price,
-            UnitPrice::parse_non_negative,
-        );
-        let purchase_price = parsed(
-            &mut errors,
-            "purchase_price",
-            self.purchase_price,
-            UnitPrice::parse_non_negative,
-        );
-        let vat_rate = parsed(
-            &mut errors,
-            "vat_rate",
-            self.vat_rate,
-            Percent::parse_percentage,
-        )
-        .unwrap_or_else(|| Percent::parse("20").unwrap_or(Percent::ZERO));
-        let vat_category = parsed(
-            &mut errors,
-            "vat_category",
-            self.vat_category,
-            VatCategory::parse,
-        )
-        .unwrap_or(VatCategory::Standard);
-        let vat_exemption_reason = optional(
-            &mut errors,
-            "vat_exemption_reason",
-            self.vat_exemption_reason,
-            MAX_NAME,
-        );
-        if errors.is_empty()
-            && let Err((field, message)) =
-                check_vat(vat_category, vat_rate, vat_exemption_reason.as_deref())
-        {
-            errors.add(field, message);
-        }
-        let barcode = parsed(&mut errors, "barcode", self.barcode, Barcode::parse);
-        let attributes = self.attributes.unwrap_or_else(|| json!({}));
-        if !attributes.is_object() {
-            errors.add("attributes", "must be a JSON object");
-        }
-        errors.finish(|| ProductInput {
-            code: code.expect("checked"),
-            name: name.unwrap_or_default(),
-            description,
-            kind,
-            category_id: self.category_id,
-            unit,
-            sale_price: sale_price.unwrap_or_default(),
-            purchase_price,
-            vat_rate,
-            vat_category,
-            vat_exemption_reason,
-            barcode,
-            active: self.active.unwrap_or(true),
-            attributes,
-        })
-    }
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProductFilters {
-    pub category_id: Option<Uuid>,
-    /// `goods` or `service`.
-    #[param(value_type = Option<ProductKind>)]
-    pub kind: Option<String>,
-    pub active: Option<bool>,
-    pub barcode: Option<String>,
-    /// Inactive (archived) products are left out unless this is `true` or `active` asks for them.
-    pub include_archived: Option<bool>,
-}
-
 /// List products.
 #[utoipa::path(get, path = "/products", tag = "catalog", security(("bearer" = ["catalog.read"])),
     params(ListParams, ProductFilters), responses((status = 200, body = PageOf<Product>)))]
@@ -353,24 +239,6 @@ async fn list_products(
     let filter = product_filter(auth.organization_id, filters, params.q.as_deref())?;
     let listing = resource::list(&ctx.db, filter, params.sort::<Product>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
-}
-
-/// The products a list or an export shows.
-pub(crate) fn product_filter(
-    organization_id: Uuid,
-    filters: ProductFilters,
-    q: Option<&str>,
-) -> ApiResult<Filter> {
-    let kind = query_filter("kind", filters.kind.as_deref(), ProductKind::parse)?;
-    let active = filters
-        .active
-        .or((filters.include_archived != Some(true)).then_some(true));
-    Ok(Filter::organization(organization_id)
-        .eq("category_id", filters.category_id)
-        .eq("kind", kind)
-        .eq("active", active)
-        .eq("barcode", filters.barcode)
-        .search(Product::SEARCHABLE, q))
 }
 
 pub(crate) async fn check_product_references(

@@ -1,9 +1,9 @@
 //! The state every handler receives.
 
 use crate::state::keys::Keys;
-use crate::state::progress::RunningImports;
 use crate::state::sessions::SessionCache;
 use comptoir_db::Db;
+use comptoir_services::transfer::imports::RunningImports;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Request parsing at the HTTP edge: JSON bodies, list parameters,
-//! `If-Match`, and JSON merge patches. Every rejection becomes an
-//! [`ApiError`] with the conventions' body.
+//! `If-Match`, and (from the services) query filters and JSON merge
+//! patches. Every rejection becomes an [`ApiError`] with the conventions'
+//! body.
 
 use crate::error::ApiError;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -9,6 +10,8 @@ use axum::http::request::Parts;
 use comptoir_db::resource::Table;
 use comptoir_db::{Page, Sort};
 use comptoir_domain::FieldErrors;
+pub use comptoir_services::patch::merge_patch;
+pub use comptoir_services::validate::query_filter;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -278,51 +281,5 @@ impl<T> PageOf<T> {
             page_size: page.page_size,
             total: listing.total,
         }
-    }
-}
-
-/// Parses an optional query filter, reporting a bad value as 400.
-pub fn query_filter<T, E: std::fmt::Display>(
-    name: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, ApiError> {
-    Ok(comptoir_services::validate::query_filter(
-        name, value, parse,
-    )?)
-}
-
-/// Applies a JSON merge patch (RFC 7396) to the current representation and
-/// reads the result as a full request, so updates are validated exactly like
-/// creations.
-pub fn merge_patch<T: Serialize, R: DeserializeOwned>(
-    current: &T,
-    patch: Value,
-) -> Result<R, ApiError> {
-    if !patch.is_object() {
-        return Err(ApiError::BadRequest("a PATCH body is a JSON object".into()));
-    }
-    let mut merged = serde_json::to_value(current).map_err(ApiError::internal)?;
-    apply_merge_patch(&mut merged, patch);
-    serde_json::from_value(merged).map_err(|e| ApiError::BadRequest(e.to_string()))
-}
-
-fn apply_merge_patch(target: &mut Value, patch: Value) {
-    match patch {
-        Value::Object(fields) => {
-            if !target.is_object() {
-                *target = Value::Object(Default::default());
-            }
-            if let Value::Object(map) = target {
-                for (key, value) in fields {
-                    if value.is_null() {
-                        map.insert(key, Value::Null);
-                    } else {
-                        apply_merge_patch(map.entry(key).or_insert(Value::Null), value);
-                    }
-                }
-            }
-        }
-        other => *target = other,
     }
 }

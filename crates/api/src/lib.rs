@@ -34,12 +34,12 @@ pub mod state;
 pub mod stock;
 pub mod system;
 pub mod users;
-pub mod validate;
 pub mod variants;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderName;
+pub use comptoir_services::validate;
 pub use context::{ApiContext, Config};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;

@@ -4,20 +4,16 @@ use crate::auth::{Authorized, require};
 use crate::catalog::to_json;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch, query_filter};
-use crate::validate::{MAX_NAME, MAX_TEXT, days, optional, parsed, required};
+use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch};
 use axum::extract::State;
 use axum::http::StatusCode;
-use comptoir_db::parties::{
-    self as store, Client, ClientInput, PartyIdentity, Supplier, SupplierInput,
+use comptoir_db::audit;
+use comptoir_db::parties::{self as store, Client, Supplier};
+use comptoir_db::resource;
+use comptoir_services::parties::{
+    ClientFilters, ClientRequest, SupplierFilters, SupplierRequest, check_client_references,
+    client_filter, supplier_filter,
 };
-use comptoir_db::resource::{self, Table};
-use comptoir_db::{Filter, audit};
-use comptoir_domain::FieldErrors;
-use comptoir_domain::catalog::{ClientStatus, PartyKind};
-use comptoir_domain::identifiers::{Code, Email, Siren, Siret, VatNumber};
-use comptoir_domain::numbers::{Money, Percent};
-use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,104 +25,6 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(get_client, update_client, delete_client))
         .routes(routes!(list_suppliers, create_supplier))
         .routes(routes!(get_supplier, update_supplier, delete_supplier))
-}
-
-/// Fields shared by client and supplier requests.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct IdentityFields {
-    /// `company` or `individual`.
-    pub kind: Option<String>,
-    #[schema(required = true, nullable = false)]
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// Intra-community VAT number (EU prefix).
-    pub vat_number: Option<String>,
-    pub siren: Option<String>,
-    pub siret: Option<String>,
-    pub payment_terms_days: Option<i64>,
-    pub notes: Option<String>,
-}
-
-impl IdentityFields {
-    fn validate(self, errors: &mut FieldErrors) -> PartyIdentity {
-        let siren = parsed(errors, "siren", self.siren, Siren::parse);
-        let siret = parsed(errors, "siret", self.siret, Siret::parse);
-        if let (Some(siren), Some(siret)) = (&siren, &siret)
-            && siret.siren_part() != siren.as_str()
-        {
-            errors.add("siret", "the SIRET does not start with the SIREN");
-        }
-        PartyIdentity {
-            kind: parsed(errors, "kind", self.kind, PartyKind::parse).unwrap_or(PartyKind::Company),
-            name: required(errors, "name", self.name, MAX_NAME).unwrap_or_default(),
-            email: parsed(errors, "email", self.email, Email::parse),
-            phone: optional(errors, "phone", self.phone, 40),
-            vat_number: parsed(errors, "vat_number", self.vat_number, VatNumber::parse),
-            siren,
-            siret,
-            payment_terms_days: days(errors, "payment_terms_days", self.payment_terms_days, 30),
-            notes: optional(errors, "notes", self.notes, MAX_TEXT),
-        }
-    }
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct ClientRequest {
-    /// Generated (`CLI-00001`, …) when absent.
-    pub code: Option<String>,
-    #[serde(flatten)]
-    pub identity: IdentityFields,
-    /// `prospect`, `active` or `archived`.
-    pub status: Option<String>,
-    pub discount_percent: Option<String>,
-    /// Open receivables allowed; absent means no limit.
-    pub credit_limit: Option<String>,
-    pub price_list_id: Option<Uuid>,
-}
-
-impl ClientRequest {
-    pub(crate) fn validate(self) -> Result<ClientInput, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let code = parsed(&mut errors, "code", self.code, Code::parse);
-        let identity = self.identity.validate(&mut errors);
-        let status = parsed(&mut errors, "status", self.status, ClientStatus::parse)
-            .unwrap_or(ClientStatus::Active);
-        let discount_percent = parsed(
-            &mut errors,
-            "discount_percent",
-            self.discount_percent,
-            Percent::parse_percentage,
-        )
-        .unwrap_or_default();
-        let credit_limit = parsed(
-            &mut errors,
-            "credit_limit",
-            self.credit_limit,
-            Money::parse_non_negative,
-        );
-        errors.finish(|| ClientInput {
-            code,
-            identity,
-            status,
-            discount_percent,
-            credit_limit,
-            price_list_id: self.price_list_id,
-        })
-    }
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ClientFilters {
-    /// `prospect`, `active` or `archived`.
-    #[param(value_type = Option<ClientStatus>)]
-    pub status: Option<String>,
-    /// `company` or `individual`.
-    #[param(value_type = Option<PartyKind>)]
-    pub kind: Option<String>,
-    /// Archived clients are left out unless this is `true` or `status` asks for them.
-    pub include_archived: Option<bool>,
 }
 
 /// List clients.
@@ -142,53 +40,6 @@ async fn list_clients(
     let filter = client_filter(auth.organization_id, filters, params.q.as_deref())?;
     let listing = resource::list(&ctx.db, filter, params.sort::<Client>()?, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
-}
-
-/// The clients a list or an export shows.
-pub(crate) fn client_filter(
-    organization_id: Uuid,
-    filters: ClientFilters,
-    q: Option<&str>,
-) -> ApiResult<Filter> {
-    let status = query_filter("status", filters.status.as_deref(), ClientStatus::parse)?;
-    let kind = query_filter("kind", filters.kind.as_deref(), PartyKind::parse)?;
-    let mut filter = Filter::organization(organization_id)
-        .eq("status", status)
-        .eq("kind", kind);
-    if status.is_none() && filters.include_archived != Some(true) {
-        filter = filter.condition("status <> {}", ClientStatus::Archived);
-    }
-    Ok(filter.search(Client::SEARCHABLE, q))
-}
-
-/// The suppliers a list or an export shows.
-pub(crate) fn supplier_filter(
-    organization_id: Uuid,
-    filters: SupplierFilters,
-    q: Option<&str>,
-) -> Filter {
-    let active = filters
-        .active
-        .or((filters.include_archived != Some(true)).then_some(true));
-    Filter::organization(organization_id)
-        .eq("active", active)
-        .search(Supplier::SEARCHABLE, q)
-}
-
-pub(crate) async fn check_client_references(
-    tx: &mut comptoir_db::Tx,
-    organization_id: Uuid,
-    input: &ClientInput,
-) -> ApiResult<()> {
-    let mut errors = FieldErrors::new();
-    if let Some(price_list_id) = input.price_list_id {
-        let known =
-            resource::count_where(tx, "price_lists", organization_id, "id", price_list_id).await?;
-        if known == 0 {
-            errors.add("price_list_id", "no such record");
-        }
-    }
-    errors.finish(|| ()).map_err(Into::into)
 }
 
 /// Create a client.
@@ -287,36 +138,6 @@ async fn delete_client(
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct SupplierRequest {
-    /// Generated (`FRN-00001`, …) when absent.
-    pub code: Option<String>,
-    #[serde(flatten)]
-    pub identity: IdentityFields,
-    pub active: Option<bool>,
-}
-
-impl SupplierRequest {
-    pub(crate) fn validate(self) -> Result<SupplierInput, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let code = parsed(&mut errors, "code", self.code, Code::parse);
-        let identity = self.identity.validate(&mut errors);
-        errors.finish(|| SupplierInput {
-            code,
-            identity,
-            active: self.active.unwrap_or(true),
-        })
-    }
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SupplierFilters {
-    pub active: Option<bool>,
-    /// Inactive (archived) suppliers are left out unless this is `true` or `active` asks for them.
-    pub include_archived: Option<bool>,
 }
 
 /// List suppliers.

@@ -16,10 +16,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-/// The quotes' background job, re-exported until the binary calls the
-/// service itself.
-pub use comptoir_services::sales::sweep_quotes;
-
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_quotes, create_quote))

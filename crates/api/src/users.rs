@@ -1,6 +1,6 @@
 //! User administration (admin only) and the role matrix.
 
-use crate::auth::{Authorized, CurrentUser, check_password, hash_password, require};
+use crate::auth::{Authorized, CurrentUser, require};
 use crate::catalog::to_json;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};
@@ -14,6 +14,7 @@ use comptoir_db::{DbError, Filter, audit};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::Email;
 use comptoir_domain::permissions::{Permission, Role};
+use comptoir_services::auth::{check_password, hash_password};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -4,7 +4,6 @@
 
 use crate::{InitError, init_organization};
 use chrono::Datelike;
-use comptoir_api::auth::hash_password;
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
 use comptoir_db::catalog::{
@@ -30,6 +29,7 @@ use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use comptoir_domain::purchasing::PurchaseStatus;
 use comptoir_domain::sales::{DocumentKind, PaymentKind, PaymentMethod};
 use comptoir_domain::stock::{MovementPlan, MovementType};
+use comptoir_services::auth::hash_password;
 use serde_json::json;
 use uuid::Uuid;
 

@@ -4,14 +4,19 @@
 
 pub mod demo;
 
-use comptoir_api::auth::{Keys, hash_password};
-use comptoir_api::imports::{ImportRequest, RunningImports, run_import};
+use comptoir_api::auth::Keys;
 use comptoir_api::{ApiContext, Config};
 use comptoir_db::auth::{self as store, NewUser};
 use comptoir_db::imports::Import;
 use comptoir_db::{Db, DbError};
 use comptoir_domain::identifiers::Email;
 use comptoir_domain::permissions::Role;
+use comptoir_services::Actor;
+use comptoir_services::auth::{check_password, hash_password};
+use comptoir_services::transfer::exports::export_to_file;
+use comptoir_services::transfer::imports::{
+    ImportRequest, RunningImports, fail_abandoned, run_import,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::net::SocketAddr;
@@ -89,10 +94,10 @@ async fn run_jobs(db: Db, interval: std::time::Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(error) = comptoir_api::quotes::sweep_quotes(&db).await {
+        if let Err(error) = comptoir_services::sales::sweep_quotes(&db).await {
             tracing::error!(%error, "quote expiry and reminders failed; retrying at the next tick");
         }
-        match comptoir_api::imports::fail_abandoned(&db).await {
+        match fail_abandoned(&db).await {
             Ok(0) => {}
             Ok(failed) => tracing::warn!(failed, "imports left unfinished by a stopped process"),
             Err(error) => {
@@ -123,8 +128,7 @@ pub async fn init_organization(
 ) -> Result<(uuid::Uuid, uuid::Uuid), InitError> {
     let email =
         Email::parse(admin_email).map_err(|e| InitError::Invalid(format!("admin e-mail: {e}")))?;
-    comptoir_api::auth::check_password(admin_password)
-        .map_err(|e| InitError::Invalid(e.to_owned()))?;
+    check_password(admin_password).map_err(|e| InitError::Invalid(e.to_owned()))?;
     if name.trim().is_empty() {
         return Err(InitError::Invalid("the organization needs a name".into()));
     }
@@ -171,8 +175,13 @@ pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, 
     let (organization_id, admin_id) = command_line_actor(db, command.organization).await?;
     let running = RunningImports::default();
     let request = ImportRequest {
-        organization_id,
-        user_id: admin_id,
+        actor: Actor {
+            organization_id,
+            user_id: admin_id,
+            role: Role::Admin,
+            request_id: None,
+            ip: None,
+        },
         entity: command.entity,
         file: command.file,
         sheet: command.sheet,
@@ -237,7 +246,7 @@ pub struct ExportCommand<'a> {
 /// Writes every row of a list to a file; returns how many.
 pub async fn export_file(db: &Db, command: ExportCommand<'_>) -> Result<u64, String> {
     let (organization_id, _) = command_line_actor(db, command.organization).await?;
-    comptoir_api::exports::export_to_file(
+    export_to_file(
         db,
         organization_id,
         command.entity,

@@ -5,6 +5,7 @@ use comptoir::{
 };
 use comptoir_api::Config;
 use comptoir_domain::numbers::Quantity;
+use comptoir_services::transfer::imports::problems_csv;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -282,7 +283,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     .map(|message| format!(" ({message})"))
                     .unwrap_or_default()
             );
-            let report = comptoir_api::imports::problems_csv(&db, import.id)
+            let report = problems_csv(&db, import.id)
                 .await
                 .map_err(|e| e.to_string())?;
             if report.lines().count() > 1 {

@@ -7,10 +7,16 @@
 
 pub mod actor;
 mod audit;
+pub mod auth;
+pub mod catalog;
 pub mod compliance;
 pub mod error;
+pub mod parties;
+pub mod patch;
 pub mod pricing;
 pub mod sales;
+pub mod stock;
+pub mod transfer;
 pub mod validate;
 
 pub use actor::Actor;

@@ -956,7 +956,7 @@ async fn an_import_killed_midway_wrote_nothing_and_the_job_sweep_says_so() {
     assert_eq!(products.body["total"], 0, "nothing of the import is left");
     let path = format!("/api/v1/imports/{}", import["id"].as_str().unwrap());
     assert_eq!(
-        comptoir_api::imports::fail_abandoned(&app.db)
+        comptoir_services::transfer::imports::fail_abandoned(&app.db)
             .await
             .unwrap(),
         0,

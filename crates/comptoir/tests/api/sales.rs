@@ -1179,7 +1179,9 @@ async fn sent_quotes_expire_and_get_each_reminder_once_whatever_the_instances() 
     // eight times at once.
     let (second, outcomes) = tokio::join!(
         app.second_process(),
-        futures_util::future::join_all((0..8).map(|_| comptoir_api::quotes::sweep_quotes(&app.db)))
+        futures_util::future::join_all(
+            (0..8).map(|_| comptoir_services::sales::sweep_quotes(&app.db))
+        )
     );
     assert!(outcomes.iter().all(Result::is_ok));
     drop(second);

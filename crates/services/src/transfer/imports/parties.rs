@@ -2,9 +2,9 @@
 //! `PartyRows`, which says how each kind of party is validated, checked
 //! for references and stored.
 
-use crate::imports::records::{Coded, Outcome, RowOutcome, change, existing_by_code};
-use crate::imports::rows::{ParsedRow, object_code, validated};
 use crate::parties::{ClientRequest, SupplierRequest, check_client_references};
+use crate::transfer::imports::records::{Coded, Outcome, RowOutcome, change, existing_by_code};
+use crate::transfer::imports::rows::{ParsedRow, object_code, validated};
 use comptoir_db::parties::{self as party_store, Client, Supplier};
 use comptoir_db::resource::Table;
 use comptoir_db::{DbError, Tx};

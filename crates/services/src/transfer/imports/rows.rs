@@ -4,7 +4,7 @@
 //! the API's own request type, merged over the record its code names;
 //! `Cells` names a problem after the file's own column.
 
-use crate::extract::merge_patch;
+use crate::patch::merge_patch;
 use chrono::NaiveDate;
 use comptoir_db::imports::RowProblem;
 use comptoir_domain::FieldErrors;

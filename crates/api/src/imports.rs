@@ -1,10 +1,7 @@
-//! Spreadsheet imports: `POST /imports` stores the upload and answers 202;
-//! a background task reads it row by row and upserts by `code`, with the
-//! same validation (and messages) as the API. The whole import runs in
-//! one transaction: a dry run or an `abort` import with a bad row rolls it
-//! back, and a crash leaves nothing half-written. A commit-mode import's
-//! outcome commits with its rows, so an import a stopped process left
-//! `running` wrote nothing: the job sweep ([`fail_abandoned`]) says so.
+//! Spreadsheet imports over HTTP: `POST /imports` receives the upload and
+//! answers 202 while the import service runs it in the background;
+//! `GET /imports/{id}` follows it, `errors.csv` reports its rows'
+//! problems, `templates/{entity}.csv` gives the columns to fill in.
 
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
@@ -13,29 +10,15 @@ use crate::extract::{ListParams, Multipart, PageOf, Path, Query};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use comptoir_db::imports::{self as store, Import, NewImport};
+use comptoir_db::Filter;
+use comptoir_db::imports::Import;
 use comptoir_db::resource::{self, Table};
-use comptoir_db::{Db, Filter};
-use comptoir_domain::FieldErrors;
-use comptoir_transfer::columns::entity_names;
+use comptoir_services::transfer::imports::{self as service, Upload};
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-
-mod job;
-mod parties;
-mod price_rules;
-mod products;
-mod records;
-mod rows;
-mod spool;
-mod stock_levels;
-
-pub use crate::state::progress::RunningImports;
-pub use job::{ImportRequest, fail_abandoned, run_import};
-use job::{Job, entity, upload_path};
 
 pub fn router(upload_limit_bytes: usize) -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
@@ -75,68 +58,29 @@ async fn start_import(
     State(ctx): State<ApiContext>,
     Multipart(mut multipart): Multipart,
 ) -> ApiResult<(StatusCode, axum::Json<Import>)> {
-    let staging = std::env::temp_dir()
-        .join("comptoir-imports")
-        .join(format!("{}.part", Uuid::new_v4()));
-    let result = receive(&mut multipart, &staging).await;
-    let (fields, file_name) = match result {
+    let staging = service::staging_path();
+    let (fields, file_name) = match receive(&mut multipart, &staging).await {
         Ok(received) => received,
         Err(error) => {
             let _ = tokio::fs::remove_file(&staging).await;
             return Err(error);
         }
     };
-    let mut errors = FieldErrors::new();
     let field = |name: &str| {
         fields
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.clone())
     };
-    let entity_name = field("entity").unwrap_or_default().to_owned();
-    if entity(&entity_name).is_none() {
-        errors.add("entity", format!("must be one of: {}", entity_names()));
-    }
-    let mode = field("mode").unwrap_or("dry_run").to_owned();
-    if !matches!(mode.as_str(), "dry_run" | "commit") {
-        errors.add("mode", "must be dry_run or commit");
-    }
-    let on_error = field("on_error").unwrap_or("abort").to_owned();
-    if !matches!(on_error.as_str(), "abort" | "skip") {
-        errors.add("on_error", "must be abort or skip");
-    }
-    if file_name.is_none() {
-        errors.add("file", "is required");
-    }
-    if let Err(errors) = errors.finish(|| ()) {
-        let _ = tokio::fs::remove_file(&staging).await;
-        return Err(errors.into());
-    }
-    let import = store::create(
-        &ctx.db,
-        &NewImport {
-            organization_id: auth.organization_id,
-            user_id: auth.user_id,
-            entity: &entity_name,
-            mode: &mode,
-            on_error: &on_error,
-            file_name: file_name.as_deref(),
-        },
-    )
-    .await?;
-    let path = upload_path(import.id);
-    tokio::fs::rename(&staging, &path)
-        .await
-        .map_err(ApiError::internal)?;
-    let job = Job {
-        running: ctx.imports.clone(),
-        sheet: field("sheet").map(str::to_owned),
-        db: ctx.db.clone(),
-        actor: auth.actor(),
-        import: import.clone(),
-        path,
+    let upload = Upload {
+        entity: field("entity"),
+        mode: field("mode"),
+        on_error: field("on_error"),
+        sheet: field("sheet"),
+        file_name,
+        staged: staging,
     };
-    tokio::spawn(job.run());
+    let import = service::start_import(&ctx.db, ctx.imports.clone(), auth.caller(), upload).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(import)))
 }
 
@@ -205,28 +149,8 @@ async fn get_import(
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<Import>> {
-    let mut import: Import = resource::get(&ctx.db, auth.organization_id, id).await?;
-    let live = ctx
-        .imports
-        .lock()
-        .ok()
-        .and_then(|running| running.get(&id).copied());
-    if let (Some(progress), "running") = (live, import.status.as_str()) {
-        import.total_rows = progress.total_rows;
-        import.processed_rows = progress.processed_rows;
-        import.created_count = progress.created;
-        import.updated_count = progress.updated;
-        import.failed_count = progress.failed;
-    }
+    let import = service::get_import(&ctx.db, &ctx.imports, auth.organization_id, id).await?;
     Ok(axum::Json(import))
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 /// Every problem of every row: row number, column, value, message.
@@ -237,24 +161,8 @@ async fn import_errors(
     State(ctx): State<ApiContext>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<impl IntoResponse> {
-    resource::get::<Import>(&ctx.db, auth.organization_id, id).await?;
-    let report = problems_csv(&ctx.db, id).await?;
+    let report = service::import_problems(&ctx.db, auth.organization_id, id).await?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], report))
-}
-
-/// The problem report of an import, as CSV: row, column, value, message.
-pub async fn problems_csv(db: &Db, import_id: Uuid) -> ApiResult<String> {
-    let mut out = String::from("row,column,value,message\n");
-    for problem in store::problems(db, import_id).await? {
-        out.push_str(&format!(
-            "{},{},{},{}\n",
-            problem.row_number,
-            csv_field(&problem.column_name),
-            csv_field(problem.value.as_deref().unwrap_or_default()),
-            csv_field(&problem.message)
-        ));
-    }
-    Ok(out)
 }
 
 /// An empty file with the entity's columns, to fill in.
@@ -265,12 +173,12 @@ async fn template(
     _auth: Authorized<require::DataImport>,
     Path(file): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let entity = file
+    let template = file
         .strip_suffix(".csv")
-        .and_then(entity)
+        .and_then(service::template)
         .ok_or(ApiError::NotFound)?;
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-        format!("{}\n", entity.template_header()),
+        template,
     ))
 }

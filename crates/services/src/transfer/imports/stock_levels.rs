@@ -2,9 +2,9 @@
 //! place and sets its physical stock through `stock::set_physical`, so the
 //! ledger invariant holds for imports too.
 
-use crate::imports::records::{Outcome, RowOutcome, change, named_items};
-use crate::imports::rows::{ParsedRow, upper_text};
-use comptoir_db::audit::Actor;
+use crate::actor::Actor;
+use crate::transfer::imports::records::{Outcome, RowOutcome, change, named_items};
+use crate::transfer::imports::rows::{ParsedRow, upper_text};
 use comptoir_db::stock::{self as stock_store, Item, LevelSet, MovementNote, StockError};
 use comptoir_db::{DbError, Tx};
 use comptoir_domain::catalog::ProductKind;
@@ -27,7 +27,7 @@ pub(super) async fn write_stock_levels(
     let organization_id = actor.organization_id;
     let (products, variants) = named_items(tx, organization_id, &rows).await?;
     let note = MovementNote {
-        user_id: actor.user_id,
+        user_id: Some(actor.user_id),
         reason: Some("import"),
         reference: None,
         reservation_id: None,

@@ -1,110 +1,37 @@
 //! The import job. Both `run_import` (the command line) and the task
-//! `POST /imports` spawns run a `Job`: it reads the file on a blocking
+//! `start_import` spawns run a `Job`: it reads the file on a blocking
 //! thread, hands its rows by chunks to the entity's writer in one
 //! transaction, keeps its live progress in `RunningImports` and stores the
-//! outcome with the spooled problems. `fail_abandoned` is the job sweep of
-//! the imports a stopped process left unfinished.
+//! outcome with the spooled problems.
 
-use crate::error::{ApiError, ApiResult};
-use crate::imports::parties::write_parties;
-use crate::imports::price_rules::write_price_rules;
-use crate::imports::products::write_products;
-use crate::imports::records::{Lookups, Outcome, RowOutcome, places};
-use crate::imports::rows::{Cells, ParsedRow, Row, read_rows, row_code, row_object};
-use crate::imports::spool::Spool;
-use crate::imports::stock_levels::write_stock_levels;
-use crate::state::progress::RunningImports;
-use comptoir_db::audit::{self as audit_store, Actor};
+use crate::actor::Actor;
+use crate::transfer::imports::parties::write_parties;
+use crate::transfer::imports::price_rules::write_price_rules;
+use crate::transfer::imports::products::write_products;
+use crate::transfer::imports::records::{Lookups, Outcome, RowOutcome, places};
+use crate::transfer::imports::rows::{Cells, ParsedRow, Row, read_rows, row_code, row_object};
+use crate::transfer::imports::spool::Spool;
+use crate::transfer::imports::stock_levels::write_stock_levels;
+use comptoir_db::audit as audit_store;
 use comptoir_db::catalog as catalog_store;
-use comptoir_db::imports::{self as store, Import, NewImport, Progress, RowProblem};
+use comptoir_db::imports::{self as store, Import, Progress, RowProblem};
 use comptoir_db::parties::{Client, Supplier};
 use comptoir_db::price_lists::PriceList;
-use comptoir_db::resource;
 use comptoir_db::{Db, Tx};
-use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity, entity_names};
+use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
+/// Progress of the imports running in this process, by import id: the job
+/// writes it, `get_import` reads it (SQLite cannot record it in the
+/// database while the import's transaction is open).
+pub type RunningImports = Arc<Mutex<HashMap<Uuid, Progress>>>;
+
+/// The importable entity of this name.
 pub(super) fn entity(name: &str) -> Option<&'static Entity> {
     ENTITIES.iter().copied().find(|entity| entity.name == name)
-}
-
-pub(super) fn upload_path(id: Uuid) -> PathBuf {
-    std::env::temp_dir()
-        .join("comptoir-imports")
-        .join(format!("{id}.upload"))
-}
-
-/// An import asked for outside HTTP (the command line).
-pub struct ImportRequest<'a> {
-    pub organization_id: Uuid,
-    /// Who the import is recorded as made by.
-    pub user_id: Uuid,
-    pub entity: &'a str,
-    pub file: &'a std::path::Path,
-    pub sheet: Option<String>,
-    pub dry_run: bool,
-    /// Write the good rows and report the bad ones, instead of writing
-    /// nothing when a row is bad.
-    pub skip_bad_rows: bool,
-}
-
-/// Runs an import to its end, exactly as `POST /imports` does in the
-/// background (the file is copied first, as an upload would be); its
-/// progress shows in `running` meanwhile. Returns the finished import.
-pub async fn run_import(
-    db: &Db,
-    running: RunningImports,
-    request: ImportRequest<'_>,
-) -> ApiResult<Import> {
-    if entity(request.entity).is_none() {
-        return Err(ApiError::BadRequest(format!(
-            "unknown entity {}: {}",
-            request.entity,
-            entity_names()
-        )));
-    }
-    let import = store::create(
-        db,
-        &NewImport {
-            organization_id: request.organization_id,
-            user_id: request.user_id,
-            entity: request.entity,
-            mode: if request.dry_run { "dry_run" } else { "commit" },
-            on_error: if request.skip_bad_rows {
-                "skip"
-            } else {
-                "abort"
-            },
-            file_name: request.file.file_name().and_then(|name| name.to_str()),
-        },
-    )
-    .await?;
-    let path = upload_path(import.id);
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(ApiError::internal)?;
-    }
-    tokio::fs::copy(request.file, &path).await.map_err(|e| {
-        ApiError::BadRequest(format!("cannot read {}: {e}", request.file.display()))
-    })?;
-    let job = Job {
-        running,
-        sheet: request.sheet,
-        db: db.clone(),
-        actor: Actor {
-            organization_id: request.organization_id,
-            user_id: Some(request.user_id),
-            request_id: None,
-            ip: None,
-        },
-        import: import.clone(),
-        path,
-    };
-    job.run().await;
-    Ok(resource::get(db, request.organization_id, import.id).await?)
 }
 
 /// One import running in the background.
@@ -149,6 +76,7 @@ impl Job {
     async fn execute(&self) -> Result<(), (Progress, String)> {
         let mut progress = Progress::default();
         let fail = |progress: Progress, message: String| (progress, message);
+        let audit_actor = self.actor.audit();
         let entity =
             entity(&self.import.entity).ok_or_else(|| fail(progress, "unknown entity".into()))?;
         store::report(&self.db, self.import.id, "running", progress, None)
@@ -199,7 +127,7 @@ impl Job {
             HashMap::new()
         };
         let price_lists = if entity.name == "price_list_rules" {
-            crate::exports::names::<PriceList>(&self.db, self.actor.organization_id, |list| {
+            crate::transfer::names::<PriceList>(&self.db, self.actor.organization_id, |list| {
                 (list.id, list.name.trim().to_lowercase())
             })
             .await
@@ -285,7 +213,7 @@ impl Job {
                 if audit.len() >= AUDIT_BATCH {
                     audit_store::record_chained(
                         &mut tx,
-                        &self.actor,
+                        &audit_actor,
                         &mut chain,
                         std::mem::take(&mut audit),
                     )
@@ -306,7 +234,7 @@ impl Job {
         if let Ok(Err(message)) = reader.await {
             return Err(fail(progress, message));
         }
-        audit_store::record_chained(&mut tx, &self.actor, &mut chain, audit)
+        audit_store::record_chained(&mut tx, &audit_actor, &mut chain, audit)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         let abort = self.import.on_error == "abort" && progress.failed > 0;
@@ -383,14 +311,4 @@ impl Job {
         };
         outcomes.map_err(|error| error.to_string())
     }
-}
-
-/// An import untouched for this long, and not held by a live transaction,
-/// was left by a process that stopped.
-const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
-
-/// Fails the imports stopped processes left unfinished; run by every
-/// instance's job loop. Returns how many.
-pub async fn fail_abandoned(db: &Db) -> ApiResult<u64> {
-    Ok(store::fail_abandoned(db, chrono::Utc::now() - ABANDONED_AFTER).await?)
 }

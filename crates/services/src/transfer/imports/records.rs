@@ -3,8 +3,8 @@
 //! a chunk's codes name, found with one lookup per chunk; what became of a
 //! row (`Outcome`, `RowOutcome`) and the audit entry of an imported row.
 
-use crate::error::ApiResult;
-use crate::imports::rows::{ParsedRow, object_code, upper_text};
+use crate::error::ServiceResult;
+use crate::transfer::imports::rows::{ParsedRow, object_code, upper_text};
 use comptoir_db::audit::Change;
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::imports::RowProblem;
@@ -39,11 +39,11 @@ pub(super) struct Lookups<'a> {
 
 /// The organization's locations by `WAREHOUSE/LOCATION` code, and each
 /// warehouse's code alone for its default `STOCK` location.
-pub(super) async fn places(db: &Db, organization_id: Uuid) -> ApiResult<HashMap<String, Uuid>> {
+pub(super) async fn places(db: &Db, organization_id: Uuid) -> ServiceResult<HashMap<String, Uuid>> {
     let warehouses =
-        crate::exports::names::<Warehouse>(db, organization_id, |w| (w.id, w.code.to_uppercase()))
+        crate::transfer::names::<Warehouse>(db, organization_id, |w| (w.id, w.code.to_uppercase()))
             .await?;
-    let locations = crate::exports::names::<Location>(db, organization_id, |l| {
+    let locations = crate::transfer::names::<Location>(db, organization_id, |l| {
         let warehouse = warehouses.get(&l.warehouse_id).cloned().unwrap_or_default();
         (l.id, format!("{warehouse}/{}", l.code.to_uppercase()))
     })

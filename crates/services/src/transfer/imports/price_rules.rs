@@ -2,9 +2,9 @@
 //! row's key (price list, target, minimum quantity, start date) finds the
 //! rule it updates, looked up per chunk through the target indexes.
 
-use crate::imports::records::{Lookups, Outcome, RowOutcome, change, named_items};
-use crate::imports::rows::{ParsedRow, request_from};
-use crate::price_lists::PriceRuleRequest;
+use crate::pricing::PriceRuleRequest;
+use crate::transfer::imports::records::{Lookups, Outcome, RowOutcome, change, named_items};
+use crate::transfer::imports::rows::{ParsedRow, request_from};
 use chrono::NaiveDate;
 use comptoir_db::price_lists::{self as price_list_store, PriceRule};
 use comptoir_db::{DbError, Tx};

@@ -3,8 +3,8 @@
 //! products in multi-row inserts.
 
 use crate::catalog::ProductRequest;
-use crate::imports::records::{Outcome, RowOutcome, change, existing_by_code};
-use crate::imports::rows::{ParsedRow, object_code, validated};
+use crate::transfer::imports::records::{Outcome, RowOutcome, change, existing_by_code};
+use crate::transfer::imports::rows::{ParsedRow, object_code, validated};
 use comptoir_db::catalog::{self as catalog_store, Product};
 use comptoir_db::{DbError, Tx};
 use serde_json::json;

@@ -1,0 +1,89 @@
+//! The filters of the stock lists and exports: levels and movements.
+
+use crate::error::ServiceResult;
+use crate::validate::query_filter;
+use chrono::{DateTime, Utc};
+use comptoir_db::Filter;
+use comptoir_db::resource::Table;
+use comptoir_db::stock::{self as store, Movement};
+use comptoir_domain::stock::MovementType;
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LevelFilters {
+    pub product_id: Option<Uuid>,
+    pub variant_id: Option<Uuid>,
+    pub warehouse_id: Option<Uuid>,
+    pub location_id: Option<Uuid>,
+    /// `true`: only items under their reorder minimum in the warehouse.
+    pub below_min: Option<bool>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementFilters {
+    pub product_id: Option<Uuid>,
+    /// Movements into or out of this location.
+    pub location_id: Option<Uuid>,
+    /// Movements into or out of any location of this warehouse.
+    pub warehouse_id: Option<Uuid>,
+    /// `receipt`, `issue`, `transfer` or `adjustment`.
+    #[serde(rename = "type")]
+    #[param(value_type = Option<MovementType>)]
+    pub movement_type: Option<String>,
+    pub reference: Option<String>,
+    /// RFC 3339, inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// RFC 3339, inclusive.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The movements a list or an export shows.
+pub fn movement_filter(
+    organization_id: Uuid,
+    filters: MovementFilters,
+    q: Option<&str>,
+) -> ServiceResult<Filter> {
+    let movement_type = query_filter(
+        "type",
+        filters.movement_type.as_deref(),
+        MovementType::parse,
+    )?;
+    let mut filter = Filter::organization(organization_id)
+        .eq("product_id", filters.product_id)
+        .eq("movement_type", movement_type.map(MovementType::as_str))
+        .eq("reference", filters.reference)
+        .search(Movement::SEARCHABLE, q);
+    if let Some(location_id) = filters.location_id {
+        filter = filter.condition("{} IN (from_location_id, to_location_id)", location_id);
+    }
+    if let Some(warehouse_id) = filters.warehouse_id {
+        filter = filter.condition(
+            "EXISTS (SELECT 1 FROM locations w WHERE w.warehouse_id = {} \
+             AND w.id IN (from_location_id, to_location_id))",
+            warehouse_id,
+        );
+    }
+    if let Some(from) = filters.from {
+        filter = filter.condition("created_at >= {}", from);
+    }
+    if let Some(to) = filters.to {
+        filter = filter.condition("created_at <= {}", to);
+    }
+    Ok(filter)
+}
+
+/// The levels a list or an export shows.
+pub fn level_filter(organization_id: Uuid, filters: LevelFilters) -> Filter {
+    let mut filter = Filter::organization(organization_id)
+        .eq("product_id", filters.product_id)
+        .eq("variant_id", filters.variant_id)
+        .eq("warehouse_id", filters.warehouse_id)
+        .eq("location_id", filters.location_id);
+    if filters.below_min == Some(true) {
+        filter = filter.clause(store::BELOW_MINIMUM);
+    }
+    filter
+}

@@ -1,0 +1,143 @@
+//! Exports of the lists, with the same filters as the lists, from one
+//! read streamed a chunk at a time: CSV (`excel`: what French Excel opens
+//! right, `;` separators, decimal commas and a BOM) or a constant-memory
+//! XLSX workbook. The columns are the import's, so an export imports back
+//! to the same data. The API answers with an [`Export`]; the command line
+//! writes a file ([`export_to_file`]).
+
+mod sheets;
+mod writing;
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::transfer::exports::sheets::{
+    clients_sheet, documents_sheet, levels_sheet, movements_sheet, products_sheet, suppliers_sheet,
+};
+use crate::transfer::exports::writing::{Sheet, csv_text, workbook, write_file};
+use comptoir_db::resource::Table;
+use comptoir_db::{Db, Filter, Record};
+use comptoir_domain::sales::DocumentKind;
+use uuid::Uuid;
+pub use writing::{CsvText, Format, Style};
+
+/// A list that can be exported.
+#[derive(Clone, Copy)]
+pub enum Listing {
+    Products,
+    Clients,
+    Suppliers,
+    /// Stock levels.
+    Stock,
+    Movements,
+    /// Quotes, orders or invoices.
+    Documents(DocumentKind),
+}
+
+/// An export ready to send: the file's stem (`products`, `stock`, …) and
+/// its content.
+pub struct Export {
+    pub stem: &'static str,
+    pub content: Content,
+}
+
+pub enum Content {
+    /// Read as it is sent.
+    Csv(CsvText),
+    /// A whole workbook.
+    Xlsx(Vec<u8>),
+}
+
+/// The rows of `listing` that `filter` (the list's own filter) selects,
+/// in `format`.
+pub async fn export(
+    db: &Db,
+    organization_id: Uuid,
+    listing: Listing,
+    filter: Filter,
+    format: Format,
+) -> ServiceResult<Export> {
+    match listing {
+        Listing::Products => {
+            let sheet = products_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Clients => prepare(db, &filter, format, clients_sheet()).await,
+        Listing::Suppliers => prepare(db, &filter, format, suppliers_sheet()).await,
+        Listing::Stock => {
+            let sheet = levels_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Movements => {
+            let sheet = movements_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Documents(kind) => {
+            let sheet = documents_sheet(db, organization_id, kind).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+    }
+}
+
+async fn prepare<T>(
+    db: &Db,
+    filter: &Filter,
+    format: Format,
+    sheet: Sheet<T>,
+) -> ServiceResult<Export>
+where
+    T: Record + Table + Send + 'static,
+{
+    let stem = sheet.stem;
+    let content = match format {
+        Format::Csv(style) => Content::Csv(csv_text(db, filter, style, sheet)),
+        Format::Xlsx => {
+            let (mut workbook, _) = workbook(db, filter, &sheet).await?;
+            Content::Xlsx(workbook.save_to_buffer().map_err(ServiceError::internal)?)
+        }
+    };
+    Ok(Export { stem, content })
+}
+
+/// `comptoir export`: every row of `entity` (products, clients, suppliers,
+/// stock, movements, quotes, orders, invoices) of the organization,
+/// archived ones included, to `path` as CSV (`excel`: French Excel's
+/// flavour) or XLSX; returns how many rows.
+pub async fn export_to_file(
+    db: &Db,
+    organization_id: Uuid,
+    entity: &str,
+    format: &str,
+    excel: bool,
+    path: &std::path::Path,
+) -> ServiceResult<u64> {
+    let format = Format::parse(Some(format), Some(excel))?;
+    let filter = Filter::organization(organization_id);
+    match entity {
+        "products" => {
+            let sheet = products_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        "clients" => write_file(db, &filter, format, &clients_sheet(), path).await,
+        "suppliers" => write_file(db, &filter, format, &suppliers_sheet(), path).await,
+        "stock" => {
+            let sheet = levels_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        "movements" => {
+            let sheet = movements_sheet(db, organization_id).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        "quotes" | "orders" | "invoices" => {
+            let kind = match entity {
+                "quotes" => DocumentKind::Quote,
+                "orders" => DocumentKind::Order,
+                _ => DocumentKind::Invoice,
+            };
+            let filter = filter.eq("kind", Some(kind.as_str()));
+            let sheet = documents_sheet(db, organization_id, kind).await?;
+            write_file(db, &filter, format, &sheet, path).await
+        }
+        other => Err(ServiceError::BadInput(format!(
+            "unknown entity {other}: products, clients, suppliers, stock, movements, quotes, orders or invoices"
+        ))),
+    }
+}

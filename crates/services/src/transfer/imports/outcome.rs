@@ -1,0 +1,73 @@
+//! What imports became: an import with its live progress, the problem
+//! report of its rows, and the sweep of the imports a stopped process left
+//! unfinished.
+
+use crate::error::ServiceResult;
+use crate::transfer::imports::job::RunningImports;
+use comptoir_db::Db;
+use comptoir_db::imports::{self as store, Import};
+use comptoir_db::resource;
+use uuid::Uuid;
+
+/// An import of the organization; while it runs in this process, with its
+/// live progress.
+pub async fn get_import(
+    db: &Db,
+    running: &RunningImports,
+    organization_id: Uuid,
+    id: Uuid,
+) -> ServiceResult<Import> {
+    let mut import: Import = resource::get(db, organization_id, id).await?;
+    let live = running
+        .lock()
+        .ok()
+        .and_then(|running| running.get(&id).copied());
+    if let (Some(progress), "running") = (live, import.status.as_str()) {
+        import.total_rows = progress.total_rows;
+        import.processed_rows = progress.processed_rows;
+        import.created_count = progress.created;
+        import.updated_count = progress.updated;
+        import.failed_count = progress.failed;
+    }
+    Ok(import)
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The problem report of an import of the organization (see
+/// [`problems_csv`]).
+pub async fn import_problems(db: &Db, organization_id: Uuid, id: Uuid) -> ServiceResult<String> {
+    resource::get::<Import>(db, organization_id, id).await?;
+    problems_csv(db, id).await
+}
+
+/// The problem report of an import, as CSV: row, column, value, message.
+pub async fn problems_csv(db: &Db, import_id: Uuid) -> ServiceResult<String> {
+    let mut out = String::from("row,column,value,message\n");
+    for problem in store::problems(db, import_id).await? {
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            problem.row_number,
+            csv_field(&problem.column_name),
+            csv_field(problem.value.as_deref().unwrap_or_default()),
+            csv_field(&problem.message)
+        ));
+    }
+    Ok(out)
+}
+
+/// An import untouched for this long, and not held by a live transaction,
+/// was left by a process that stopped.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Fails the imports stopped processes left unfinished; run by every
+/// instance's job loop. Returns how many.
+pub async fn fail_abandoned(db: &Db) -> ServiceResult<u64> {
+    Ok(store::fail_abandoned(db, chrono::Utc::now() - ABANDONED_AFTER).await?)
+}
