@@ -142,7 +142,7 @@ pub async fn chain_document(
     if let Some(date) = document.issue_date {
         check_open(tx, organization_id, date).await?;
     }
-    let lines = sales::lines_in(tx, document.id).await?;
+    let lines = sales::lines_in(tx, organization_id, document.id).await?;
     let content = document_content(document, &lines);
     link(
         tx,
@@ -329,7 +329,7 @@ async fn current_content(db: &Db, row: &ChainRow) -> Result<Option<Value>, DbErr
         }
         _ => match resource::get::<SalesDocument>(db, organization_id, row.record_id).await {
             Ok(document) => {
-                let lines = sales::lines(db, document.id).await?;
+                let lines = sales::lines(db, organization_id, document.id).await?;
                 Ok(Some(document_content(&document, &lines)))
             }
             Err(DbError::NotFound) => Ok(None),

@@ -141,7 +141,7 @@ async fn create_reservations(
         .await?;
     }
     // Last, so the level rows are locked only until the commit that follows.
-    store::hold(&mut tx, &requests).await?;
+    store::hold(&mut tx, auth.organization_id, &requests).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(reservations)))
 }

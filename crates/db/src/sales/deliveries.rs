@@ -93,12 +93,18 @@ pub async fn insert_delivery_line(
     .await
 }
 
-pub async fn deliveries_of(db: &Db, order_id: Uuid) -> Result<Vec<Delivery>, DbError> {
+pub async fn deliveries_of(
+    db: &Db,
+    organization_id: Uuid,
+    order_id: Uuid,
+) -> Result<Vec<Delivery>, DbError> {
     db.fetch_all(
         Sql::new(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE order_id = $1 ORDER BY number"
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE order_id = $1 AND organization_id = $2 \
+             ORDER BY number"
         ))
-        .bind(order_id),
+        .bind(order_id)
+        .bind(organization_id),
     )
     .await
 }

@@ -288,26 +288,56 @@ pub async fn replace_document(
 ) -> Result<SalesDocument, DbError> {
     let document: SalesDocument =
         resource::update(tx, organization_id, id, version, header_values(input)).await?;
-    tx.execute(Sql::new("DELETE FROM sales_lines WHERE document_id = $1").bind(id))
-        .await?;
+    tx.execute(
+        Sql::new(format!(
+            "DELETE FROM sales_lines WHERE document_id = $1 AND {}",
+            of_organization("$1", "$2")
+        ))
+        .bind(id)
+        .bind(organization_id),
+    )
+    .await?;
     let placed_at = placement(tx, organization_id, document.kind, input).await?;
     insert_lines(tx, organization_id, id, &input.lines, placed_at).await?;
     Ok(document)
 }
 
-fn lines_query(document_id: Uuid) -> Sql {
+/// The condition that keeps a statement on the lines of the document
+/// `document` to a document of the organization `organization`
+/// (placeholders): a lookup of the parent's primary key, run once, so the
+/// statement stays an index lookup.
+pub(super) fn of_organization(document: &str, organization: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM sales_documents parent \
+         WHERE parent.id = {document} AND parent.organization_id = {organization})"
+    )
+}
+
+fn lines_query(organization_id: Uuid, document_id: Uuid) -> Sql {
     Sql::new(format!(
-        "SELECT {LINE_COLUMNS} FROM sales_lines WHERE document_id = $1 ORDER BY position"
+        "SELECT {LINE_COLUMNS} FROM sales_lines WHERE document_id = $1 AND {} ORDER BY position",
+        of_organization("$1", "$2")
     ))
     .bind(document_id)
+    .bind(organization_id)
 }
 
-pub async fn lines(db: &Db, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
-    db.fetch_all(lines_query(document_id)).await
+pub async fn lines(
+    db: &Db,
+    organization_id: Uuid,
+    document_id: Uuid,
+) -> Result<Vec<SalesLine>, DbError> {
+    db.fetch_all(lines_query(organization_id, document_id))
+        .await
 }
 
-pub async fn lines_in(tx: &mut Tx, document_id: Uuid) -> Result<Vec<SalesLine>, DbError> {
-    tx.fetch_all(lines_query(document_id)).await
+pub async fn lines_in(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    document_id: Uuid,
+) -> Result<Vec<SalesLine>, DbError> {
+    tx.fetch_all(lines_query(organization_id, document_id))
+        .await
 }
 
 /// Deletes a draft (one without an invoice number) and its lines; returns

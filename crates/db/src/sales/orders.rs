@@ -3,7 +3,7 @@
 //! with what reserving it needs) and places, and what an order line
 //! counts as it is delivered and invoiced.
 
-use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
+use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, of_organization, prefixed};
 use crate::error::DbError;
 use crate::pool::{Sql, Tx};
 use crate::resource::Table;
@@ -15,19 +15,22 @@ use uuid::Uuid;
 /// returns whether it did.
 pub async fn deliver_line(
     tx: &mut Tx,
+    organization_id: Uuid,
     document_id: Uuid,
     line_id: Uuid,
     quantity: Quantity,
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(
+            Sql::new(format!(
                 "UPDATE sales_lines SET delivered_quantity = delivered_quantity + $1 \
-                 WHERE id = $2 AND document_id = $3 AND delivered_quantity + $1 <= quantity",
-            )
+                 WHERE id = $2 AND document_id = $3 AND {} AND delivered_quantity + $1 <= quantity",
+                of_organization("$3", "$4")
+            ))
             .bind(quantity)
             .bind(line_id)
-            .bind(document_id),
+            .bind(document_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)
@@ -37,20 +40,23 @@ pub async fn deliver_line(
 /// kept; returns whether it did.
 pub async fn invoice_line(
     tx: &mut Tx,
+    organization_id: Uuid,
     document_id: Uuid,
     line_id: Uuid,
     quantity: Quantity,
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(
+            Sql::new(format!(
                 "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity + $1 \
-                 WHERE id = $2 AND document_id = $3 \
+                 WHERE id = $2 AND document_id = $3 AND {} \
                  AND invoiced_quantity - credited_quantity + $1 <= delivered_quantity - returned_quantity",
-            )
+                of_organization("$3", "$4")
+            ))
             .bind(quantity)
             .bind(line_id)
-            .bind(document_id),
+            .bind(document_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)
@@ -60,19 +66,22 @@ pub async fn invoice_line(
 /// invoice billed; returns whether it did.
 pub async fn uninvoice_line(
     tx: &mut Tx,
+    organization_id: Uuid,
     document_id: Uuid,
     line_id: Uuid,
     quantity: Quantity,
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(
+            Sql::new(format!(
                 "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity - $1 \
-                 WHERE id = $2 AND document_id = $3 AND invoiced_quantity >= $1",
-            )
+                 WHERE id = $2 AND document_id = $3 AND {} AND invoiced_quantity >= $1",
+                of_organization("$3", "$4")
+            ))
             .bind(quantity)
             .bind(line_id)
-            .bind(document_id),
+            .bind(document_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)
@@ -138,9 +147,10 @@ pub async fn lines_to_confirm(
             "SELECT {}, COALESCE((SELECT p.kind = 'goods' FROM products p \
              WHERE p.id = l.product_id), FALSE) AS goods, \
              ({}) AS default_location_id \
-             FROM sales_lines l WHERE l.document_id = $1 ORDER BY l.position",
+             FROM sales_lines l WHERE l.document_id = $1 AND {} ORDER BY l.position",
             prefixed("l", LINE_COLUMNS),
-            crate::stock::default_location_sql("$2", "$3")
+            crate::stock::default_location_sql("$2", "$3"),
+            of_organization("$1", "$2")
         ))
         .bind(document_id)
         .bind(organization_id)
@@ -150,14 +160,21 @@ pub async fn lines_to_confirm(
 }
 
 /// Gives every product line of a document without a location `location_id`.
-pub async fn place_lines(tx: &mut Tx, document_id: Uuid, location_id: Uuid) -> Result<(), DbError> {
+pub async fn place_lines(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    document_id: Uuid,
+    location_id: Uuid,
+) -> Result<(), DbError> {
     tx.execute(
-        Sql::new(
+        Sql::new(format!(
             "UPDATE sales_lines SET location_id = $1 \
-             WHERE document_id = $2 AND location_id IS NULL AND product_id IS NOT NULL",
-        )
+             WHERE document_id = $2 AND {} AND location_id IS NULL AND product_id IS NOT NULL",
+            of_organization("$2", "$3")
+        ))
         .bind(location_id)
-        .bind(document_id),
+        .bind(document_id)
+        .bind(organization_id),
     )
     .await?;
     Ok(())
@@ -166,16 +183,19 @@ pub async fn place_lines(tx: &mut Tx, document_id: Uuid, location_id: Uuid) -> R
 /// The active reservations of an order's lines.
 pub async fn active_reservations(
     tx: &mut Tx,
+    organization_id: Uuid,
     document_id: Uuid,
 ) -> Result<Vec<Reservation>, DbError> {
     tx.fetch_all(
         Sql::new(format!(
             "SELECT {} FROM stock_reservations r \
-             WHERE r.status = 'active' AND r.document_type = 'order_line' AND r.document_line_id IN \
+             WHERE r.organization_id = $2 AND r.status = 'active' \
+             AND r.document_type = 'order_line' AND r.document_line_id IN \
              (SELECT id FROM sales_lines WHERE document_id = $1) ORDER BY r.created_at, r.id",
             prefixed("r", Reservation::COLUMNS)
         ))
-        .bind(document_id),
+        .bind(document_id)
+        .bind(organization_id),
     )
     .await
 }

@@ -138,12 +138,18 @@ pub async fn payment(db: &Db, organization_id: Uuid, id: Uuid) -> Result<Option<
     .await
 }
 
-pub async fn payments_of(db: &Db, invoice_id: Uuid) -> Result<Vec<Payment>, DbError> {
+pub async fn payments_of(
+    db: &Db,
+    organization_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Vec<Payment>, DbError> {
     db.fetch_all(
         Sql::new(format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = $1 ORDER BY created_at, id"
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = $1 AND organization_id = $2 \
+             ORDER BY created_at, id"
         ))
-        .bind(invoice_id),
+        .bind(invoice_id)
+        .bind(organization_id),
     )
     .await
 }

@@ -3,7 +3,7 @@
 //! what credit notes already take back of an invoice, and an issued
 //! credit note applied to its invoice.
 
-use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
+use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, of_organization, prefixed};
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{Fixed, Table};
@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// did.
 pub async fn return_line(
     tx: &mut Tx,
+    organization_id: Uuid,
     document_id: Uuid,
     line_id: Uuid,
     quantity: Quantity,
@@ -24,15 +25,17 @@ pub async fn return_line(
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(
+            Sql::new(format!(
                 "UPDATE sales_lines SET returned_quantity = returned_quantity + $1, \
                  credited_quantity = credited_quantity + $2 \
-                 WHERE id = $3 AND document_id = $4 AND returned_quantity + $1 <= delivered_quantity",
-            )
+                 WHERE id = $3 AND document_id = $4 AND {} AND returned_quantity + $1 <= delivered_quantity",
+                of_organization("$4", "$5")
+            ))
             .bind(quantity)
             .bind(credited)
             .bind(line_id)
-            .bind(document_id),
+            .bind(document_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)
@@ -42,16 +45,18 @@ pub async fn return_line(
 /// their invoice's id.
 pub async fn issued_invoice_lines(
     tx: &mut Tx,
+    organization_id: Uuid,
     order_line_id: Uuid,
 ) -> Result<Vec<InvoicedLine>, DbError> {
     tx.fetch_all(
         Sql::new(format!(
             "SELECT d.id AS invoice_id, {} FROM sales_lines l JOIN sales_documents d ON d.id = l.document_id \
-             WHERE l.source_line_id = $1 AND d.kind = 'invoice' AND d.number IS NOT NULL \
-             ORDER BY d.issued_at DESC, d.number DESC",
+             WHERE l.source_line_id = $1 AND d.organization_id = $2 AND d.kind = 'invoice' \
+             AND d.number IS NOT NULL ORDER BY d.issued_at DESC, d.number DESC",
             prefixed("l", LINE_COLUMNS)
         ))
-        .bind(order_line_id),
+        .bind(order_line_id)
+        .bind(organization_id),
     )
     .await
 }
@@ -136,9 +141,12 @@ pub async fn insert_return_line(
 /// included) already take back.
 pub async fn credited_quantities(
     tx: &mut Tx,
+    organization_id: Uuid,
     invoice_id: Uuid,
 ) -> Result<Vec<(Uuid, Quantity)>, DbError> {
-    let rows: Vec<(Uuid, i64)> = tx.fetch_all(credited_query(invoice_id)).await?;
+    let rows: Vec<(Uuid, i64)> = tx
+        .fetch_all(credited_query(organization_id, invoice_id))
+        .await?;
     Ok(quantities_per_line(rows))
 }
 
@@ -146,20 +154,24 @@ pub async fn credited_quantities(
 /// transaction (to show it).
 pub async fn credited_quantities_of(
     db: &Db,
+    organization_id: Uuid,
     invoice_id: Uuid,
 ) -> Result<Vec<(Uuid, Quantity)>, DbError> {
-    let rows: Vec<(Uuid, i64)> = db.fetch_all(credited_query(invoice_id)).await?;
+    let rows: Vec<(Uuid, i64)> = db
+        .fetch_all(credited_query(organization_id, invoice_id))
+        .await?;
     Ok(quantities_per_line(rows))
 }
 
-fn credited_query(invoice_id: Uuid) -> Sql {
+fn credited_query(organization_id: Uuid, invoice_id: Uuid) -> Sql {
     Sql::new(
         "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
          JOIN sales_documents d ON d.id = l.document_id \
-         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
-         GROUP BY l.source_line_id",
+         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND d.organization_id = $2 \
+         AND l.source_line_id IS NOT NULL GROUP BY l.source_line_id",
     )
     .bind(invoice_id)
+    .bind(organization_id)
 }
 
 fn quantities_per_line(rows: Vec<(Uuid, i64)>) -> Vec<(Uuid, Quantity)> {

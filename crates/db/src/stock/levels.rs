@@ -92,16 +92,22 @@ pub enum StockError {
     Db(#[from] DbError),
 }
 
-async fn available(tx: &mut Tx, item: Item, location_id: Uuid) -> Result<Quantity, DbError> {
+async fn available(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    item: Item,
+    location_id: Uuid,
+) -> Result<Quantity, DbError> {
     let row: Option<(i64,)> = tx
         .fetch_optional(
             Sql::new(
                 "SELECT physical - reserved FROM stock_levels \
-                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3",
+                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3 AND organization_id = $4",
             )
             .bind(location_id)
             .bind(item.product_id)
-            .bind(item.variant_key()),
+            .bind(item.variant_key())
+            .bind(organization_id),
         )
         .await?;
     Ok(Quantity::from_units(row.map_or(0, |(units,)| units)))
@@ -109,6 +115,7 @@ async fn available(tx: &mut Tx, item: Item, location_id: Uuid) -> Result<Quantit
 
 pub(super) async fn shortage(
     tx: &mut Tx,
+    organization_id: Uuid,
     item: Item,
     location_id: Uuid,
     requested: Quantity,
@@ -118,7 +125,7 @@ pub(super) async fn shortage(
         variant_id: item.variant_id,
         location_id,
         requested,
-        available: available(tx, item, location_id).await?,
+        available: available(tx, organization_id, item, location_id).await?,
     })
 }
 
@@ -155,6 +162,7 @@ pub(super) async fn increase(
 /// happens if what is not reserved for others covers it.
 pub(super) async fn decrease(
     tx: &mut Tx,
+    organization_id: Uuid,
     item: Item,
     location_id: Uuid,
     quantity: Quantity,
@@ -164,7 +172,7 @@ pub(super) async fn decrease(
         .execute(
             Sql::new(
                 "UPDATE stock_levels SET physical = physical - $1, reserved = reserved - $2, updated_at = $3 \
-                 WHERE location_id = $4 AND product_id = $5 AND variant_key = $6 \
+                 WHERE location_id = $4 AND product_id = $5 AND variant_key = $6 AND organization_id = $7 \
                  AND physical - reserved >= $1 - $2 AND reserved >= $2",
             )
             .bind(quantity)
@@ -172,7 +180,8 @@ pub(super) async fn decrease(
             .bind(now())
             .bind(location_id)
             .bind(item.product_id)
-            .bind(item.variant_key()),
+            .bind(item.variant_key())
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)

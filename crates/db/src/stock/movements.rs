@@ -129,11 +129,13 @@ pub async fn set_physical(
         .fetch_optional(
             Sql::new(format!(
                 "SELECT physical, reserved FROM stock_levels \
-                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3{lock}"
+                 WHERE location_id = $1 AND product_id = $2 AND variant_key = $3 \
+                 AND organization_id = $4{lock}"
             ))
             .bind(location_id)
             .bind(item.product_id)
-            .bind(item.variant_key()),
+            .bind(item.variant_key())
+            .bind(organization_id),
         )
         .await?;
     let (physical, reserved) = level.unwrap_or_default();
@@ -204,8 +206,17 @@ pub async fn apply_movement(
                 location_id,
                 quantity,
             } => {
-                if !decrease(tx, item, location_id, quantity, Quantity::ZERO).await? {
-                    let short = shortage(tx, item, location_id, quantity).await?;
+                if !decrease(
+                    tx,
+                    organization_id,
+                    item,
+                    location_id,
+                    quantity,
+                    Quantity::ZERO,
+                )
+                .await?
+                {
+                    let short = shortage(tx, organization_id, item, location_id, quantity).await?;
                     return Err(StockError::Insufficient(vec![short]));
                 }
             }
@@ -232,10 +243,12 @@ pub(super) async fn check_not_blocked(
     if tx.backend() == crate::Backend::Postgres {
         tx.execute(
             Sql::new(format!(
-                "SELECT pg_advisory_xact_lock_shared({}) FROM locations WHERE id = $1",
+                "SELECT pg_advisory_xact_lock_shared({}) FROM locations \
+                 WHERE id = $1 AND organization_id = $2",
                 inventory_lock_key("warehouse_id")
             ))
-            .bind(location_id),
+            .bind(location_id)
+            .bind(organization_id),
         )
         .await?;
     }
@@ -264,12 +277,13 @@ pub async fn open_covering(
         Sql::new(
             "WITH RECURSIVE path (id, parent_id, depth) AS ( \
                SELECT c.id, c.parent_id, 0 FROM categories c JOIN products p ON p.category_id = c.id \
-               WHERE p.id = $1 \
+               WHERE p.id = $1 AND p.organization_id = $3 \
                UNION ALL \
                SELECT c.id, c.parent_id, path.depth + 1 FROM categories c JOIN path ON c.id = path.parent_id \
                WHERE path.depth < 100) \
              SELECT inv.id, inv.number FROM inventories inv \
-             JOIN locations loc ON loc.id = $2 AND loc.warehouse_id = inv.warehouse_id \
+             JOIN locations loc ON loc.id = $2 AND loc.organization_id = $3 \
+             AND loc.warehouse_id = inv.warehouse_id \
              WHERE inv.organization_id = $3 AND inv.status = 'open' \
              AND (NOT EXISTS (SELECT 1 FROM inventory_locations il WHERE il.inventory_id = inv.id) \
                   OR EXISTS (SELECT 1 FROM inventory_locations il \

@@ -95,7 +95,11 @@ pub async fn insert_reservations(
 /// two multi-line reservations cannot deadlock) and each raised only if
 /// it has that much available; a shortage on any level lists every short
 /// level and the caller rolls the transaction back.
-pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), StockError> {
+pub async fn hold(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    lines: &[ReservationRequest],
+) -> Result<(), StockError> {
     let mut levels: std::collections::BTreeMap<(Uuid, Uuid, Uuid), (Item, i64)> =
         std::collections::BTreeMap::new();
     for line in lines {
@@ -113,6 +117,7 @@ pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), Stock
     let backend = tx.backend();
     let mut sql = Sql::default();
     let at = sql.arg(now());
+    let organization = sql.arg(organization_id);
     let wanted: Vec<String> = levels
         .iter()
         .map(|((location_id, product_id, variant_key), (_, units))| {
@@ -141,7 +146,7 @@ pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), Stock
         Backend::Postgres => format!(
             "{wanted}, locked AS MATERIALIZED (SELECT l.id, w.quantity FROM stock_levels l \
              JOIN wanted w ON l.location_id = w.location_id AND l.product_id = w.product_id \
-             AND l.variant_key = w.variant_key \
+             AND l.variant_key = w.variant_key WHERE l.organization_id = {organization} \
              ORDER BY l.location_id, l.product_id, l.variant_key FOR UPDATE OF l) \
              UPDATE stock_levels s SET reserved = s.reserved + locked.quantity, updated_at = {at} \
              FROM locked WHERE s.id = locked.id AND s.physical - s.reserved >= locked.quantity \
@@ -153,6 +158,7 @@ pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), Stock
              FROM wanted WHERE stock_levels.location_id = wanted.location_id \
              AND stock_levels.product_id = wanted.product_id \
              AND stock_levels.variant_key = wanted.variant_key \
+             AND stock_levels.organization_id = {organization} \
              AND stock_levels.physical - stock_levels.reserved >= wanted.quantity \
              RETURNING stock_levels.location_id, stock_levels.product_id, stock_levels.variant_key"
         ),
@@ -169,7 +175,7 @@ pub async fn hold(tx: &mut Tx, lines: &[ReservationRequest]) -> Result<(), Stock
     for (key, (item, units)) in &levels {
         if !held.contains(key) {
             let requested = Quantity::from_units(*units);
-            shortages.push(shortage(tx, *item, key.0, requested).await?);
+            shortages.push(shortage(tx, organization_id, *item, key.0, requested).await?);
         }
     }
     Err(StockError::Insufficient(shortages))
@@ -225,13 +231,14 @@ pub async fn release(
     tx.execute(
         Sql::new(
             "UPDATE stock_levels SET reserved = reserved - $1, updated_at = $2 \
-             WHERE location_id = $3 AND product_id = $4 AND variant_key = $5",
+             WHERE location_id = $3 AND product_id = $4 AND variant_key = $5 AND organization_id = $6",
         )
         .bind(reservation.quantity.0)
         .bind(now())
         .bind(reservation.location_id)
         .bind(item.product_id)
-        .bind(item.variant_key()),
+        .bind(item.variant_key())
+        .bind(organization_id),
     )
     .await?;
     Ok(reservation)
@@ -299,8 +306,17 @@ async fn issue_reserved(
     note: &MovementNote<'_>,
 ) -> Result<(Reservation, Movement), StockError> {
     let item = item_of(&reservation);
-    if !decrease(tx, item, reservation.location_id, quantity, quantity).await? {
-        let short = shortage(tx, item, reservation.location_id, quantity).await?;
+    if !decrease(
+        tx,
+        organization_id,
+        item,
+        reservation.location_id,
+        quantity,
+        quantity,
+    )
+    .await?
+    {
+        let short = shortage(tx, organization_id, item, reservation.location_id, quantity).await?;
         return Err(StockError::Insufficient(vec![short]));
     }
     let plan = MovementPlan {

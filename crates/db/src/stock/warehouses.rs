@@ -234,14 +234,20 @@ pub async fn location_ancestors(
 
 /// Where returned goods go in the warehouse of `location_id`: its first
 /// `returns` location, else `location_id` itself.
-pub async fn returns_location(tx: &mut Tx, location_id: Uuid) -> Result<Uuid, DbError> {
+pub async fn returns_location(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    location_id: Uuid,
+) -> Result<Uuid, DbError> {
     let row: Option<(Uuid,)> = tx
         .fetch_optional(
             Sql::new(
                 "SELECT r.id FROM locations r JOIN locations l ON l.warehouse_id = r.warehouse_id \
-                 WHERE l.id = $1 AND r.kind = 'returns' AND r.active ORDER BY r.code LIMIT 1",
+                 WHERE l.id = $1 AND l.organization_id = $2 AND r.organization_id = $2 \
+                 AND r.kind = 'returns' AND r.active ORDER BY r.code LIMIT 1",
             )
-            .bind(location_id),
+            .bind(location_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(row.map_or(location_id, |(id,)| id))

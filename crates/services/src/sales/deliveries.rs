@@ -77,8 +77,8 @@ pub async fn deliver_order(
     let mut tx = db.begin().await?;
     let order = load(&mut tx, actor.organization_id, id, KIND).await?;
     next_order(&order, OrderAction::Deliver { complete: false })?;
-    let order_lines = store::lines_in(&mut tx, id).await?;
-    let reservations = store::active_reservations(&mut tx, id).await?;
+    let order_lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
+    let reservations = store::active_reservations(&mut tx, actor.organization_id, id).await?;
     let mut errors = FieldErrors::new();
     let requested = match request.lines {
         Some(DeliveryLines::Chosen(lines)) => lines,
@@ -168,7 +168,7 @@ pub async fn deliver_order(
     };
     let mut delivered = Vec::new();
     for (line, quantity, reservation, prefix) in deliveries {
-        if !store::deliver_line(&mut tx, id, line.id, quantity).await? {
+        if !store::deliver_line(&mut tx, actor.organization_id, id, line.id, quantity).await? {
             return Err(ServiceError::field(
                 &format!("{prefix}quantity"),
                 "more than ordered: the line was delivered meanwhile",
@@ -219,7 +219,7 @@ pub async fn deliver_order(
             .await?,
         );
     }
-    let complete = store::lines_in(&mut tx, id)
+    let complete = store::lines_in(&mut tx, actor.organization_id, id)
         .await?
         .iter()
         .all(|line| line.undelivered() == Quantity::ZERO);
@@ -261,6 +261,6 @@ pub async fn deliver_order(
     Ok(DeliveryNote {
         delivery,
         lines: delivered,
-        order: order_detail(db, moved).await?,
+        order: order_detail(db, actor.organization_id, moved).await?,
     })
 }

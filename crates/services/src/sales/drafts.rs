@@ -23,7 +23,7 @@ pub async fn get_document(
     id: Uuid,
 ) -> ServiceResult<DocumentDetail> {
     let document = read(db, actor.organization_id, id, kind).await?;
-    detail(db, document).await
+    detail(db, actor.organization_id, document).await
 }
 
 /// Creates a draft of `kind` numbered with `number`, audited, with its
@@ -86,7 +86,7 @@ pub async fn create_draft(
     };
     let document = create(&mut tx, actor, kind, number, None, &input).await?;
     tx.commit().await?;
-    detail(db, document).await
+    detail(db, actor.organization_id, document).await
 }
 
 /// Whether the state of `document` lets it be rewritten.
@@ -129,7 +129,7 @@ pub async fn replace_draft(
     )
     .await?;
     tx.commit().await?;
-    detail(db, updated).await
+    detail(db, actor.organization_id, updated).await
 }
 
 /// Deletes a draft quote, order or invoice, with its audit entry and
@@ -193,11 +193,19 @@ async fn give_back_to_order(
 ) -> ServiceResult<()> {
     let order = load(tx, actor.organization_id, order_id, DocumentKind::Order).await?;
     let to = next_order(&order, OrderAction::DropInvoice)?;
-    for line in store::lines_in(tx, draft_id).await? {
+    for line in store::lines_in(tx, actor.organization_id, draft_id).await? {
         let Some(order_line) = line.source_line_id else {
             continue;
         };
-        if !store::uninvoice_line(tx, order_id, order_line, line.quantity.0).await? {
+        if !store::uninvoice_line(
+            tx,
+            actor.organization_id,
+            order_id,
+            order_line,
+            line.quantity.0,
+        )
+        .await?
+        {
             return Err(ServiceError::InvalidTransition(
                 "the order changed meanwhile; retry".into(),
             ));

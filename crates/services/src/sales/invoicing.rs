@@ -30,7 +30,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let mut tx = db.begin().await?;
     let order = load(&mut tx, actor.organization_id, id, DocumentKind::Order).await?;
     next_order(&order, OrderAction::Invoice { complete: false })?;
-    let lines = store::lines_in(&mut tx, id).await?;
+    let lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
     let billable: Vec<&SalesLine> = lines
         .iter()
         .filter(|line| line.billable() > Quantity::ZERO)
@@ -43,7 +43,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let mut inputs = Vec::new();
     for line in billable {
         let quantity = line.billable();
-        if !store::invoice_line(&mut tx, id, line.id, quantity).await? {
+        if !store::invoice_line(&mut tx, actor.organization_id, id, line.id, quantity).await? {
             return Err(ServiceError::InvalidTransition(
                 "the order was invoiced meanwhile; retry".into(),
             ));
@@ -77,7 +77,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
         &input,
     )
     .await?;
-    let complete = store::lines_in(&mut tx, id)
+    let complete = store::lines_in(&mut tx, actor.organization_id, id)
         .await?
         .iter()
         .all(|line| line.invoiced_quantity.0 == line.quantity.0);
@@ -86,7 +86,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
         move_to(&mut tx, actor, &order, to.as_str(), "order_invoiced").await?;
     }
     tx.commit().await?;
-    detail(db, invoice).await
+    detail(db, actor.organization_id, invoice).await
 }
 
 /// Issues a draft invoice: it gets the next `FAC-YYYY-NNNNN` of the year,
@@ -100,7 +100,7 @@ pub async fn issue_invoice(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let terms = Days::new(u64::try_from(client.payment_terms_days).unwrap_or(0));
     let issued = issue(&mut tx, actor, &invoice, |today| Some(today + terms)).await?;
     tx.commit().await?;
-    detail(db, issued).await
+    detail(db, actor.organization_id, issued).await
 }
 
 /// Issues a locked draft invoice or credit note: the next number of its
@@ -172,8 +172,8 @@ pub async fn credit_invoice(
     let mut tx = db.begin().await?;
     let invoice = load(&mut tx, actor.organization_id, id, KIND).await?;
     next_invoice(&invoice, InvoiceAction::Credit { settled: false })?;
-    let lines = store::lines_in(&mut tx, id).await?;
-    let credited = store::credited_quantities(&mut tx, id).await?;
+    let lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
+    let credited = store::credited_quantities(&mut tx, actor.organization_id, id).await?;
     let creditable = |line: &SalesLine| {
         let already = credited
             .iter()
@@ -260,7 +260,7 @@ pub async fn credit_invoice(
     .await?;
     let credit_note = settle_credit_note(&mut tx, actor, &invoice, &draft).await?;
     tx.commit().await?;
-    detail(db, credit_note).await
+    detail(db, actor.organization_id, credit_note).await
 }
 
 /// Issues a locked draft credit note of a locked invoice and takes its
@@ -316,5 +316,5 @@ pub async fn issue_credit_note(db: &Db, actor: &Actor, id: Uuid) -> ServiceResul
     .await?;
     let credit_note = settle_credit_note(&mut tx, actor, &invoice, &draft).await?;
     tx.commit().await?;
-    detail(db, credit_note).await
+    detail(db, actor.organization_id, credit_note).await
 }

@@ -29,10 +29,14 @@ pub struct OrderDetail {
     pub deliveries: Vec<Delivery>,
 }
 
-pub(super) async fn order_detail(db: &Db, order: SalesDocument) -> ServiceResult<OrderDetail> {
-    let deliveries = store::deliveries_of(db, order.id).await?;
+pub(super) async fn order_detail(
+    db: &Db,
+    organization_id: Uuid,
+    order: SalesDocument,
+) -> ServiceResult<OrderDetail> {
+    let deliveries = store::deliveries_of(db, organization_id, order.id).await?;
     Ok(OrderDetail {
-        order: detail(db, order).await?,
+        order: detail(db, organization_id, order).await?,
         deliveries,
     })
 }
@@ -40,7 +44,7 @@ pub(super) async fn order_detail(db: &Db, order: SalesDocument) -> ServiceResult
 /// An order with its lines and deliveries.
 pub async fn get_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<OrderDetail> {
     let order = read(db, actor.organization_id, id, KIND).await?;
-    order_detail(db, order).await
+    order_detail(db, actor.organization_id, order).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -85,7 +89,7 @@ pub async fn confirm_order(
             .ok_or_else(|| {
                 ServiceError::conflict("no warehouse to reserve the goods in: create one first")
             })?;
-        store::place_lines(&mut tx, id, location_id).await?;
+        store::place_lines(&mut tx, actor.organization_id, id, location_id).await?;
         for line in lines.iter_mut().filter(|line| unplaced(line)) {
             line.line.location_id = Some(location_id);
         }
@@ -100,7 +104,7 @@ pub async fn confirm_order(
     stock_store::insert_reservations(&mut tx, actor.organization_id, &requests).await?;
     let confirmed = move_to(&mut tx, actor, &order, to.as_str(), "order_confirmed").await?;
     // Last, so the level rows stay locked only until the commit that follows.
-    stock_store::hold(&mut tx, &requests).await?;
+    stock_store::hold(&mut tx, actor.organization_id, &requests).await?;
     tx.commit().await?;
     // A draft has no deliveries yet, and its lines are at hand.
     let lines = lines.into_iter().map(|line| line.line).collect();
@@ -167,7 +171,7 @@ pub async fn cancel_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Ord
     let mut tx = db.begin().await?;
     let order = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_order(&order, OrderAction::Cancel)?;
-    for reservation in store::active_reservations(&mut tx, id).await? {
+    for reservation in store::active_reservations(&mut tx, actor.organization_id, id).await? {
         let released = stock_store::release(&mut tx, actor.organization_id, reservation.id).await?;
         log(
             &mut tx,
@@ -182,5 +186,5 @@ pub async fn cancel_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Ord
     }
     let cancelled = move_to(&mut tx, actor, &order, to.as_str(), "order_cancelled").await?;
     tx.commit().await?;
-    order_detail(db, cancelled).await
+    order_detail(db, actor.organization_id, cancelled).await
 }

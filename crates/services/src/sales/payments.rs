@@ -86,14 +86,14 @@ pub async fn record_payment(
     tx.commit().await?;
     Ok(RecordedPayment {
         payment: recorded,
-        invoice: detail(db, paid).await?,
+        invoice: detail(db, actor.organization_id, paid).await?,
     })
 }
 
 /// The payments of an invoice, and the refunds made on it, oldest first.
 pub async fn invoice_payments(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Vec<Payment>> {
     read(db, actor.organization_id, id, KIND).await?;
-    Ok(store::payments_of(db, id).await?)
+    Ok(store::payments_of(db, actor.organization_id, id).await?)
 }
 
 /// The date of a payment or refund on `invoice`: today by default, never
@@ -180,7 +180,7 @@ pub async fn record_refund(
     tx.commit().await?;
     Ok(RecordedPayment {
         payment: recorded,
-        invoice: detail(db, refunded).await?,
+        invoice: detail(db, actor.organization_id, refunded).await?,
     })
 }
 

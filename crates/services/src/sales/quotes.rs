@@ -32,7 +32,7 @@ async fn act(
     let to = next_quote(&quote, action)?;
     let moved = move_to(&mut tx, actor, &quote, to.as_str(), event_type).await?;
     tx.commit().await?;
-    detail(db, moved).await
+    detail(db, actor.organization_id, moved).await
 }
 
 /// Sends a draft quote to the client.
@@ -59,7 +59,7 @@ pub async fn convert_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let converted = move_to(&mut tx, actor, &quote, to.as_str(), "quote_converted").await?;
     let order = copy_into(&mut tx, actor, &converted, DocumentKind::Order).await?;
     tx.commit().await?;
-    detail(db, order).await
+    detail(db, actor.organization_id, order).await
 }
 
 async fn copy_into(
@@ -68,7 +68,7 @@ async fn copy_into(
     quote: &SalesDocument,
     kind: DocumentKind,
 ) -> ServiceResult<SalesDocument> {
-    let lines = store::lines_in(tx, quote.id).await?;
+    let lines = store::lines_in(tx, actor.organization_id, quote.id).await?;
     let mut input = copy_of(quote, &lines);
     let today = Utc::now().date_naive();
     input.issue_date = Some(today);
@@ -86,7 +86,7 @@ pub async fn version_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let quote = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_quote(&quote, QuoteAction::Supersede)?;
     let superseded = move_to(&mut tx, actor, &quote, to.as_str(), "quote_superseded").await?;
-    let lines = store::lines_in(&mut tx, id).await?;
+    let lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
     let (version, number) = next_version(quote.number.as_deref().unwrap_or_default());
     let input = copy_of(&superseded, &lines);
     let copy = create(&mut tx, actor, KIND, Some(number), Some(id), &input).await?;
@@ -99,7 +99,7 @@ pub async fn version_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     )
     .await?;
     tx.commit().await?;
-    detail(db, copy).await
+    detail(db, actor.organization_id, copy).await
 }
 
 /// The quotes' background job, run by every instance: sent quotes past

@@ -85,7 +85,7 @@ pub async fn return_goods(
     }
     let order = load(&mut tx, actor.organization_id, id, KIND).await?;
     next_order(&order, OrderAction::Return)?;
-    let order_lines = store::lines_in(&mut tx, id).await?;
+    let order_lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
     let requested = request.lines.unwrap_or_default();
     if requested.is_empty() {
         errors.add("lines", "at least one line is required");
@@ -149,21 +149,38 @@ pub async fn return_goods(
         // rest was billed and has to be credited.
         let unbilled = line.billable().units().max(0);
         let to_credit = Quantity::from_units((quantity.units() - unbilled).max(0));
-        if !store::return_line(&mut tx, id, line.id, quantity, to_credit).await? {
+        if !store::return_line(
+            &mut tx,
+            actor.organization_id,
+            id,
+            line.id,
+            quantity,
+            to_credit,
+        )
+        .await?
+        {
             return Err(ServiceError::field(
                 &format!("{prefix}quantity"),
                 "more than delivered: the line was returned meanwhile",
             ));
         }
         if to_credit > Quantity::ZERO {
-            plan_credit(&mut tx, &mut credits, &line, to_credit).await?;
+            plan_credit(
+                &mut tx,
+                actor.organization_id,
+                &mut credits,
+                &line,
+                to_credit,
+            )
+            .await?;
         }
         let movement_id = match (restock, line.item()) {
             (true, Some(item)) if is_goods(&mut tx, actor.organization_id, item).await? => {
                 let location_id = match (request.location_id, line.location_id) {
                     (Some(location_id), _) => location_id,
                     (None, Some(reserved_at)) => {
-                        stock_store::returns_location(&mut tx, reserved_at).await?
+                        stock_store::returns_location(&mut tx, actor.organization_id, reserved_at)
+                            .await?
                     }
                     (None, None) => stock_store::default_location(
                         &mut tx,
@@ -270,7 +287,7 @@ pub async fn return_goods(
     tx.commit().await?;
     let mut details = Vec::new();
     for credit_note in credit_notes {
-        details.push(detail(db, credit_note).await?);
+        details.push(detail(db, actor.organization_id, credit_note).await?);
     }
     Ok(ReturnNote {
         sales_return,
@@ -289,16 +306,17 @@ async fn is_goods(tx: &mut Tx, organization_id: Uuid, item: Item) -> ServiceResu
 /// adds the credit lines to `credits`, per invoice.
 async fn plan_credit(
     tx: &mut Tx,
+    organization_id: Uuid,
     credits: &mut Vec<(Uuid, Vec<LineInput>)>,
     order_line: &SalesLine,
     quantity: Quantity,
 ) -> ServiceResult<()> {
     let mut left = quantity.units();
-    for invoiced in store::issued_invoice_lines(tx, order_line.id).await? {
+    for invoiced in store::issued_invoice_lines(tx, organization_id, order_line.id).await? {
         if left == 0 {
             break;
         }
-        let already = store::credited_quantities(tx, invoiced.invoice_id)
+        let already = store::credited_quantities(tx, organization_id, invoiced.invoice_id)
             .await?
             .into_iter()
             .find(|(line_id, _)| *line_id == invoiced.line.id)

@@ -11,6 +11,7 @@ use comptoir_domain::sales::{
     DocumentKind, InvoiceBalance, InvoiceStatus, invoice_balance, is_overdue,
 };
 use serde::Serialize;
+use uuid::Uuid;
 
 /// A quote, order or invoice with its lines and VAT breakdown.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -74,10 +75,14 @@ pub struct DocumentRow {
     pub money: InvoiceMoney,
 }
 
-pub(super) async fn detail(db: &Db, document: SalesDocument) -> ServiceResult<DocumentDetail> {
-    let mut lines = store::lines(db, document.id).await?;
+pub(super) async fn detail(
+    db: &Db,
+    organization_id: Uuid,
+    document: SalesDocument,
+) -> ServiceResult<DocumentDetail> {
+    let mut lines = store::lines(db, organization_id, document.id).await?;
     if document.kind == DocumentKind::Invoice {
-        let credited = store::credited_quantities_of(db, document.id).await?;
+        let credited = store::credited_quantities_of(db, organization_id, document.id).await?;
         for line in &mut lines {
             if let Some((_, quantity)) = credited.iter().find(|(id, _)| *id == line.id) {
                 line.credited_quantity = Fixed(*quantity);
