@@ -48,8 +48,12 @@ pub struct PurchaseOrderDetail {
     pub tax_breakdown: Vec<TaxLine>,
 }
 
-pub(crate) async fn detail(db: &Db, order: PurchaseOrder) -> ApiResult<PurchaseOrderDetail> {
-    let lines = store::lines(db, order.id).await?;
+pub(crate) async fn detail(
+    db: &Db,
+    organization_id: Uuid,
+    order: PurchaseOrder,
+) -> ApiResult<PurchaseOrderDetail> {
+    let lines = store::lines(db, organization_id, order.id).await?;
     let amounts: Vec<LineAmounts> = lines.iter().map(PurchaseOrderLine::amounts).collect();
     Ok(PurchaseOrderDetail {
         tax_breakdown: totals(&amounts).tax_breakdown,
@@ -176,7 +180,9 @@ async fn validate_order(
             None => None,
         };
         let listed = match request.supplier_id {
-            Some(supplier_id) => store::supplier_price(tx, product_id, supplier_id).await?,
+            Some(supplier_id) => {
+                store::supplier_price(tx, organization_id, product_id, supplier_id).await?
+            }
             None => None,
         };
         let Some(unit_price) = unit_price
@@ -245,7 +251,7 @@ async fn create_order(
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(detail(&ctx.db, order).await?),
+        axum::Json(detail(&ctx.db, auth.organization_id, order).await?),
     ))
 }
 
@@ -287,7 +293,9 @@ async fn get_order(
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<PurchaseOrderDetail>> {
     let order = resource::get(&ctx.db, auth.organization_id, id).await?;
-    Ok(axum::Json(detail(&ctx.db, order).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, order).await?,
+    ))
 }
 
 fn transition(order: &PurchaseOrder, action: PurchaseAction) -> ApiResult<PurchaseStatus> {
@@ -323,7 +331,9 @@ async fn update_order(
     )
     .await?;
     tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, updated).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, updated).await?,
+    ))
 }
 
 /// Applies `action` with one conditional status update.
@@ -351,7 +361,7 @@ async fn act(
     )
     .await?;
     tx.commit().await?;
-    detail(db, moved).await
+    detail(db, user.organization_id, moved).await
 }
 
 /// Send a draft order to its supplier.
@@ -420,7 +430,7 @@ async fn receive(
     let mut tx = ctx.db.begin().await?;
     let order: PurchaseOrder = resource::get_in(&mut tx, auth.organization_id, id).await?;
     transition(&order, PurchaseAction::Receive { complete: false })?;
-    let order_lines = store::lines_in(&mut tx, id).await?;
+    let order_lines = store::lines_in(&mut tx, auth.organization_id, id).await?;
     let mut errors = FieldErrors::new();
     let lines = request.lines.unwrap_or_default();
     if lines.is_empty() {
@@ -489,12 +499,12 @@ async fn receive(
     };
     let mut movements = Vec::new();
     for (line, quantity, location_id, prefix) in receipts {
-        if !store::receive_line(&mut tx, id, line.id, quantity).await? {
+        if !store::receive_line(&mut tx, auth.organization_id, id, line.id, quantity).await? {
             return Err(ApiError::field(
                 &format!("{prefix}quantity"),
                 &format!(
                     "more than ordered: {} still expected on this line",
-                    line_remaining(&mut tx, id, line.id).await?
+                    line_remaining(&mut tx, auth.organization_id, id, line.id).await?
                 ),
             ));
         }
@@ -507,6 +517,7 @@ async fn receive(
         );
         store::update_average_cost(
             &mut tx,
+            auth.organization_id,
             product.id,
             product.average_cost.0,
             quantity,
@@ -533,7 +544,7 @@ async fn receive(
         .await?;
         movements.push(movement);
     }
-    let complete = store::lines_in(&mut tx, id)
+    let complete = store::lines_in(&mut tx, auth.organization_id, id)
         .await?
         .iter()
         .all(|line| line.remaining() == Quantity::ZERO);
@@ -555,14 +566,19 @@ async fn receive(
     Ok((
         StatusCode::CREATED,
         axum::Json(Receipt {
-            order: detail(&ctx.db, moved).await?,
+            order: detail(&ctx.db, auth.organization_id, moved).await?,
             movements,
         }),
     ))
 }
 
-async fn line_remaining(tx: &mut Tx, order_id: Uuid, line_id: Uuid) -> ApiResult<Quantity> {
-    Ok(store::lines_in(tx, order_id)
+async fn line_remaining(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+    line_id: Uuid,
+) -> ApiResult<Quantity> {
+    Ok(store::lines_in(tx, organization_id, order_id)
         .await?
         .iter()
         .find(|line| line.id == line_id)

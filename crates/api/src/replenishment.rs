@@ -395,7 +395,9 @@ async fn order_suggestions(
         for suggestion in lines {
             let product: Product =
                 resource::get_in(&mut tx, auth.organization_id, suggestion.product_id).await?;
-            let listed = store::supplier_price(&mut tx, product.id, supplier_id).await?;
+            let listed =
+                store::supplier_price(&mut tx, auth.organization_id, product.id, supplier_id)
+                    .await?;
             let unit_price = listed
                 .or(product.purchase_price.map(|price| price.0))
                 .unwrap_or_default();
@@ -439,7 +441,7 @@ async fn order_suggestions(
     tx.commit().await?;
     let mut details = Vec::new();
     for order in orders {
-        details.push(detail(&ctx.db, order).await?);
+        details.push(detail(&ctx.db, auth.organization_id, order).await?);
     }
     Ok((StatusCode::CREATED, axum::Json(details)))
 }

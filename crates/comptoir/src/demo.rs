@@ -635,7 +635,15 @@ async fn demo_stock(
     for (i, product) in goods.iter().enumerate() {
         let received = Quantity::from_units(((i * 7 % 40) as i64 + 4) * 10_000);
         let cost = product.purchase_price.map(|p| p.0).unwrap_or_default();
-        purchasing::update_average_cost(tx, product.id, UnitPrice::ZERO, received, cost).await?;
+        purchasing::update_average_cost(
+            tx,
+            organization_id,
+            product.id,
+            UnitPrice::ZERO,
+            received,
+            cost,
+        )
+        .await?;
         let plan = MovementPlan::new(MovementType::Receipt, received, None, Some(stock.id))
             .map_err(|_| InitError::Invalid("demo receipt".into()))?;
         let note = MovementNote {

@@ -295,8 +295,14 @@ async fn set_barcode(
         BarcodeOwner::Product(id) => ("product_id", id),
         BarcodeOwner::Variant(id) => ("variant_id", id),
     };
-    tx.execute(Sql::new(format!("DELETE FROM barcodes WHERE {column} = $1")).bind(id))
-        .await?;
+    tx.execute(
+        Sql::new(format!(
+            "DELETE FROM barcodes WHERE {column} = $1 AND organization_id = $2"
+        ))
+        .bind(id)
+        .bind(organization_id),
+    )
+    .await?;
     if let Some(barcode) = barcode {
         tx.execute(
             Sql::new(format!(

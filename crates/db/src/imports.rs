@@ -125,10 +125,12 @@ pub async fn report_in(
 /// Holds the import's row until its transaction ends, so that
 /// [`fail_abandoned`] leaves a live import alone on PostgreSQL. (On SQLite
 /// the transaction already keeps every other writer out.)
-pub async fn hold(tx: &mut Tx, id: Uuid) -> Result<(), DbError> {
+pub async fn hold(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<(), DbError> {
     if tx.backend() == crate::Backend::Postgres {
         tx.fetch_optional::<(Uuid,)>(
-            Sql::new("SELECT id FROM imports WHERE id = $1 FOR UPDATE").bind(id),
+            Sql::new("SELECT id FROM imports WHERE id = $1 AND organization_id = $2 FOR UPDATE")
+                .bind(id)
+                .bind(organization_id),
         )
         .await?;
     }

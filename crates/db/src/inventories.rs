@@ -129,10 +129,11 @@ pub async fn open(
         // the same lock shared); later ones will see this inventory.
         tx.execute(
             Sql::new(format!(
-                "SELECT pg_advisory_xact_lock({}) FROM warehouses WHERE id = $1",
+                "SELECT pg_advisory_xact_lock({}) FROM warehouses WHERE id = $1 AND organization_id = $2",
                 stock::inventory_lock_key("id")
             ))
-            .bind(scope.warehouse_id),
+            .bind(scope.warehouse_id)
+            .bind(organization_id),
         )
         .await?;
     }

@@ -341,18 +341,21 @@ fn address_values(input: &AddressInput, is_default: bool) -> Values {
 /// take it.
 async fn clear_default(
     tx: &mut Tx,
+    organization_id: Uuid,
     party: Party,
     table: &str,
     flag: &str,
     kind: Option<AddressKind>,
 ) -> Result<(), DbError> {
     let mut sql = Sql::new(format!(
-        "UPDATE {table} SET {flag} = FALSE, version = version + 1 WHERE {} = $1 AND {flag}",
+        "UPDATE {table} SET {flag} = FALSE, version = version + 1 \
+         WHERE {} = $1 AND organization_id = $2 AND {flag}",
         party.column()
     ))
-    .bind(party.id());
+    .bind(party.id())
+    .bind(organization_id);
     if let Some(kind) = kind {
-        sql.push(" AND kind = $2");
+        sql.push(" AND kind = $3");
         sql = sql.bind(kind);
     }
     tx.execute(sql).await?;
@@ -361,17 +364,19 @@ async fn clear_default(
 
 async fn has_any(
     tx: &mut Tx,
+    organization_id: Uuid,
     party: Party,
     table: &str,
     kind: Option<AddressKind>,
 ) -> Result<bool, DbError> {
     let mut sql = Sql::new(format!(
-        "SELECT COUNT(*) FROM {table} WHERE {} = $1",
+        "SELECT COUNT(*) FROM {table} WHERE {} = $1 AND organization_id = $2",
         party.column()
     ))
-    .bind(party.id());
+    .bind(party.id())
+    .bind(organization_id);
     if let Some(kind) = kind {
-        sql.push(" AND kind = $2");
+        sql.push(" AND kind = $3");
         sql = sql.bind(kind);
     }
     let (n,): (i64,) = tx.fetch_one(sql).await?;
@@ -386,9 +391,18 @@ pub async fn insert_address(
     party: Party,
     input: &AddressInput,
 ) -> Result<Address, DbError> {
-    let is_default = input.is_default || !has_any(tx, party, "addresses", Some(input.kind)).await?;
+    let is_default = input.is_default
+        || !has_any(tx, organization_id, party, "addresses", Some(input.kind)).await?;
     if is_default {
-        clear_default(tx, party, "addresses", "is_default", Some(input.kind)).await?;
+        clear_default(
+            tx,
+            organization_id,
+            party,
+            "addresses",
+            "is_default",
+            Some(input.kind),
+        )
+        .await?;
     }
     let mut values = address_values(input, is_default);
     values.push((party.column(), party.id().into()));
@@ -405,7 +419,15 @@ pub async fn update_address(
     input: &AddressInput,
 ) -> Result<Address, DbError> {
     if input.is_default && !(current.is_default && current.kind == input.kind) {
-        clear_default(tx, party, "addresses", "is_default", Some(input.kind)).await?;
+        clear_default(
+            tx,
+            organization_id,
+            party,
+            "addresses",
+            "is_default",
+            Some(input.kind),
+        )
+        .await?;
     }
     let values = address_values(input, input.is_default);
     resource::update(tx, organization_id, current.id, current.version, values).await
@@ -464,9 +486,10 @@ pub async fn insert_contact(
     party: Party,
     input: &ContactInput,
 ) -> Result<Contact, DbError> {
-    let is_primary = input.is_primary || !has_any(tx, party, "contacts", None).await?;
+    let is_primary =
+        input.is_primary || !has_any(tx, organization_id, party, "contacts", None).await?;
     if is_primary {
-        clear_default(tx, party, "contacts", "is_primary", None).await?;
+        clear_default(tx, organization_id, party, "contacts", "is_primary", None).await?;
     }
     let mut values = contact_values(input, is_primary);
     values.push((party.column(), party.id().into()));
@@ -481,7 +504,7 @@ pub async fn update_contact(
     input: &ContactInput,
 ) -> Result<Contact, DbError> {
     if input.is_primary && !current.is_primary {
-        clear_default(tx, party, "contacts", "is_primary", None).await?;
+        clear_default(tx, organization_id, party, "contacts", "is_primary", None).await?;
     }
     let values = contact_values(input, input.is_primary);
     resource::update(tx, organization_id, current.id, current.version, values).await

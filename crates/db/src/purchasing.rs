@@ -188,30 +188,39 @@ pub async fn replace_order(
 ) -> Result<PurchaseOrder, DbError> {
     let order: PurchaseOrder =
         resource::update(tx, organization_id, id, version, header_values(input)).await?;
-    tx.execute(Sql::new("DELETE FROM purchase_order_lines WHERE purchase_order_id = $1").bind(id))
-        .await?;
+    tx.execute(
+        Sql::new("DELETE FROM purchase_order_lines WHERE purchase_order_id = $1 AND organization_id = $2")
+            .bind(id)
+            .bind(organization_id),
+    )
+    .await?;
     insert_lines(tx, organization_id, id, &input.lines).await?;
     Ok(order)
 }
 
-pub async fn lines(db: &Db, order_id: Uuid) -> Result<Vec<PurchaseOrderLine>, DbError> {
-    db.fetch_all(
-        Sql::new(format!(
-            "SELECT {LINE_COLUMNS} FROM purchase_order_lines WHERE purchase_order_id = $1 ORDER BY position"
-        ))
-        .bind(order_id),
-    )
-    .await
+fn lines_query(organization_id: Uuid, order_id: Uuid) -> Sql {
+    Sql::new(format!(
+        "SELECT {LINE_COLUMNS} FROM purchase_order_lines \
+         WHERE purchase_order_id = $1 AND organization_id = $2 ORDER BY position"
+    ))
+    .bind(order_id)
+    .bind(organization_id)
 }
 
-pub async fn lines_in(tx: &mut Tx, order_id: Uuid) -> Result<Vec<PurchaseOrderLine>, DbError> {
-    tx.fetch_all(
-        Sql::new(format!(
-            "SELECT {LINE_COLUMNS} FROM purchase_order_lines WHERE purchase_order_id = $1 ORDER BY position"
-        ))
-        .bind(order_id),
-    )
-    .await
+pub async fn lines(
+    db: &Db,
+    organization_id: Uuid,
+    order_id: Uuid,
+) -> Result<Vec<PurchaseOrderLine>, DbError> {
+    db.fetch_all(lines_query(organization_id, order_id)).await
+}
+
+pub async fn lines_in(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+) -> Result<Vec<PurchaseOrderLine>, DbError> {
+    tx.fetch_all(lines_query(organization_id, order_id)).await
 }
 
 /// Moves the order from `from` to `to`; `None` if it is no longer in `from`.
@@ -241,6 +250,7 @@ pub async fn set_status(
 /// ordered; returns whether it did.
 pub async fn receive_line(
     tx: &mut Tx,
+    organization_id: Uuid,
     order_id: Uuid,
     line_id: Uuid,
     quantity: Quantity,
@@ -249,11 +259,13 @@ pub async fn receive_line(
         .execute(
             Sql::new(
                 "UPDATE purchase_order_lines SET received_quantity = received_quantity + $1 \
-                 WHERE id = $2 AND purchase_order_id = $3 AND received_quantity + $1 <= quantity",
+                 WHERE id = $2 AND purchase_order_id = $3 AND organization_id = $4 \
+                 AND received_quantity + $1 <= quantity",
             )
             .bind(quantity)
             .bind(line_id)
-            .bind(order_id),
+            .bind(order_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(changed == 1)
@@ -263,6 +275,7 @@ pub async fn receive_line(
 /// before the receipt's movement, with the product row locked.
 pub async fn update_average_cost(
     tx: &mut Tx,
+    organization_id: Uuid,
     product_id: Uuid,
     current: UnitPrice,
     received: Quantity,
@@ -271,17 +284,20 @@ pub async fn update_average_cost(
     let (on_hand,): (i64,) = tx
         .fetch_one(
             Sql::new(
-                "SELECT CAST(COALESCE(SUM(physical), 0) AS BIGINT) FROM stock_levels WHERE product_id = $1",
+                "SELECT CAST(COALESCE(SUM(physical), 0) AS BIGINT) FROM stock_levels \
+                 WHERE organization_id = $1 AND product_id = $2",
             )
+            .bind(organization_id)
             .bind(product_id),
         )
         .await?;
     let average =
         weighted_average_cost(Quantity::from_units(on_hand), current, received, unit_cost);
     tx.execute(
-        Sql::new("UPDATE products SET average_cost = $1 WHERE id = $2")
+        Sql::new("UPDATE products SET average_cost = $1 WHERE id = $2 AND organization_id = $3")
             .bind(average)
-            .bind(product_id),
+            .bind(product_id)
+            .bind(organization_id),
     )
     .await?;
     Ok(average)
@@ -440,16 +456,19 @@ pub async fn cheapest_supplier(
 /// The price a supplier asks for a product, when listed.
 pub async fn supplier_price(
     tx: &mut Tx,
+    organization_id: Uuid,
     product_id: Uuid,
     supplier_id: Uuid,
 ) -> Result<Option<UnitPrice>, DbError> {
     let row: Option<(Fixed<UnitPrice>,)> = tx
         .fetch_optional(
             Sql::new(
-                "SELECT purchase_price FROM product_suppliers WHERE product_id = $1 AND supplier_id = $2",
+                "SELECT purchase_price FROM product_suppliers \
+                 WHERE product_id = $1 AND supplier_id = $2 AND organization_id = $3",
             )
             .bind(product_id)
-            .bind(supplier_id),
+            .bind(supplier_id)
+            .bind(organization_id),
         )
         .await?;
     Ok(row.map(|(Fixed(price),)| price))

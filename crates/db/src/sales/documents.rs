@@ -289,12 +289,9 @@ pub async fn replace_document(
     let document: SalesDocument =
         resource::update(tx, organization_id, id, version, header_values(input)).await?;
     tx.execute(
-        Sql::new(format!(
-            "DELETE FROM sales_lines WHERE document_id = $1 AND {}",
-            of_organization("$1", "$2")
-        ))
-        .bind(id)
-        .bind(organization_id),
+        Sql::new("DELETE FROM sales_lines WHERE document_id = $1 AND organization_id = $2")
+            .bind(id)
+            .bind(organization_id),
     )
     .await?;
     let placed_at = placement(tx, organization_id, document.kind, input).await?;
@@ -302,21 +299,10 @@ pub async fn replace_document(
     Ok(document)
 }
 
-/// The condition that keeps a statement on the lines of the document
-/// `document` to a document of the organization `organization`
-/// (placeholders): a lookup of the parent's primary key, run once, so the
-/// statement stays an index lookup.
-pub(super) fn of_organization(document: &str, organization: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM sales_documents parent \
-         WHERE parent.id = {document} AND parent.organization_id = {organization})"
-    )
-}
-
 fn lines_query(organization_id: Uuid, document_id: Uuid) -> Sql {
     Sql::new(format!(
-        "SELECT {LINE_COLUMNS} FROM sales_lines WHERE document_id = $1 AND {} ORDER BY position",
-        of_organization("$1", "$2")
+        "SELECT {LINE_COLUMNS} FROM sales_lines WHERE document_id = $1 AND organization_id = $2 \
+         ORDER BY position"
     ))
     .bind(document_id)
     .bind(organization_id)

@@ -3,7 +3,7 @@
 //! with what reserving it needs) and places, and what an order line
 //! counts as it is delivered and invoiced.
 
-use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, of_organization, prefixed};
+use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
 use crate::error::DbError;
 use crate::pool::{Sql, Tx};
 use crate::resource::Table;
@@ -22,11 +22,10 @@ pub async fn deliver_line(
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(format!(
+            Sql::new(
                 "UPDATE sales_lines SET delivered_quantity = delivered_quantity + $1 \
-                 WHERE id = $2 AND document_id = $3 AND {} AND delivered_quantity + $1 <= quantity",
-                of_organization("$3", "$4")
-            ))
+                 WHERE id = $2 AND document_id = $3 AND organization_id = $4 AND delivered_quantity + $1 <= quantity",
+            )
             .bind(quantity)
             .bind(line_id)
             .bind(document_id)
@@ -47,12 +46,11 @@ pub async fn invoice_line(
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(format!(
+            Sql::new(
                 "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity + $1 \
-                 WHERE id = $2 AND document_id = $3 AND {} \
+                 WHERE id = $2 AND document_id = $3 AND organization_id = $4 \
                  AND invoiced_quantity - credited_quantity + $1 <= delivered_quantity - returned_quantity",
-                of_organization("$3", "$4")
-            ))
+            )
             .bind(quantity)
             .bind(line_id)
             .bind(document_id)
@@ -73,11 +71,10 @@ pub async fn uninvoice_line(
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(format!(
+            Sql::new(
                 "UPDATE sales_lines SET invoiced_quantity = invoiced_quantity - $1 \
-                 WHERE id = $2 AND document_id = $3 AND {} AND invoiced_quantity >= $1",
-                of_organization("$3", "$4")
-            ))
+                 WHERE id = $2 AND document_id = $3 AND organization_id = $4 AND invoiced_quantity >= $1",
+            )
             .bind(quantity)
             .bind(line_id)
             .bind(document_id)
@@ -147,10 +144,9 @@ pub async fn lines_to_confirm(
             "SELECT {}, COALESCE((SELECT p.kind = 'goods' FROM products p \
              WHERE p.id = l.product_id), FALSE) AS goods, \
              ({}) AS default_location_id \
-             FROM sales_lines l WHERE l.document_id = $1 AND {} ORDER BY l.position",
+             FROM sales_lines l WHERE l.document_id = $1 AND l.organization_id = $2 ORDER BY l.position",
             prefixed("l", LINE_COLUMNS),
-            crate::stock::default_location_sql("$2", "$3"),
-            of_organization("$1", "$2")
+            crate::stock::default_location_sql("$2", "$3")
         ))
         .bind(document_id)
         .bind(organization_id)
@@ -167,11 +163,10 @@ pub async fn place_lines(
     location_id: Uuid,
 ) -> Result<(), DbError> {
     tx.execute(
-        Sql::new(format!(
+        Sql::new(
             "UPDATE sales_lines SET location_id = $1 \
-             WHERE document_id = $2 AND {} AND location_id IS NULL AND product_id IS NOT NULL",
-            of_organization("$2", "$3")
-        ))
+             WHERE document_id = $2 AND organization_id = $3 AND location_id IS NULL AND product_id IS NOT NULL",
+        )
         .bind(location_id)
         .bind(document_id)
         .bind(organization_id),
@@ -191,7 +186,7 @@ pub async fn active_reservations(
             "SELECT {} FROM stock_reservations r \
              WHERE r.organization_id = $2 AND r.status = 'active' \
              AND r.document_type = 'order_line' AND r.document_line_id IN \
-             (SELECT id FROM sales_lines WHERE document_id = $1) ORDER BY r.created_at, r.id",
+             (SELECT id FROM sales_lines WHERE document_id = $1 AND organization_id = $2) ORDER BY r.created_at, r.id",
             prefixed("r", Reservation::COLUMNS)
         ))
         .bind(document_id)

@@ -3,7 +3,7 @@
 //! what credit notes already take back of an invoice, and an issued
 //! credit note applied to its invoice.
 
-use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, of_organization, prefixed};
+use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{Fixed, Table};
@@ -25,12 +25,11 @@ pub async fn return_line(
 ) -> Result<bool, DbError> {
     let changed = tx
         .execute(
-            Sql::new(format!(
+            Sql::new(
                 "UPDATE sales_lines SET returned_quantity = returned_quantity + $1, \
                  credited_quantity = credited_quantity + $2 \
-                 WHERE id = $3 AND document_id = $4 AND {} AND returned_quantity + $1 <= delivered_quantity",
-                of_organization("$4", "$5")
-            ))
+                 WHERE id = $3 AND document_id = $4 AND organization_id = $5 AND returned_quantity + $1 <= delivered_quantity",
+            )
             .bind(quantity)
             .bind(credited)
             .bind(line_id)

@@ -143,7 +143,7 @@ impl Job {
             .begin()
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
-        store::hold(&mut tx, self.import.id)
+        store::hold(&mut tx, self.actor.organization_id, self.import.id)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
         // The import links its own audit entries, taking the chain head
