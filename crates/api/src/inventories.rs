@@ -39,8 +39,12 @@ pub struct InventoryDetail {
     pub lines: Vec<InventoryLine>,
 }
 
-async fn detail(db: &Db, inventory: Inventory) -> ApiResult<InventoryDetail> {
-    let lines = store::lines(db, inventory.id).await?;
+async fn detail(
+    db: &Db,
+    organization_id: Uuid,
+    inventory: Inventory,
+) -> ApiResult<InventoryDetail> {
+    let lines = store::lines(db, organization_id, inventory.id).await?;
     Ok(InventoryDetail { inventory, lines })
 }
 
@@ -115,7 +119,7 @@ async fn open_inventory(
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(detail(&ctx.db, inventory).await?),
+        axum::Json(detail(&ctx.db, auth.organization_id, inventory).await?),
     ))
 }
 
@@ -157,7 +161,9 @@ async fn get_inventory(
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<InventoryDetail>> {
     let inventory = resource::get(&ctx.db, auth.organization_id, id).await?;
-    Ok(axum::Json(detail(&ctx.db, inventory).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, inventory).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -261,7 +267,9 @@ async fn record_counts(
     )
     .await?;
     tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, inventory).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, inventory).await?,
+    ))
 }
 
 /// Close an inventory: one adjustment movement per counted difference,
@@ -300,7 +308,9 @@ async fn close_inventory(
     )
     .await?;
     tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, inventory).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, inventory).await?,
+    ))
 }
 
 /// Cancel an inventory without adjusting the stock.
@@ -325,5 +335,7 @@ async fn cancel_inventory(
     )
     .await?;
     tx.commit().await?;
-    Ok(axum::Json(detail(&ctx.db, inventory).await?))
+    Ok(axum::Json(
+        detail(&ctx.db, auth.organization_id, inventory).await?,
+    ))
 }

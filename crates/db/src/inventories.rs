@@ -178,16 +178,22 @@ fn lock_levels(backend: Backend) -> &'static str {
 
 /// Counts the inventory's marked levels back out, when it closes or is
 /// cancelled.
-async fn release_levels(tx: &mut Tx, inventory_id: Uuid) -> Result<(), DbError> {
+async fn release_levels(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    inventory_id: Uuid,
+) -> Result<(), DbError> {
     tx.execute(
         Sql::new(format!(
             "UPDATE stock_levels SET counting = counting - 1 WHERE id IN \
              (SELECT l.id FROM stock_levels l JOIN inventory_lines il ON il.location_id = l.location_id \
              AND il.product_id = l.product_id AND il.variant_key = l.variant_key \
-             WHERE il.inventory_id = $1 AND il.marks_level {LEVEL_ORDER}{})",
+             WHERE il.inventory_id = $1 AND il.organization_id = $2 AND l.organization_id = $2 \
+             AND il.marks_level {LEVEL_ORDER}{})",
             lock_levels(tx.backend())
         ))
-        .bind(inventory_id),
+        .bind(inventory_id)
+        .bind(organization_id),
     )
     .await?;
     Ok(())
@@ -205,13 +211,18 @@ fn uuid_expression(backend: Backend) -> &'static str {
     }
 }
 
-pub async fn lines(db: &crate::Db, inventory_id: Uuid) -> Result<Vec<InventoryLine>, DbError> {
+pub async fn lines(
+    db: &crate::Db,
+    organization_id: Uuid,
+    inventory_id: Uuid,
+) -> Result<Vec<InventoryLine>, DbError> {
     db.fetch_all(
         Sql::new(format!(
-            "SELECT {LINE_COLUMNS} FROM inventory_lines WHERE inventory_id = $1 \
+            "SELECT {LINE_COLUMNS} FROM inventory_lines WHERE inventory_id = $1 AND organization_id = $2 \
                  ORDER BY location_id, product_id, variant_key"
         ))
-        .bind(inventory_id),
+        .bind(inventory_id)
+        .bind(organization_id),
     )
     .await
 }
@@ -232,7 +243,8 @@ pub async fn record_count(
         .execute(
             Sql::new(
                 "UPDATE inventory_lines SET counted = $1, counted_by = $2, counted_at = $3, rounds = rounds + 1 \
-                 WHERE inventory_id = $4 AND location_id = $5 AND product_id = $6 AND variant_key = $7",
+                 WHERE inventory_id = $4 AND location_id = $5 AND product_id = $6 AND variant_key = $7 \
+                 AND organization_id = $8",
             )
             .bind(counted)
             .bind(user_id)
@@ -240,7 +252,8 @@ pub async fn record_count(
             .bind(inventory_id)
             .bind(location_id)
             .bind(item.product_id)
-            .bind(item.variant_key()),
+            .bind(item.variant_key())
+            .bind(organization_id),
         )
         .await?;
     if updated == 0 {
@@ -248,11 +261,13 @@ pub async fn record_count(
             .execute(
                 Sql::new(
                     "UPDATE stock_levels SET counting = counting + 1 \
-                     WHERE location_id = $1 AND product_id = $2 AND variant_key = $3",
+                     WHERE location_id = $1 AND product_id = $2 AND variant_key = $3 \
+                     AND organization_id = $4",
                 )
                 .bind(location_id)
                 .bind(item.product_id)
-                .bind(item.variant_key()),
+                .bind(item.variant_key())
+                .bind(organization_id),
             )
             .await?;
         tx.execute(
@@ -317,15 +332,16 @@ pub async fn close(
     user_id: Uuid,
 ) -> Result<(Inventory, Vec<Movement>), StockError> {
     let inventory = transition(tx, organization_id, id, InventoryAction::Close).await?;
-    release_levels(tx, id).await?;
+    release_levels(tx, organization_id, id).await?;
     let differences: Vec<InventoryLine> = tx
         .fetch_all(
             Sql::new(format!(
                 "SELECT {LINE_COLUMNS} FROM inventory_lines WHERE inventory_id = $1 \
-                 AND counted IS NOT NULL AND counted <> expected \
+                 AND organization_id = $2 AND counted IS NOT NULL AND counted <> expected \
                  ORDER BY location_id, product_id, variant_key"
             ))
-            .bind(id),
+            .bind(id)
+            .bind(organization_id),
         )
         .await?;
     let reference = format!("Inventaire {}", inventory.number);
@@ -360,6 +376,6 @@ pub async fn close(
 /// Cancels the inventory: the stock stays as it is and moves again.
 pub async fn cancel(tx: &mut Tx, organization_id: Uuid, id: Uuid) -> Result<Inventory, StockError> {
     let inventory = transition(tx, organization_id, id, InventoryAction::Cancel).await?;
-    release_levels(tx, id).await?;
+    release_levels(tx, organization_id, id).await?;
     Ok(inventory)
 }
