@@ -79,11 +79,17 @@ pub struct Progress {
     pub failed: i64,
 }
 
-fn report_sql(id: Uuid, status: &str, progress: Progress, message: Option<&str>) -> Sql {
+fn report_sql(
+    organization_id: Uuid,
+    id: Uuid,
+    status: &str,
+    progress: Progress,
+    message: Option<&str>,
+) -> Sql {
     Sql::new(
         "UPDATE imports SET status = $1, total_rows = $2, processed_rows = $3, created_count = $4, \
          updated_count = $5, failed_count = $6, message = $7, updated_at = $8, version = version + 1 \
-         WHERE id = $9",
+         WHERE id = $9 AND organization_id = $10",
     )
     .bind(status)
     .bind(progress.total_rows)
@@ -94,16 +100,18 @@ fn report_sql(id: Uuid, status: &str, progress: Progress, message: Option<&str>)
     .bind(message)
     .bind(now())
     .bind(id)
+    .bind(organization_id)
 }
 
 pub async fn report(
     db: &Db,
+    organization_id: Uuid,
     id: Uuid,
     status: &str,
     progress: Progress,
     message: Option<&str>,
 ) -> Result<(), DbError> {
-    db.execute(report_sql(id, status, progress, message))
+    db.execute(report_sql(organization_id, id, status, progress, message))
         .await?;
     Ok(())
 }
@@ -112,12 +120,13 @@ pub async fn report(
 /// what it wrote, or not at all.
 pub async fn report_in(
     tx: &mut Tx,
+    organization_id: Uuid,
     id: Uuid,
     status: &str,
     progress: Progress,
     message: Option<&str>,
 ) -> Result<(), DbError> {
-    tx.execute(report_sql(id, status, progress, message))
+    tx.execute(report_sql(organization_id, id, status, progress, message))
         .await?;
     Ok(())
 }

@@ -68,8 +68,15 @@ impl Job {
         let _ = tokio::fs::remove_file(&self.path).await;
         if let Err((progress, message)) = outcome {
             tracing::warn!(import = %self.import.id, %message, "import failed");
-            let _ =
-                store::report(&self.db, self.import.id, "failed", progress, Some(&message)).await;
+            let _ = store::report(
+                &self.db,
+                self.actor.organization_id,
+                self.import.id,
+                "failed",
+                progress,
+                Some(&message),
+            )
+            .await;
         }
     }
 
@@ -79,9 +86,16 @@ impl Job {
         let audit_actor = self.actor.audit();
         let entity =
             entity(&self.import.entity).ok_or_else(|| fail(progress, "unknown entity".into()))?;
-        store::report(&self.db, self.import.id, "running", progress, None)
-            .await
-            .map_err(|e| fail(progress, e.to_string()))?;
+        store::report(
+            &self.db,
+            self.actor.organization_id,
+            self.import.id,
+            "running",
+            progress,
+            None,
+        )
+        .await
+        .map_err(|e| fail(progress, e.to_string()))?;
         let (sender, mut rows) = tokio::sync::mpsc::channel(ROW_BUFFER);
         let (path, sheet) = (self.path.clone(), self.sheet.clone());
         let reader =
@@ -262,9 +276,16 @@ impl Job {
             .drain_into(&mut tx, self.import.id)
             .await
             .map_err(|e| fail(progress, e))?;
-        store::report_in(&mut tx, self.import.id, "done", progress, message)
-            .await
-            .map_err(|e| fail(progress, e.to_string()))?;
+        store::report_in(
+            &mut tx,
+            self.actor.organization_id,
+            self.import.id,
+            "done",
+            progress,
+            message,
+        )
+        .await
+        .map_err(|e| fail(progress, e.to_string()))?;
         tx.commit().await.map_err(|e| fail(progress, e.to_string()))
     }
 
