@@ -100,7 +100,10 @@ pub async fn deliveries_of(
 ) -> Result<Vec<Delivery>, DbError> {
     db.fetch_all(
         Sql::new(format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE order_id = $1 AND organization_id = $2 \
+            // The organization checked once on the order's primary key: the
+            // deliveries stay read through their order's index.
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE order_id = $1 AND EXISTS \
+             (SELECT 1 FROM sales_documents d WHERE d.id = $1 AND d.organization_id = $2) \
              ORDER BY number"
         ))
         .bind(order_id)

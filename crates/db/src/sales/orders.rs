@@ -184,8 +184,7 @@ pub async fn active_reservations(
     tx.fetch_all(
         Sql::new(format!(
             "SELECT {} FROM stock_reservations r \
-             WHERE r.organization_id = $2 AND r.status = 'active' \
-             AND r.document_type = 'order_line' AND r.document_line_id IN \
+             WHERE r.status = 'active' AND r.document_type = 'order_line' AND r.document_line_id IN \
              (SELECT id FROM sales_lines WHERE document_id = $1 AND organization_id = $2) ORDER BY r.created_at, r.id",
             prefixed("r", Reservation::COLUMNS)
         ))

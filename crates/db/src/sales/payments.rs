@@ -145,7 +145,10 @@ pub async fn payments_of(
 ) -> Result<Vec<Payment>, DbError> {
     db.fetch_all(
         Sql::new(format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = $1 AND organization_id = $2 \
+            // The organization checked once on the invoice's primary key:
+            // the payments stay read through their invoice's index.
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE invoice_id = $1 AND EXISTS \
+             (SELECT 1 FROM sales_documents d WHERE d.id = $1 AND d.organization_id = $2) \
              ORDER BY created_at, id"
         ))
         .bind(invoice_id)

@@ -50,8 +50,9 @@ pub async fn issued_invoice_lines(
     tx.fetch_all(
         Sql::new(format!(
             "SELECT d.id AS invoice_id, {} FROM sales_lines l JOIN sales_documents d ON d.id = l.document_id \
-             WHERE l.source_line_id = $1 AND d.organization_id = $2 AND d.kind = 'invoice' \
-             AND d.number IS NOT NULL ORDER BY d.issued_at DESC, d.number DESC",
+             WHERE l.source_line_id = $1 AND d.kind = 'invoice' AND d.number IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM sales_lines o WHERE o.id = $1 AND o.organization_id = $2) \
+             ORDER BY d.issued_at DESC, d.number DESC",
             prefixed("l", LINE_COLUMNS)
         ))
         .bind(order_line_id)
@@ -166,8 +167,9 @@ fn credited_query(organization_id: Uuid, invoice_id: Uuid) -> Sql {
     Sql::new(
         "SELECT l.source_line_id, CAST(SUM(l.quantity) AS BIGINT) FROM sales_lines l \
          JOIN sales_documents d ON d.id = l.document_id \
-         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND d.organization_id = $2 \
-         AND l.source_line_id IS NOT NULL GROUP BY l.source_line_id",
+         WHERE d.kind = 'credit_note' AND d.source_id = $1 AND l.source_line_id IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM sales_documents i WHERE i.id = $1 AND i.organization_id = $2) \
+         GROUP BY l.source_line_id",
     )
     .bind(invoice_id)
     .bind(organization_id)

@@ -146,7 +146,8 @@ pub async fn hold(
         Backend::Postgres => format!(
             "{wanted}, locked AS MATERIALIZED (SELECT l.id, w.quantity FROM stock_levels l \
              JOIN wanted w ON l.location_id = w.location_id AND l.product_id = w.product_id \
-             AND l.variant_key = w.variant_key WHERE l.organization_id = {organization} \
+             AND l.variant_key = w.variant_key WHERE EXISTS (SELECT 1 FROM locations loc \
+             WHERE loc.id = l.location_id AND loc.organization_id = {organization}) \
              ORDER BY l.location_id, l.product_id, l.variant_key FOR UPDATE OF l) \
              UPDATE stock_levels s SET reserved = s.reserved + locked.quantity, updated_at = {at} \
              FROM locked WHERE s.id = locked.id AND s.physical - s.reserved >= locked.quantity \
@@ -158,7 +159,8 @@ pub async fn hold(
              FROM wanted WHERE stock_levels.location_id = wanted.location_id \
              AND stock_levels.product_id = wanted.product_id \
              AND stock_levels.variant_key = wanted.variant_key \
-             AND stock_levels.organization_id = {organization} \
+             AND EXISTS (SELECT 1 FROM locations loc WHERE loc.id = stock_levels.location_id \
+             AND loc.organization_id = {organization}) \
              AND stock_levels.physical - stock_levels.reserved >= wanted.quantity \
              RETURNING stock_levels.location_id, stock_levels.product_id, stock_levels.variant_key"
         ),
