@@ -4,6 +4,7 @@
 //! hold a valid value: build it with `parse`, then trust it.
 
 pub mod audit;
+pub mod balance;
 pub mod catalog;
 pub mod compliance;
 pub mod currency;

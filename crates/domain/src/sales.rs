@@ -23,8 +23,9 @@
 
 use crate::catalog::vocabulary;
 use crate::numbering::Series;
-use crate::numbers::Money;
 use chrono::NaiveDate;
+
+pub use crate::balance::{InvoiceBalance, invoice_balance};
 
 vocabulary!(
     /// Which kind of sales document a row is.
@@ -295,24 +296,6 @@ pub fn may_delete(kind: DocumentKind, status: &str) -> Result<(), String> {
     }
 }
 
-/// Where an invoice's money stands: what the client still owes, and what
-/// is owed back to them when payments and credit notes together went past
-/// the total (a paid invoice credited, say). Refunds are counted out of
-/// `paid`, so at most one of the two is above zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvoiceBalance {
-    pub due: Money,
-    pub refund_due: Money,
-}
-
-pub fn invoice_balance(total: Money, paid: Money, credited: Money) -> InvoiceBalance {
-    let left = total.units() - paid.units() - credited.units();
-    InvoiceBalance {
-        due: Money::from_units(left.max(0)),
-        refund_due: Money::from_units((-left).max(0)),
-    }
-}
-
 /// An issued invoice still owing money after its due date.
 pub fn is_overdue(status: InvoiceStatus, due_date: Option<NaiveDate>, today: NaiveDate) -> bool {
     matches!(status, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
@@ -467,21 +450,6 @@ mod tests {
             ],
             invoice_transition,
         );
-    }
-
-    #[test]
-    fn a_credited_payment_is_owed_back_never_a_negative_balance() {
-        let money = |text| Money::parse(text).unwrap();
-        let part_paid_then_credited = invoice_balance(money("1200"), money("200"), money("1200"));
-        assert_eq!(part_paid_then_credited.due, Money::ZERO);
-        assert_eq!(part_paid_then_credited.refund_due, money("200"));
-        let refunded = invoice_balance(money("1200"), money("0"), money("1200"));
-        assert_eq!(
-            (refunded.due, refunded.refund_due),
-            (Money::ZERO, Money::ZERO)
-        );
-        let open = invoice_balance(money("1200"), money("200"), money("300"));
-        assert_eq!((open.due, open.refund_due), (money("700"), Money::ZERO));
     }
 
     #[test]
