@@ -2,7 +2,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Json, ListParams, PageOf, Path, Query, query_filter};
@@ -17,6 +16,7 @@ use comptoir_db::{Db, Filter};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::stock::InventoryStatus;
+use comptoir_services::validate::check_reference;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

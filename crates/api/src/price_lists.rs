@@ -3,7 +3,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch, query_filter};
@@ -22,6 +21,7 @@ use comptoir_domain::catalog::PriceScope;
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
 use comptoir_domain::pricing::{PriceSource, RuleScope};
 use comptoir_services::pricing::{PriceRuleRequest, price_for};
+use comptoir_services::validate::check_reference;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;

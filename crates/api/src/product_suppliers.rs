@@ -3,7 +3,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch};
@@ -17,6 +16,7 @@ use comptoir_db::resource::{self, Table};
 use comptoir_db::{Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::{Quantity, UnitPrice};
+use comptoir_services::validate::check_reference;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;

@@ -2,7 +2,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, CurrentUser, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, query_filter};
@@ -25,6 +24,7 @@ use comptoir_domain::documents::{LineAmounts, TaxLine, totals};
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
 use comptoir_domain::purchasing::{PurchaseAction, PurchaseStatus, purchase_transition};
 use comptoir_domain::stock::{MovementPlan, MovementType};
+use comptoir_services::validate::check_reference;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

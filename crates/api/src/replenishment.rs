@@ -4,7 +4,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch};
@@ -24,6 +23,7 @@ use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::documents::LineAmounts;
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
+use comptoir_services::validate::check_reference;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -15,6 +15,7 @@ use comptoir_db::resource::{self, Table};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::{Barcode, Code};
 use comptoir_domain::numbers::UnitPrice;
+use comptoir_services::catalog::products::VARIANT_REFERRERS;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -223,7 +224,3 @@ async fn delete_variant(
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
-
-/// Where a variant may be referred to; deleting it is refused while any
-/// of these rows exist.
-pub(crate) const VARIANT_REFERRERS: &[(&str, &str)] = &[("price_rules", "variant_id")];

@@ -14,9 +14,11 @@ pub mod error;
 pub mod parties;
 pub mod patch;
 pub mod pricing;
+pub mod records;
 pub mod sales;
 pub mod stock;
 pub mod transfer;
+pub mod users;
 pub mod validate;
 
 pub use actor::Actor;

@@ -4,7 +4,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, ListParams, PageOf, Query};
@@ -22,6 +21,7 @@ use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::stock::{MovementPlan, MovementType};
 use comptoir_services::stock::{LevelFilters, MovementFilters, level_filter, movement_filter};
+use comptoir_services::validate::check_reference;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -3,7 +3,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query, merge_patch, query_filter};
@@ -16,6 +15,7 @@ use comptoir_db::{Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::Code;
 use comptoir_domain::stock::LocationKind;
+use comptoir_services::validate::check_reference;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;

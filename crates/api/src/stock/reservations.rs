@@ -3,7 +3,6 @@
 
 use crate::audit::log;
 use crate::auth::{Authorized, require};
-use crate::catalog::check_reference;
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, ListParams, PageOf, Path, Query, query_filter};
@@ -20,6 +19,7 @@ use comptoir_db::stock::{
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::stock::ReservationStatus;
+use comptoir_services::validate::check_reference;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

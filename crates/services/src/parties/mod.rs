@@ -1,18 +1,24 @@
-//! Clients' and suppliers' requests as the API receives them and the
-//! import reads its rows: their validation, the check of what a client
-//! refers to, and the filters of their lists and exports.
+//! Clients and suppliers: their requests as the API receives them and the
+//! import reads its rows, their validation, the check of what a client
+//! refers to, the filters of their lists and exports, and their writes.
 
-use crate::error::ServiceResult;
+use crate::records::{self, audited};
 use crate::validate::{MAX_NAME, MAX_TEXT, days, optional, parsed, query_filter, required};
-use comptoir_db::parties::{Client, ClientInput, PartyIdentity, Supplier, SupplierInput};
-use comptoir_db::resource::{self, Table};
-use comptoir_db::{Filter, Tx};
+use crate::{Actor, ServiceError, ServiceResult};
+use comptoir_db::parties::{
+    self as store, Client, ClientInput, PartyIdentity, Supplier, SupplierInput,
+};
+use comptoir_db::resource::{self, Listing, Page, Sort, Table};
+use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{ClientStatus, PartyKind};
 use comptoir_domain::identifiers::{Code, Email, Siren, Siret, VatNumber};
 use comptoir_domain::numbers::{Money, Percent};
 use serde::Deserialize;
+use serde_json::Value;
 use uuid::Uuid;
+
+audited!(Client => "client", Supplier => "supplier");
 
 /// Fields shared by client and supplier requests.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -184,4 +190,125 @@ pub async fn check_client_references(
         }
     }
     errors.finish(|| ()).map_err(Into::into)
+}
+
+pub async fn list_clients(
+    db: &Db,
+    actor: &Actor,
+    filters: ClientFilters,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<Client>> {
+    let filter = client_filter(actor.organization_id, filters, q)?;
+    records::list(db, filter, sort, page).await
+}
+
+pub async fn create_client(
+    db: &Db,
+    actor: &Actor,
+    request: ClientRequest,
+) -> ServiceResult<Client> {
+    let input = request.validate()?;
+    let organization_id = actor.organization_id;
+    records::create(db, actor, async |tx: &mut Tx| {
+        check_client_references(tx, organization_id, &input).await?;
+        Ok(store::insert_client(tx, organization_id, &input).await?)
+    })
+    .await
+}
+
+pub async fn update_client(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: Option<i64>,
+    patch: Value,
+) -> ServiceResult<Client> {
+    let organization_id = actor.organization_id;
+    records::update(
+        db,
+        actor,
+        id,
+        expected_version,
+        patch,
+        async |tx: &mut Tx, current: &Client, request: ClientRequest| {
+            let input = request.validate()?;
+            check_client_references(tx, organization_id, &input).await?;
+            Ok(store::update_client(tx, organization_id, id, current.version, &input).await?)
+        },
+    )
+    .await
+}
+
+/// Deletes a client; one with documents is kept by the database's keys.
+pub async fn delete_client(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+    records::delete(db, actor, id, async |_: &mut Tx, _: &Client| Ok(())).await
+}
+
+pub async fn list_suppliers(
+    db: &Db,
+    actor: &Actor,
+    filters: SupplierFilters,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<Supplier>> {
+    let filter = supplier_filter(actor.organization_id, filters, q);
+    records::list(db, filter, sort, page).await
+}
+
+pub async fn create_supplier(
+    db: &Db,
+    actor: &Actor,
+    request: SupplierRequest,
+) -> ServiceResult<Supplier> {
+    let input = request.validate()?;
+    let organization_id = actor.organization_id;
+    records::create(db, actor, async |tx: &mut Tx| {
+        Ok(store::insert_supplier(tx, organization_id, &input).await?)
+    })
+    .await
+}
+
+pub async fn update_supplier(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: Option<i64>,
+    patch: Value,
+) -> ServiceResult<Supplier> {
+    let organization_id = actor.organization_id;
+    records::update(
+        db,
+        actor,
+        id,
+        expected_version,
+        patch,
+        async |tx: &mut Tx, current: &Supplier, request: SupplierRequest| {
+            let input = request.validate()?;
+            Ok(store::update_supplier(tx, organization_id, id, current.version, &input).await?)
+        },
+    )
+    .await
+}
+
+/// Deletes a supplier no product lists; deactivating it keeps its history.
+pub async fn delete_supplier(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+    let organization_id = actor.organization_id;
+    records::delete(db, actor, id, async |tx: &mut Tx, _: &Supplier| {
+        let references = resource::references(
+            tx,
+            organization_id,
+            id,
+            &[("product_suppliers", "supplier_id")],
+        )
+        .await?;
+        if references.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::still_referenced(&references))
+        }
+    })
+    .await
 }

@@ -1,14 +1,15 @@
-//! The catalog's requests as the API receives them and the import reads
-//! its rows: a product request and its validation, and the filter of a
-//! product list or export.
+//! Products and services: the request as the API receives it and the
+//! import reads its rows, its validation, the filter of a list or export,
+//! and the writes, which keep a product while anything refers to it.
 
-use crate::error::ServiceResult;
+use crate::records::{self, audited};
 use crate::validate::{
-    MAX_NAME, MAX_TEXT, optional, parsed, query_filter, required, required_parsed,
+    MAX_NAME, MAX_TEXT, check_reference, optional, parsed, query_filter, required, required_parsed,
 };
-use comptoir_db::Filter;
-use comptoir_db::catalog::{Product, ProductInput};
-use comptoir_db::resource::Table;
+use crate::{Actor, ServiceError, ServiceResult};
+use comptoir_db::catalog::{self as store, Category, Product, ProductInput};
+use comptoir_db::resource::{self, Listing, Page, Sort, Table};
+use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{ProductKind, Unit, VatCategory, check_vat};
 use comptoir_domain::identifiers::{Barcode, Code};
@@ -16,6 +17,8 @@ use comptoir_domain::numbers::{Percent, UnitPrice};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+audited!(Product => "product");
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProductRequest {
@@ -145,4 +148,104 @@ pub fn product_filter(
         .eq("active", active)
         .eq("barcode", filters.barcode)
         .search(Product::SEARCHABLE, q))
+}
+
+/// One page of the products `filters` select.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filters: ProductFilters,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<Product>> {
+    let filter = product_filter(actor.organization_id, filters, q)?;
+    records::list(db, filter, sort, page).await
+}
+
+async fn check_references(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    input: &ProductInput,
+) -> ServiceResult<()> {
+    let mut errors = FieldErrors::new();
+    check_reference::<Category>(
+        tx,
+        &mut errors,
+        organization_id,
+        "category_id",
+        input.category_id,
+    )
+    .await?;
+    Ok(errors.finish(|| ())?)
+}
+
+pub async fn create(db: &Db, actor: &Actor, request: ProductRequest) -> ServiceResult<Product> {
+    let input = request.validate()?;
+    let organization_id = actor.organization_id;
+    records::create(db, actor, async |tx: &mut Tx| {
+        check_references(tx, organization_id, &input).await?;
+        Ok(store::insert_product(tx, organization_id, &input).await?)
+    })
+    .await
+}
+
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: Option<i64>,
+    patch: Value,
+) -> ServiceResult<Product> {
+    let organization_id = actor.organization_id;
+    records::update(
+        db,
+        actor,
+        id,
+        expected_version,
+        patch,
+        async |tx: &mut Tx, current: &Product, request: ProductRequest| {
+            let input = request.validate()?;
+            check_references(tx, organization_id, &input).await?;
+            Ok(store::update_product(tx, organization_id, id, current.version, &input).await?)
+        },
+    )
+    .await
+}
+
+/// Where a product may be referred to; deleting it is refused while any of
+/// these rows exist. Its variants and supplier entries go with it.
+const PRODUCT_REFERRERS: &[(&str, &str)] = &[
+    ("price_rules", "product_id"),
+    ("stock_movements", "product_id"),
+    ("stock_reservations", "product_id"),
+];
+
+/// Where a variant may be referred to; deleting it (or its product) is
+/// refused while any of these rows exist.
+pub const VARIANT_REFERRERS: &[(&str, &str)] = &[("price_rules", "variant_id")];
+
+/// Deletes a product that nothing refers to, with its variants.
+pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+    let organization_id = actor.organization_id;
+    records::delete(db, actor, id, async |tx: &mut Tx, _: &Product| {
+        let mut references =
+            resource::references(tx, organization_id, id, PRODUCT_REFERRERS).await?;
+        references.extend(
+            resource::references_through(
+                tx,
+                organization_id,
+                id,
+                ("product_variants", "product_id"),
+                VARIANT_REFERRERS,
+            )
+            .await?,
+        );
+        if references.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::still_referenced(&references))
+        }
+    })
+    .await
 }

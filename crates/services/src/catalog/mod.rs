@@ -1,0 +1,9 @@
+//! The catalog: categories (a tree) and products, their requests as the
+//! API receives them and the import reads its rows, and their writes
+//! through the one audited path (`records`).
+
+pub mod categories;
+pub mod products;
+
+pub use categories::{CategoryFilters, CategoryRequest};
+pub use products::{ProductFilters, ProductRequest, product_filter};
