@@ -27,7 +27,7 @@ use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use comptoir_domain::purchasing::PurchaseStatus;
-use comptoir_domain::sales::{DocumentKind, PaymentKind, PaymentMethod};
+use comptoir_domain::sales::{DocumentKind, DocumentStatus, PaymentKind, PaymentMethod};
 use comptoir_domain::stock::{MovementPlan, MovementType};
 use comptoir_services::auth::hash_password;
 use serde_json::json;
@@ -511,9 +511,24 @@ async fn demo_sales(
             .collect()
     };
     let documents = [
-        (DocumentKind::Quote, "sent", clients[0], lines(0, &[40, 10])),
-        (DocumentKind::Order, "draft", clients[1], lines(4, &[6, 2])),
-        (DocumentKind::Invoice, "draft", clients[2], lines(7, &[3])),
+        (
+            DocumentKind::Quote,
+            DocumentStatus::Sent,
+            clients[0],
+            lines(0, &[40, 10]),
+        ),
+        (
+            DocumentKind::Order,
+            DocumentStatus::Draft,
+            clients[1],
+            lines(4, &[6, 2]),
+        ),
+        (
+            DocumentKind::Invoice,
+            DocumentStatus::Draft,
+            clients[2],
+            lines(7, &[3]),
+        ),
     ];
     for (kind, status, client_id, lines) in documents {
         let input = sales::DocumentInput {
@@ -568,7 +583,7 @@ async fn demo_sales(
                 tx,
                 organization_id,
                 &document,
-                "partially_paid",
+                DocumentStatus::PartiallyPaid,
                 PaymentKind::Payment,
                 &payment,
                 created_by,

@@ -9,7 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::catalog::VatCategory;
 use comptoir_domain::documents::{LineAmounts, discounted_totals};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
-use comptoir_domain::sales::DocumentKind;
+use comptoir_domain::sales::progress::LineProgress;
+use comptoir_domain::sales::{DocumentKind, DocumentStatus};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -20,7 +21,8 @@ pub struct SalesDocument {
     pub kind: DocumentKind,
     /// `DEV-…`, `CMD-…`, `FAC-…`; none on a draft invoice.
     pub number: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DocumentStatus,
     pub client_id: Uuid,
     /// The quote an order comes from, the order an invoice bills, the
     /// version a quote replaces.
@@ -129,22 +131,15 @@ impl SalesLine {
         })
     }
 
-    pub fn undelivered(&self) -> Quantity {
-        Quantity::from_units(self.quantity.0.units() - self.delivered_quantity.0.units())
-    }
-
-    /// What the client kept and has not been billed for: delivered less
-    /// returned, less what invoices bill net of return credits.
-    pub fn billable(&self) -> Quantity {
-        Quantity::from_units(
-            (self.delivered_quantity.0.units() - self.returned_quantity.0.units())
-                - (self.invoiced_quantity.0.units() - self.credited_quantity.0.units()),
-        )
-    }
-
-    /// What can still come back.
-    pub fn returnable(&self) -> Quantity {
-        Quantity::from_units(self.delivered_quantity.0.units() - self.returned_quantity.0.units())
+    /// The quantities the line has been through, for what remains to do.
+    pub fn progress(&self) -> LineProgress {
+        LineProgress {
+            ordered: self.quantity.0,
+            delivered: self.delivered_quantity.0,
+            invoiced: self.invoiced_quantity.0,
+            returned: self.returned_quantity.0,
+            credited: self.credited_quantity.0,
+        }
     }
 }
 
@@ -229,10 +224,10 @@ async fn insert_lines(
 }
 
 /// What a new document is, beyond its content.
-pub struct NewDocument<'a> {
+pub struct NewDocument {
     pub kind: DocumentKind,
     pub number: Option<String>,
-    pub status: &'a str,
+    pub status: DocumentStatus,
     pub source_id: Option<Uuid>,
     pub created_by: Uuid,
 }
@@ -240,14 +235,14 @@ pub struct NewDocument<'a> {
 pub async fn insert_document(
     tx: &mut Tx,
     organization_id: Uuid,
-    new: NewDocument<'_>,
+    new: NewDocument,
     input: &DocumentInput,
 ) -> Result<SalesDocument, DbError> {
     let mut values = header_values(input);
     values.extend([
         ("kind", new.kind.as_str().into()),
         ("number", new.number.into()),
-        ("status", new.status.into()),
+        ("status", new.status.as_str().into()),
         ("source_id", new.source_id.into()),
         ("created_by", new.created_by.into()),
     ]);

@@ -53,7 +53,7 @@ pub fn event_data(document: &SalesDocument, data: Value) -> Value {
         _ => serde_json::Map::new(),
     };
     data.insert("number".into(), document.number.clone().into());
-    data.insert("status".into(), document.status.clone().into());
+    data.insert("status".into(), document.status.as_str().into());
     Value::Object(data)
 }
 

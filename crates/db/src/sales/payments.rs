@@ -7,7 +7,7 @@ use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{Fixed, Table};
 use chrono::{DateTime, NaiveDate, Utc};
 use comptoir_domain::numbers::Money;
-use comptoir_domain::sales::{PaymentKind, PaymentMethod};
+use comptoir_domain::sales::{DocumentStatus, PaymentKind, PaymentMethod};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -60,7 +60,7 @@ pub async fn record_payment(
     tx: &mut Tx,
     organization_id: Uuid,
     invoice: &SalesDocument,
-    status: &str,
+    status: DocumentStatus,
     kind: PaymentKind,
     payment: &PaymentInput,
     created_by: Uuid,
@@ -84,7 +84,7 @@ pub async fn record_payment(
                 SalesDocument::COLUMNS
             ))
             .bind(payment.amount)
-            .bind(status)
+            .bind(status.as_str())
             .bind(now())
             .bind(invoice.id)
             .bind(organization_id)

@@ -6,6 +6,7 @@ use crate::error::DbError;
 use crate::pool::{Sql, Tx, now};
 use crate::resource::{self, Table};
 use chrono::NaiveDate;
+use comptoir_domain::sales::DocumentStatus;
 use uuid::Uuid;
 
 /// A document with the organization it belongs to, for jobs that work
@@ -21,8 +22,8 @@ pub struct OwnedDocument {
 /// in one conditional update: two instances never expire one twice.
 pub async fn expire_quotes(
     tx: &mut Tx,
-    from: &str,
-    to: &str,
+    from: DocumentStatus,
+    to: DocumentStatus,
     today: NaiveDate,
 ) -> Result<Vec<OwnedDocument>, DbError> {
     tx.fetch_all(
@@ -31,9 +32,9 @@ pub async fn expire_quotes(
              WHERE kind = 'quote' AND status = $3 AND valid_until < $4 RETURNING organization_id, {}",
             SalesDocument::COLUMNS
         ))
-        .bind(to)
+        .bind(to.as_str())
         .bind(now())
-        .bind(from)
+        .bind(from.as_str())
         .bind(today),
     )
     .await
@@ -44,7 +45,7 @@ pub async fn expire_quotes(
 /// now, each only once ever (the reminder's key refuses a second).
 pub async fn remind_quotes(
     tx: &mut Tx,
-    status: &str,
+    status: DocumentStatus,
     days: i64,
 ) -> Result<Vec<OwnedDocument>, DbError> {
     let at = now();
@@ -60,7 +61,7 @@ pub async fn remind_quotes(
             )
             .bind(days)
             .bind(at)
-            .bind(status)
+            .bind(status.as_str())
             .bind(at - chrono::Duration::days(days)),
         )
         .await?;

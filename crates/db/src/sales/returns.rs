@@ -9,6 +9,7 @@ use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{Fixed, Table};
 use chrono::{DateTime, Utc};
 use comptoir_domain::numbers::{Money, Quantity};
+use comptoir_domain::sales::DocumentStatus;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -188,7 +189,7 @@ pub async fn apply_credit(
     organization_id: Uuid,
     invoice: &SalesDocument,
     amount: Money,
-    status: &str,
+    status: DocumentStatus,
 ) -> Result<Option<SalesDocument>, DbError> {
     tx.fetch_optional(
         Sql::new(format!(
@@ -198,7 +199,7 @@ pub async fn apply_credit(
             SalesDocument::COLUMNS
         ))
         .bind(amount)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now())
         .bind(invoice.id)
         .bind(organization_id)

@@ -9,6 +9,7 @@ use crate::error::DbError;
 use crate::pool::{Sql, Tx, now};
 use crate::resource::Table;
 use chrono::NaiveDate;
+use comptoir_domain::sales::DocumentStatus;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -17,8 +18,8 @@ pub async fn set_status(
     tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
-    from: &str,
-    to: &str,
+    from: DocumentStatus,
+    to: DocumentStatus,
 ) -> Result<Option<SalesDocument>, DbError> {
     tx.fetch_optional(
         Sql::new(format!(
@@ -26,11 +27,11 @@ pub async fn set_status(
              WHERE id = $3 AND organization_id = $4 AND status = $5 RETURNING {}",
             SalesDocument::COLUMNS
         ))
-        .bind(to)
+        .bind(to.as_str())
         .bind(now())
         .bind(id)
         .bind(organization_id)
-        .bind(from),
+        .bind(from.as_str()),
     )
     .await
 }
@@ -45,12 +46,12 @@ pub async fn transition(
     tx: &mut Tx,
     actor: &Actor,
     current: &SalesDocument,
-    to: &str,
+    to: DocumentStatus,
     event_type: &str,
 ) -> Result<Option<SalesDocument>, DbError> {
     let at = now();
     let moved = SalesDocument {
-        status: to.to_owned(),
+        status: to,
         updated_at: at,
         version: current.version + 1,
         ..current.clone()
@@ -71,7 +72,7 @@ pub async fn transition(
     let update = format!(
         "UPDATE sales_documents SET status = {}, updated_at = {}, version = version + 1 \
          WHERE id = {} AND organization_id = {} AND status = {} RETURNING {}",
-        sql.arg(to),
+        sql.arg(to.as_str()),
         sql.arg(at),
         sql.arg(current.id),
         sql.arg(actor.organization_id),

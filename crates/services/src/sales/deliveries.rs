@@ -84,10 +84,10 @@ pub async fn deliver_order(
         Some(DeliveryLines::Chosen(lines)) => lines,
         None | Some(DeliveryLines::All(Everything::All)) => order_lines
             .iter()
-            .filter(|line| line.undelivered() > Quantity::ZERO)
+            .filter(|line| line.progress().undelivered() > Quantity::ZERO)
             .map(|line| DeliveryLineRequest {
                 line_id: Some(line.id),
-                quantity: Some(line.undelivered().to_string()),
+                quantity: Some(line.progress().undelivered().to_string()),
                 location_id: None,
             })
             .collect(),
@@ -116,12 +116,12 @@ pub async fn deliver_order(
             errors.add(format!("{prefix}quantity"), "must be positive");
             continue;
         }
-        if quantity > order_line.undelivered() {
+        if quantity > order_line.progress().undelivered() {
             errors.add(
                 format!("{prefix}quantity"),
                 format!(
                     "more than ordered: {} still to deliver on this line",
-                    order_line.undelivered()
+                    order_line.progress().undelivered()
                 ),
             );
             continue;
@@ -222,22 +222,16 @@ pub async fn deliver_order(
     let complete = store::lines_in(&mut tx, actor.organization_id, id)
         .await?
         .iter()
-        .all(|line| line.undelivered() == Quantity::ZERO);
+        .all(|line| line.progress().undelivered() == Quantity::ZERO);
     let to = next_order(&order, OrderAction::Deliver { complete })?;
-    let moved = if to.as_str() == order.status {
+    let moved = if order.status == to {
         order.clone()
     } else {
-        store::set_status(
-            &mut tx,
-            actor.organization_id,
-            id,
-            &order.status,
-            to.as_str(),
-        )
-        .await?
-        .ok_or_else(|| {
-            ServiceError::InvalidTransition("the order changed meanwhile; retry".into())
-        })?
+        store::set_status(&mut tx, actor.organization_id, id, order.status, to.into())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::InvalidTransition("the order changed meanwhile; retry".into())
+            })?
     };
     log(
         &mut tx,

@@ -11,7 +11,9 @@ use crate::{Actor, ServiceError, ServiceResult};
 use chrono::{Datelike, Utc};
 use comptoir_db::sales::{self as store, DocumentInput, LineInput, SalesDocument, SalesLine};
 use comptoir_db::{Db, Tx, numbering};
-use comptoir_domain::sales::{DocumentKind, InvoiceAction, OrderAction, QuoteAction, may_delete};
+use comptoir_domain::sales::{
+    DocumentKind, DocumentStatus, InvoiceAction, OrderAction, QuoteAction, may_delete,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -42,7 +44,7 @@ pub(super) async fn create(
         store::NewDocument {
             kind,
             number,
-            status: "draft",
+            status: DocumentStatus::Draft,
             source_id,
             created_by: actor.user_id,
         },
@@ -144,7 +146,7 @@ pub async fn delete_draft(
 ) -> ServiceResult<()> {
     let mut tx = db.begin().await?;
     let draft = load(&mut tx, actor.organization_id, id, kind).await?;
-    may_delete(kind, &draft.status).map_err(ServiceError::InvalidTransition)?;
+    may_delete(kind, draft.status).map_err(ServiceError::InvalidTransition)?;
     match (kind, draft.source_id) {
         (DocumentKind::Order, Some(_)) => {
             return Err(ServiceError::InvalidTransition(
@@ -211,8 +213,8 @@ async fn give_back_to_order(
             ));
         }
     }
-    if to.as_str() != order.status {
-        move_to(tx, actor, &order, to.as_str(), "order_invoice_dropped").await?;
+    if order.status != to {
+        move_to(tx, actor, &order, to.into(), "order_invoice_dropped").await?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ use comptoir_db::sales::{self as store, DocumentInput, LineInput, SalesDocument,
 use comptoir_db::{Db, Tx, compliance, numbering};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbers::Quantity;
+use comptoir_domain::sales::progress::creditable;
 use comptoir_domain::sales::{DocumentKind, InvoiceAction, OrderAction};
 use serde::Deserialize;
 use serde_json::json;
@@ -33,7 +34,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
     let billable: Vec<&SalesLine> = lines
         .iter()
-        .filter(|line| line.billable() > Quantity::ZERO)
+        .filter(|line| line.progress().billable() > Quantity::ZERO)
         .collect();
     if billable.is_empty() {
         return Err(ServiceError::InvalidTransition(
@@ -42,7 +43,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     }
     let mut inputs = Vec::new();
     for line in billable {
-        let quantity = line.billable();
+        let quantity = line.progress().billable();
         if !store::invoice_line(&mut tx, actor.organization_id, id, line.id, quantity).await? {
             return Err(ServiceError::InvalidTransition(
                 "the order was invoiced meanwhile; retry".into(),
@@ -82,8 +83,8 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
         .iter()
         .all(|line| line.invoiced_quantity.0 == line.quantity.0);
     let to = next_order(&order, OrderAction::Invoice { complete })?;
-    if to.as_str() != order.status {
-        move_to(&mut tx, actor, &order, to.as_str(), "order_invoiced").await?;
+    if order.status != to {
+        move_to(&mut tx, actor, &order, to.into(), "order_invoiced").await?;
     }
     tx.commit().await?;
     detail(db, actor.organization_id, invoice).await
@@ -178,8 +179,8 @@ pub async fn credit_invoice(
         let already = credited
             .iter()
             .find(|(line_id, _)| *line_id == line.id)
-            .map_or(0, |(_, quantity)| quantity.units());
-        Quantity::from_units(line.quantity.0.units() - already)
+            .map_or(Quantity::ZERO, |(_, quantity)| *quantity);
+        creditable(line.quantity.0, already, Quantity::ZERO)
     };
     let mut errors = FieldErrors::new();
     let notes = optional(&mut errors, "notes", request.notes, MAX_TEXT);
@@ -275,7 +276,7 @@ async fn settle_credit_note(
     let amount = credit_note.total_incl_tax.0;
     let settled = balance_due(invoice).units() - amount.units() <= 0;
     let to = next_invoice(invoice, InvoiceAction::Credit { settled })?;
-    let credited = store::apply_credit(tx, actor.organization_id, invoice, amount, to.as_str())
+    let credited = store::apply_credit(tx, actor.organization_id, invoice, amount, to.into())
         .await?
         .ok_or_else(|| ServiceError::conflict("the invoice changed meanwhile; retry"))?;
     log(

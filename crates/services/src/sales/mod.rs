@@ -58,26 +58,26 @@ use comptoir_db::resource;
 use comptoir_db::sales::{self as store, SalesDocument};
 use comptoir_db::{Db, Tx};
 use comptoir_domain::sales::{
-    DocumentKind, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus, QuoteAction, QuoteStatus,
-    invoice_transition, order_transition, quote_transition,
+    DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
+    QuoteAction, QuoteStatus, invoice_transition, order_transition, quote_transition,
 };
 use uuid::Uuid;
 
 /// Where `action` takes a quote, or why it cannot.
 fn next_quote(quote: &SalesDocument, action: QuoteAction) -> ServiceResult<QuoteStatus> {
-    let status = QuoteStatus::parse(&quote.status).map_err(ServiceError::BadInput)?;
+    let status = QuoteStatus::try_from(quote.status).map_err(ServiceError::BadInput)?;
     quote_transition(status, action).map_err(ServiceError::InvalidTransition)
 }
 
 /// Where `action` takes an order, or why it cannot.
 fn next_order(order: &SalesDocument, action: OrderAction) -> ServiceResult<OrderStatus> {
-    let status = OrderStatus::parse(&order.status).map_err(ServiceError::BadInput)?;
+    let status = OrderStatus::try_from(order.status).map_err(ServiceError::BadInput)?;
     order_transition(status, action).map_err(ServiceError::InvalidTransition)
 }
 
 /// Where `action` takes an invoice or credit note, or why it cannot.
 fn next_invoice(invoice: &SalesDocument, action: InvoiceAction) -> ServiceResult<InvoiceStatus> {
-    let status = InvoiceStatus::parse(&invoice.status).map_err(ServiceError::BadInput)?;
+    let status = InvoiceStatus::try_from(invoice.status).map_err(ServiceError::BadInput)?;
     invoice_transition(status, action).map_err(ServiceError::InvalidTransition)
 }
 
@@ -116,7 +116,7 @@ async fn move_to(
     tx: &mut Tx,
     actor: &Actor,
     current: &SalesDocument,
-    to: &str,
+    to: DocumentStatus,
     event_type: &str,
 ) -> ServiceResult<SalesDocument> {
     store::transition(tx, &actor.audit(), current, to, event_type)

@@ -102,7 +102,7 @@ pub async fn confirm_order(
     // One audit entry, the order's: its reservations follow from its
     // lines, which no longer change once it is confirmed.
     stock_store::insert_reservations(&mut tx, actor.organization_id, &requests).await?;
-    let confirmed = move_to(&mut tx, actor, &order, to.as_str(), "order_confirmed").await?;
+    let confirmed = move_to(&mut tx, actor, &order, to.into(), "order_confirmed").await?;
     // Last, so the level rows stay locked only until the commit that follows.
     stock_store::hold(&mut tx, actor.organization_id, &requests).await?;
     tx.commit().await?;
@@ -184,7 +184,7 @@ pub async fn cancel_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Ord
         )
         .await?;
     }
-    let cancelled = move_to(&mut tx, actor, &order, to.as_str(), "order_cancelled").await?;
+    let cancelled = move_to(&mut tx, actor, &order, to.into(), "order_cancelled").await?;
     tx.commit().await?;
     order_detail(db, actor.organization_id, cancelled).await
 }

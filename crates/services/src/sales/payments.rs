@@ -198,7 +198,7 @@ async fn record_money(
         tx,
         actor.organization_id,
         invoice,
-        to.as_str(),
+        to.into(),
         kind,
         money,
         actor.user_id,

@@ -30,7 +30,7 @@ async fn act(
     let mut tx = db.begin().await?;
     let quote = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_quote(&quote, action)?;
-    let moved = move_to(&mut tx, actor, &quote, to.as_str(), event_type).await?;
+    let moved = move_to(&mut tx, actor, &quote, to.into(), event_type).await?;
     tx.commit().await?;
     detail(db, actor.organization_id, moved).await
 }
@@ -56,7 +56,7 @@ pub async fn convert_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let mut tx = db.begin().await?;
     let quote = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_quote(&quote, QuoteAction::Convert)?;
-    let converted = move_to(&mut tx, actor, &quote, to.as_str(), "quote_converted").await?;
+    let converted = move_to(&mut tx, actor, &quote, to.into(), "quote_converted").await?;
     let order = copy_into(&mut tx, actor, &converted, DocumentKind::Order).await?;
     tx.commit().await?;
     detail(db, actor.organization_id, order).await
@@ -85,7 +85,7 @@ pub async fn version_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let mut tx = db.begin().await?;
     let quote = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_quote(&quote, QuoteAction::Supersede)?;
-    let superseded = move_to(&mut tx, actor, &quote, to.as_str(), "quote_superseded").await?;
+    let superseded = move_to(&mut tx, actor, &quote, to.into(), "quote_superseded").await?;
     let lines = store::lines_in(&mut tx, actor.organization_id, id).await?;
     let (version, number) = next_version(quote.number.as_deref().unwrap_or_default());
     let input = copy_of(&superseded, &lines);
@@ -114,7 +114,7 @@ pub async fn sweep_quotes(db: &Db) -> ServiceResult<()> {
         quote_transition(sent, QuoteAction::Expire).map_err(ServiceError::InvalidTransition)?;
     let mut tx = db.begin().await?;
     let today = Utc::now().date_naive();
-    for owned in store::expire_quotes(&mut tx, sent.as_str(), expired.as_str(), today).await? {
+    for owned in store::expire_quotes(&mut tx, sent.into(), expired.into(), today).await? {
         let actor = audit_store::Actor {
             organization_id: owned.organization_id,
             user_id: None,
@@ -141,7 +141,7 @@ pub async fn sweep_quotes(db: &Db) -> ServiceResult<()> {
         .await?;
     }
     for days in QUOTE_REMINDER_DAYS {
-        for owned in store::remind_quotes(&mut tx, sent.as_str(), days).await? {
+        for owned in store::remind_quotes(&mut tx, sent.into(), days).await? {
             job_event(
                 &mut tx,
                 owned.organization_id,

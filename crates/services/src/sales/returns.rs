@@ -17,6 +17,7 @@ use comptoir_db::{Db, Tx, resource};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbers::Quantity;
+use comptoir_domain::sales::progress::creditable;
 use comptoir_domain::sales::{DocumentKind, OrderAction, ReturnReason};
 use comptoir_domain::stock::{MovementPlan, MovementType};
 use serde::{Deserialize, Serialize};
@@ -110,11 +111,11 @@ pub async fn return_goods(
             Some(q) if q <= Quantity::ZERO => {
                 errors.add(format!("{prefix}quantity"), "must be positive")
             }
-            Some(q) if q > order_line.returnable() => errors.add(
+            Some(q) if q > order_line.progress().returnable() => errors.add(
                 format!("{prefix}quantity"),
                 format!(
                     "more than delivered: {} can still come back on this line",
-                    order_line.returnable()
+                    order_line.progress().returnable()
                 ),
             ),
             Some(q) => returns.push((order_line.clone(), q, prefix)),
@@ -147,7 +148,7 @@ pub async fn return_goods(
     for (line, quantity, prefix) in returns {
         // What the client kept unbilled is simply no longer invoiced; the
         // rest was billed and has to be credited.
-        let unbilled = line.billable().units().max(0);
+        let unbilled = line.progress().billable().units().max(0);
         let to_credit = Quantity::from_units((quantity.units() - unbilled).max(0));
         if !store::return_line(
             &mut tx,
@@ -320,7 +321,7 @@ async fn plan_credit(
             .await?
             .into_iter()
             .find(|(line_id, _)| *line_id == invoiced.line.id)
-            .map_or(0, |(_, q)| q.units());
+            .map_or(Quantity::ZERO, |(_, q)| q);
         let planned: i64 = credits
             .iter()
             .filter(|(invoice_id, _)| *invoice_id == invoiced.invoice_id)
@@ -328,8 +329,12 @@ async fn plan_credit(
             .filter(|line| line.source_line_id == Some(invoiced.line.id))
             .map(|line| line.amounts.quantity.units())
             .sum();
-        let creditable = invoiced.line.quantity.0.units() - already - planned;
-        let take = left.min(creditable);
+        let left_on_invoice = creditable(
+            invoiced.line.quantity.0,
+            already,
+            Quantity::from_units(planned),
+        );
+        let take = left.min(left_on_invoice.units());
         if take <= 0 {
             continue;
         }

@@ -51,7 +51,7 @@ impl InvoiceMoney {
         if document.kind != DocumentKind::Invoice {
             return Ok(Self::default());
         }
-        let status = InvoiceStatus::parse(&document.status).map_err(ServiceError::BadInput)?;
+        let status = InvoiceStatus::try_from(document.status).map_err(ServiceError::BadInput)?;
         let balance = balance_of(document);
         Ok(InvoiceMoney {
             balance_due: Some(balance.due),

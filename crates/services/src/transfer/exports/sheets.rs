@@ -237,7 +237,7 @@ pub(super) async fn documents_sheet(
     Ok(Sheet::new(stem, columns, move |d: &SalesDocument| {
         let mut cells = vec![
             Cell::optional(d.number.clone()),
-            Cell::text(&d.status),
+            Cell::text(d.status.as_str()),
             Cell::optional(clients.get(&d.client_id).cloned()),
             d.issue_date.map_or(Cell::Empty, Cell::Date),
             d.valid_until.or(d.due_date).map_or(Cell::Empty, Cell::Date),

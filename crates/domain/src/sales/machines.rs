@@ -1,124 +1,8 @@
-//! The state machines of sales documents: quotes, orders and invoices.
-//!
-//! ```text
-//! quote:   draft ──send──▶ sent ──accept──▶ accepted ──convert──▶ converted
-//!            │               ├──refuse──▶ refused
-//!            │               └──expire──▶ expired
-//!            └─(draft, sent, refused, expired) ──version──▶ superseded
-//!
-//! order:   draft ──confirm──▶ confirmed ──deliver (part)──▶ partially_delivered
-//!            │                   │  └──deliver (all)──▶ delivered ◀──deliver (rest)──┘
-//!            └──cancel──▶ cancelled ◀──cancel──┘     delivered ──invoice (all)──▶ invoiced
-//!          (invoicing part of what is delivered, or taking goods back, leaves the status as it is)
-//!
-//! invoice: draft ──issue──▶ issued ──pay (part)──▶ partially_paid ──pay (rest)──▶ paid
-//!                              └──────pay (all)────────────────────────────────────▲
-//!          issued | partially_paid ──credit (nothing left due)──▶ credited
-//!          (a smaller credit note leaves the status as it is; so does one on a paid invoice)
-//! ```
-//! A credit note goes `draft ──issue──▶ issued` by the same rules, and is
-//! never paid. Only drafts can be edited; a draft invoice or credit note
-//! has no number. `overdue` is
-//! not a state: it is derived from the due date ([`is_overdue`]).
+//! The transitions of the three state machines drawn in the parent
+//! module: each takes a kind's status and an action and answers the next
+//! status, or why the action is refused.
 
-use crate::catalog::vocabulary;
-use crate::numbering::Series;
-use chrono::NaiveDate;
-
-pub use crate::balance::{InvoiceBalance, invoice_balance};
-
-vocabulary!(
-    /// Which kind of sales document a row is.
-    DocumentKind {
-        Quote => "quote",
-        Order => "order",
-        Invoice => "invoice",
-        CreditNote => "credit_note",
-    }
-);
-
-vocabulary!(
-    /// Where a quote is in its life.
-    QuoteStatus {
-        Draft => "draft",
-        Sent => "sent",
-        Accepted => "accepted",
-        Refused => "refused",
-        Expired => "expired",
-        Converted => "converted",
-        Superseded => "superseded",
-    }
-);
-
-vocabulary!(
-    /// Where an order is in its life.
-    OrderStatus {
-        Draft => "draft",
-        Confirmed => "confirmed",
-        PartiallyDelivered => "partially_delivered",
-        Delivered => "delivered",
-        Invoiced => "invoiced",
-        Cancelled => "cancelled",
-    }
-);
-
-vocabulary!(
-    /// Where an invoice is in its life.
-    InvoiceStatus {
-        Draft => "draft",
-        Issued => "issued",
-        PartiallyPaid => "partially_paid",
-        Paid => "paid",
-        Credited => "credited",
-    }
-);
-
-vocabulary!(
-    /// Why goods came back.
-    ReturnReason {
-        Defect => "defect",
-        Dissatisfaction => "dissatisfaction",
-        WrongItem => "wrong_item",
-        Other => "other",
-    }
-);
-
-vocabulary!(
-    /// Money received from the client, or paid back to them.
-    PaymentKind { Payment => "payment", Refund => "refund" }
-);
-
-vocabulary!(
-    /// How a payment was made.
-    PaymentMethod {
-        Transfer => "transfer",
-        Card => "card",
-        Cash => "cash",
-        Check => "check",
-        Other => "other",
-    }
-);
-
-impl DocumentKind {
-    /// The kind's number series: `DEV-2026-00001` by default.
-    pub fn series(self) -> Series {
-        match self {
-            DocumentKind::Quote => Series::Quote,
-            DocumentKind::Order => Series::Order,
-            DocumentKind::Invoice => Series::Invoice,
-            DocumentKind::CreditNote => Series::CreditNote,
-        }
-    }
-
-    /// Quotes and orders are numbered as they are drafted; invoices and
-    /// credit notes only when issued, so their series has no gap.
-    pub fn numbered_as_draft(self) -> bool {
-        matches!(self, DocumentKind::Quote | DocumentKind::Order)
-    }
-}
-
-/// Days after sending when an unanswered quote gets a reminder.
-pub const QUOTE_REMINDER_DAYS: [i64; 2] = [7, 15];
+use super::{InvoiceStatus, OrderStatus, QuoteStatus};
 
 /// What can happen to a quote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,47 +158,6 @@ pub fn invoice_transition(
     }
 }
 
-/// Whether a document may be deleted: only a draft, never a document that
-/// was sent, confirmed or issued (that is part of the record). `status`
-/// is read as the kind's own status.
-pub fn may_delete(kind: DocumentKind, status: &str) -> Result<(), String> {
-    let draft = match kind {
-        DocumentKind::Quote => QuoteStatus::parse(status)? == QuoteStatus::Draft,
-        DocumentKind::Order => OrderStatus::parse(status)? == OrderStatus::Draft,
-        DocumentKind::Invoice | DocumentKind::CreditNote => {
-            InvoiceStatus::parse(status)? == InvoiceStatus::Draft
-        }
-    };
-    if draft {
-        Ok(())
-    } else {
-        Err(format!(
-            "only a draft can be deleted; this {} is {}",
-            kind.as_str().replace('_', " "),
-            status.replace('_', " ")
-        ))
-    }
-}
-
-/// An issued invoice still owing money after its due date.
-pub fn is_overdue(status: InvoiceStatus, due_date: Option<NaiveDate>, today: NaiveDate) -> bool {
-    matches!(status, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
-        && due_date.is_some_and(|due| due < today)
-}
-
-/// The version and number of the next version of a quote numbered
-/// `number`: the original number with `-v2`, `-v3`…
-pub fn next_version(number: &str) -> (u32, String) {
-    let (original, version) = match number.rsplit_once("-v") {
-        Some((original, suffix)) => match suffix.parse::<u32>() {
-            Ok(version) => (original, version),
-            Err(_) => (number, 1),
-        },
-        None => (number, 1),
-    };
-    (version + 1, format!("{original}-v{}", version + 1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,18 +296,6 @@ mod tests {
     }
 
     #[test]
-    fn only_drafts_are_deleted() {
-        assert_eq!(may_delete(DocumentKind::Quote, "draft"), Ok(()));
-        assert_eq!(may_delete(DocumentKind::Invoice, "draft"), Ok(()));
-        assert_eq!(
-            may_delete(DocumentKind::Invoice, "issued").unwrap_err(),
-            "only a draft can be deleted; this invoice is issued"
-        );
-        assert!(may_delete(DocumentKind::Order, "confirmed").is_err());
-        assert!(may_delete(DocumentKind::Quote, "sent").is_err());
-    }
-
-    #[test]
     fn refusals_say_why() {
         assert_eq!(
             order_transition(OrderStatus::PartiallyDelivered, OrderAction::Cancel).unwrap_err(),
@@ -473,39 +304,6 @@ mod tests {
         assert_eq!(
             invoice_transition(InvoiceStatus::Issued, InvoiceAction::Edit).unwrap_err(),
             "an issued invoice cannot be changed"
-        );
-    }
-
-    #[test]
-    fn overdue_is_derived_from_the_due_date() {
-        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        assert!(is_overdue(InvoiceStatus::Issued, Some(day(10)), day(11)));
-        assert!(!is_overdue(InvoiceStatus::Issued, Some(day(11)), day(11)));
-        assert!(!is_overdue(InvoiceStatus::Paid, Some(day(1)), day(11)));
-        assert!(!is_overdue(InvoiceStatus::Draft, None, day(11)));
-    }
-
-    #[test]
-    fn every_kind_has_its_own_series() {
-        let series: Vec<&str> = DocumentKind::ALL
-            .iter()
-            .map(|k| k.series().as_str())
-            .collect();
-        assert_eq!(series, ["DEV", "CMD", "FAC", "AV"]);
-        assert!(
-            !DocumentKind::Invoice.numbered_as_draft() && DocumentKind::Order.numbered_as_draft()
-        );
-    }
-
-    #[test]
-    fn versions_keep_the_original_number() {
-        assert_eq!(
-            next_version("DEV-2026-00007"),
-            (2, "DEV-2026-00007-v2".to_owned())
-        );
-        assert_eq!(
-            next_version("DEV-2026-00007-v2"),
-            (3, "DEV-2026-00007-v3".to_owned())
         );
     }
 }
