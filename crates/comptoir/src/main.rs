@@ -5,6 +5,7 @@ use comptoir::{
 };
 use comptoir_api::Config;
 use comptoir_domain::numbers::Quantity;
+use comptoir_domain::transfer::ImportStatus;
 use comptoir_services::transfer::imports::problems_csv;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -296,7 +297,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 println!("problems written to {}", path.display());
             }
-            let clean = import.status == "done" && import.failed_count == 0;
+            let clean = import.status == ImportStatus::Done && import.failed_count == 0;
             return Ok(if clean {
                 ExitCode::SUCCESS
             } else {

@@ -4,6 +4,7 @@ use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::Table;
 use chrono::{DateTime, Utc};
+use comptoir_domain::transfer::{ImportMode, ImportStatus, OnRowError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -12,13 +13,13 @@ pub struct Import {
     pub id: Uuid,
     /// `products`, `clients`, `suppliers`, `price_list_rules` or `stock_levels`.
     pub entity: String,
-    /// `dry_run` or `commit`.
-    pub mode: String,
-    /// `abort` or `skip`.
-    pub on_error: String,
+    #[sqlx(try_from = "String")]
+    pub mode: ImportMode,
+    #[sqlx(try_from = "String")]
+    pub on_error: OnRowError,
     pub file_name: Option<String>,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
     pub total_rows: i64,
     pub processed_rows: i64,
     pub created_count: i64,
@@ -44,8 +45,8 @@ pub struct NewImport<'a> {
     pub organization_id: Uuid,
     pub user_id: Uuid,
     pub entity: &'a str,
-    pub mode: &'a str,
-    pub on_error: &'a str,
+    pub mode: ImportMode,
+    pub on_error: OnRowError,
     pub file_name: Option<&'a str>,
 }
 
@@ -61,8 +62,8 @@ pub async fn create(db: &Db, new: &NewImport<'_>) -> Result<Import, DbError> {
         .bind(new.organization_id)
         .bind(new.user_id)
         .bind(new.entity)
-        .bind(new.mode)
-        .bind(new.on_error)
+        .bind(new.mode.as_str())
+        .bind(new.on_error.as_str())
         .bind(new.file_name)
         .bind(at),
     )
@@ -82,7 +83,7 @@ pub struct Progress {
 fn report_sql(
     organization_id: Uuid,
     id: Uuid,
-    status: &str,
+    status: ImportStatus,
     progress: Progress,
     message: Option<&str>,
 ) -> Sql {
@@ -91,7 +92,7 @@ fn report_sql(
          updated_count = $5, failed_count = $6, message = $7, updated_at = $8, version = version + 1 \
          WHERE id = $9 AND organization_id = $10",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(progress.total_rows)
     .bind(progress.processed_rows)
     .bind(progress.created)
@@ -107,7 +108,7 @@ pub async fn report(
     db: &Db,
     organization_id: Uuid,
     id: Uuid,
-    status: &str,
+    status: ImportStatus,
     progress: Progress,
     message: Option<&str>,
 ) -> Result<(), DbError> {
@@ -122,7 +123,7 @@ pub async fn report_in(
     tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
-    status: &str,
+    status: ImportStatus,
     progress: Progress,
     message: Option<&str>,
 ) -> Result<(), DbError> {

@@ -18,5 +18,6 @@ pub mod pricing;
 pub mod purchasing;
 pub mod sales;
 pub mod stock;
+pub mod transfer;
 
 pub use errors::{FieldError, FieldErrors};

@@ -18,6 +18,7 @@ use comptoir_db::imports::{self as store, Import, Progress, RowProblem};
 use comptoir_db::parties::{Client, Supplier};
 use comptoir_db::price_lists::PriceList;
 use comptoir_db::{Db, Tx};
+use comptoir_domain::transfer::{ImportMode, ImportStatus, OnRowError};
 use comptoir_transfer::columns::{ColumnMap, ENTITIES, Entity};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -72,7 +73,7 @@ impl Job {
                 &self.db,
                 self.actor.organization_id,
                 self.import.id,
-                "failed",
+                ImportStatus::Failed,
                 progress,
                 Some(&message),
             )
@@ -90,7 +91,7 @@ impl Job {
             &self.db,
             self.actor.organization_id,
             self.import.id,
-            "running",
+            ImportStatus::Running,
             progress,
             None,
         )
@@ -251,8 +252,8 @@ impl Job {
         audit_store::record_chained(&mut tx, &audit_actor, &mut chain, audit)
             .await
             .map_err(|e| fail(progress, e.to_string()))?;
-        let abort = self.import.on_error == "abort" && progress.failed > 0;
-        let message = if self.import.mode == "dry_run" {
+        let abort = self.import.on_error == OnRowError::Abort && progress.failed > 0;
+        let message = if self.import.mode == ImportMode::DryRun {
             Some("dry run: nothing was written")
         } else if abort {
             Some("some rows have problems: nothing was written (on_error=abort)")
@@ -280,7 +281,7 @@ impl Job {
             &mut tx,
             self.actor.organization_id,
             self.import.id,
-            "done",
+            ImportStatus::Done,
             progress,
             message,
         )

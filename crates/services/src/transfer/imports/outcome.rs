@@ -7,6 +7,7 @@ use crate::transfer::imports::job::RunningImports;
 use comptoir_db::Db;
 use comptoir_db::imports::{self as store, Import};
 use comptoir_db::resource;
+use comptoir_domain::transfer::ImportStatus;
 use uuid::Uuid;
 
 /// An import of the organization; while it runs in this process, with its
@@ -22,7 +23,7 @@ pub async fn get_import(
         .lock()
         .ok()
         .and_then(|running| running.get(&id).copied());
-    if let (Some(progress), "running") = (live, import.status.as_str()) {
+    if let (Some(progress), ImportStatus::Running) = (live, import.status) {
         import.total_rows = progress.total_rows;
         import.processed_rows = progress.processed_rows;
         import.created_count = progress.created;

@@ -10,6 +10,7 @@ use comptoir_db::Db;
 use comptoir_db::imports::{self as store, Import, NewImport};
 use comptoir_db::resource;
 use comptoir_domain::FieldErrors;
+use comptoir_domain::transfer::{ImportMode, OnRowError};
 use comptoir_transfer::columns::entity_names;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -57,14 +58,22 @@ pub async fn start_import(
     if entity(&entity_name).is_none() {
         errors.add("entity", format!("must be one of: {}", entity_names()));
     }
-    let mode = upload.mode.unwrap_or_else(|| "dry_run".to_owned());
-    if !matches!(mode.as_str(), "dry_run" | "commit") {
-        errors.add("mode", "must be dry_run or commit");
-    }
-    let on_error = upload.on_error.unwrap_or_else(|| "abort".to_owned());
-    if !matches!(on_error.as_str(), "abort" | "skip") {
-        errors.add("on_error", "must be abort or skip");
-    }
+    let mode = match upload.mode.as_deref().map(ImportMode::parse) {
+        None => ImportMode::DryRun,
+        Some(Ok(mode)) => mode,
+        Some(Err(_)) => {
+            errors.add("mode", "must be dry_run or commit");
+            ImportMode::DryRun
+        }
+    };
+    let on_error = match upload.on_error.as_deref().map(OnRowError::parse) {
+        None => OnRowError::Abort,
+        Some(Ok(on_error)) => on_error,
+        Some(Err(_)) => {
+            errors.add("on_error", "must be abort or skip");
+            OnRowError::Abort
+        }
+    };
     if upload.file_name.is_none() {
         errors.add("file", "is required");
     }
@@ -78,8 +87,8 @@ pub async fn start_import(
             organization_id: actor.organization_id,
             user_id: actor.user_id,
             entity: &entity_name,
-            mode: &mode,
-            on_error: &on_error,
+            mode,
+            on_error,
             file_name: upload.file_name.as_deref(),
         },
     )
@@ -135,11 +144,15 @@ pub async fn run_import(
             organization_id,
             user_id: request.actor.user_id,
             entity: request.entity,
-            mode: if request.dry_run { "dry_run" } else { "commit" },
-            on_error: if request.skip_bad_rows {
-                "skip"
+            mode: if request.dry_run {
+                ImportMode::DryRun
             } else {
-                "abort"
+                ImportMode::Commit
+            },
+            on_error: if request.skip_bad_rows {
+                OnRowError::Skip
+            } else {
+                OnRowError::Abort
             },
             file_name: request.file.file_name().and_then(|name| name.to_str()),
         },
