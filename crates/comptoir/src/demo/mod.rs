@@ -3,35 +3,30 @@
 //! reuse it.
 
 use crate::{InitError, init_organization};
-use chrono::Datelike;
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
-use comptoir_db::catalog::{
-    self, CategoryInput, Product, ProductInput, ProductSupplierInput, VariantInput,
-};
-use comptoir_db::compliance;
+use comptoir_db::catalog::{self, CategoryInput, ProductInput, ProductSupplierInput, VariantInput};
 use comptoir_db::parties::{
     self, AddressInput, ClientInput, ContactInput, Party, PartyIdentity, SupplierInput,
 };
 use comptoir_db::price_lists::{self, PriceListInput, PriceRuleInput};
-use comptoir_db::purchasing::{self, PurchaseLineInput, PurchaseOrderInput, ReorderRuleInput};
-use comptoir_db::stock::{self, Item, MovementNote, WarehouseInput};
 use comptoir_db::{Db, DbError, Fixed, Tx};
-use comptoir_db::{numbering, sales};
 use comptoir_domain::catalog::{
     AddressKind, ClientStatus, PartyKind, ProductKind, Unit, VatCategory,
 };
-use comptoir_domain::documents::LineAmounts;
 use comptoir_domain::identifiers::{Barcode, Code, Email, Siren, Siret};
 use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
-use comptoir_domain::purchasing::PurchaseStatus;
-use comptoir_domain::sales::{DocumentKind, DocumentStatus, PaymentKind, PaymentMethod};
-use comptoir_domain::stock::{MovementPlan, MovementType};
 use comptoir_services::auth::hash_password;
 use serde_json::json;
 use uuid::Uuid;
+
+mod documents;
+mod warehouse;
+
+use documents::demo_sales;
+use warehouse::demo_stock;
 
 pub const DEMO_PASSWORD: &str = "comptoir-demo";
 const ADMIN_EMAIL: &str = "admin@demo.comptoir.test";
@@ -474,269 +469,6 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
     demo_sales(&mut tx, &actor, &products, &clients).await?;
     tx.commit().await?;
     Ok(logins)
-}
-
-/// A sent quote, a draft order, and an issued invoice half paid, each
-/// numbered, chained and with its events as the API would leave them.
-async fn demo_sales(
-    tx: &mut Tx,
-    actor: &Actor,
-    products: &[Product],
-    clients: &[Uuid],
-) -> Result<(), InitError> {
-    let organization_id = actor.organization_id;
-    let today = chrono::Utc::now().date_naive();
-    let lines = |skip: usize, quantities: &[i64]| -> Vec<sales::LineInput> {
-        products
-            .iter()
-            .filter(|p| p.kind == ProductKind::Goods)
-            .skip(skip)
-            .zip(quantities)
-            .map(|(product, quantity)| sales::LineInput {
-                item: Some(Item {
-                    product_id: product.id,
-                    variant_id: None,
-                }),
-                description: product.name.clone(),
-                amounts: LineAmounts {
-                    quantity: Quantity::from_units(quantity * 10_000),
-                    unit_price: product.sale_price.0,
-                    discount_percent: Percent::ZERO,
-                    vat_category: product.vat_category,
-                    vat_rate: product.vat_rate.0,
-                },
-                location_id: None,
-                source_line_id: None,
-            })
-            .collect()
-    };
-    let documents = [
-        (
-            DocumentKind::Quote,
-            DocumentStatus::Sent,
-            clients[0],
-            lines(0, &[40, 10]),
-        ),
-        (
-            DocumentKind::Order,
-            DocumentStatus::Draft,
-            clients[1],
-            lines(4, &[6, 2]),
-        ),
-        (
-            DocumentKind::Invoice,
-            DocumentStatus::Draft,
-            clients[2],
-            lines(7, &[3]),
-        ),
-    ];
-    for (kind, status, client_id, lines) in documents {
-        let input = sales::DocumentInput {
-            client_id,
-            warehouse_id: None,
-            currency: "EUR".into(),
-            issue_date: (kind != DocumentKind::Invoice).then_some(today),
-            valid_until: (kind == DocumentKind::Quote).then(|| today + chrono::Days::new(30)),
-            notes: None,
-            discount_percent: Percent::ZERO,
-            lines,
-        };
-        let number = match kind.numbered_as_draft() {
-            true => Some(
-                numbering::next_number(tx, organization_id, kind.series(), today.year()).await?,
-            ),
-            false => None,
-        };
-        let new = sales::NewDocument {
-            kind,
-            number,
-            status,
-            source_id: None,
-            created_by: actor.user_id.unwrap_or_default(),
-        };
-        let mut document = sales::insert_document(tx, organization_id, new, &input).await?;
-        created(tx, actor, kind.as_str(), document.id, &document).await?;
-        demo_event(tx, actor, &format!("{}_created", kind.as_str()), &document).await?;
-        if kind == DocumentKind::Quote {
-            demo_event(tx, actor, "quote_sent", &document).await?;
-        }
-        if kind == DocumentKind::Invoice {
-            let number =
-                numbering::next_number(tx, organization_id, kind.series(), today.year()).await?;
-            let due = today + chrono::Days::new(30);
-            document = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
-                .await?
-                .ok_or(DbError::NotFound)?;
-            compliance::chain_document(tx, organization_id, &document)
-                .await
-                .map_err(|e| InitError::Invalid(e.to_string()))?;
-            demo_event(tx, actor, "invoice_issued", &document).await?;
-            let half = Money::round(document.total_incl_tax.0.value() / rust_decimal::Decimal::TWO);
-            let payment = sales::PaymentInput {
-                amount: half,
-                date: today,
-                method: PaymentMethod::Transfer,
-                reference: Some("VIR ACOMPTE".into()),
-            };
-            let created_by = actor.user_id.unwrap_or_default();
-            let (paid, payment) = sales::record_payment(
-                tx,
-                organization_id,
-                &document,
-                DocumentStatus::PartiallyPaid,
-                PaymentKind::Payment,
-                &payment,
-                created_by,
-            )
-            .await?
-            .ok_or(DbError::NotFound)?;
-            compliance::chain_payment(tx, organization_id, &payment)
-                .await
-                .map_err(|e| InitError::Invalid(e.to_string()))?;
-            demo_event(tx, actor, "payment_received", &paid).await?;
-        }
-    }
-    Ok(())
-}
-
-async fn demo_event(
-    tx: &mut Tx,
-    actor: &Actor,
-    event_type: &str,
-    document: &sales::SalesDocument,
-) -> Result<(), DbError> {
-    sales::record_event(
-        tx,
-        actor.organization_id,
-        sales::NewEvent {
-            event_type,
-            subject_type: document.kind.as_str(),
-            subject_id: document.id,
-            client_id: Some(document.client_id),
-            actor_id: actor.user_id,
-            data: serde_json::json!({ "number": document.number, "status": document.status }),
-        },
-    )
-    .await
-}
-
-/// A warehouse holding every stocked product at its purchase price, a few
-/// reorder rules (some already under their minimum) and a purchase order
-/// on its way.
-async fn demo_stock(
-    tx: &mut Tx,
-    actor: &Actor,
-    products: &[Product],
-    furniture_supplier: Uuid,
-) -> Result<(), InitError> {
-    let organization_id = actor.organization_id;
-    let (warehouse, stock) = stock::insert_warehouse(
-        tx,
-        organization_id,
-        &WarehouseInput {
-            code: "MRS".into(),
-            name: "Entrepôt Marseille".into(),
-            address: Some("12 boulevard de Paris, 13002 Marseille".into()),
-            active: true,
-        },
-    )
-    .await?;
-    created(tx, actor, "warehouse", warehouse.id, &warehouse).await?;
-    created(tx, actor, "location", stock.id, &stock).await?;
-    let goods: Vec<&Product> = products
-        .iter()
-        .filter(|p| p.kind == ProductKind::Goods)
-        .collect();
-    for (i, product) in goods.iter().enumerate() {
-        let received = Quantity::from_units(((i * 7 % 40) as i64 + 4) * 10_000);
-        let cost = product.purchase_price.map(|p| p.0).unwrap_or_default();
-        purchasing::update_average_cost(
-            tx,
-            organization_id,
-            product.id,
-            UnitPrice::ZERO,
-            received,
-            cost,
-        )
-        .await?;
-        let plan = MovementPlan::new(MovementType::Receipt, received, None, Some(stock.id))
-            .map_err(|_| InitError::Invalid("demo receipt".into()))?;
-        let note = MovementNote {
-            user_id: actor.user_id,
-            reason: Some("stock initial"),
-            reference: Some("DEMO"),
-            reservation_id: None,
-            inventory_id: None,
-        };
-        let item = Item {
-            product_id: product.id,
-            variant_id: None,
-        };
-        let movement = stock::record_movement(tx, organization_id, item, &plan, &note)
-            .await
-            .map_err(|e| InitError::Invalid(e.to_string()))?;
-        created(tx, actor, "stock_movement", movement.id, &movement).await?;
-    }
-    for product in goods.iter().take(4) {
-        let rule = purchasing::insert_rule(
-            tx,
-            organization_id,
-            &ReorderRuleInput {
-                item: Item {
-                    product_id: product.id,
-                    variant_id: None,
-                },
-                warehouse_id: warehouse.id,
-                min_quantity: Quantity::from_units(20 * 10_000),
-                max_quantity: Quantity::from_units(60 * 10_000),
-                supplier_id: None,
-            },
-        )
-        .await?;
-        created(tx, actor, "reorder_rule", rule.id, &rule).await?;
-    }
-    let lines = goods
-        .iter()
-        .take(2)
-        .map(|product| PurchaseLineInput {
-            item: Item {
-                product_id: product.id,
-                variant_id: None,
-            },
-            description: product.name.clone(),
-            amounts: LineAmounts {
-                quantity: Quantity::from_units(24 * 10_000),
-                unit_price: product.purchase_price.map(|p| p.0).unwrap_or_default(),
-                discount_percent: Percent::ZERO,
-                vat_category: product.vat_category,
-                vat_rate: product.vat_rate.0,
-            },
-        })
-        .collect();
-    let order = purchasing::insert_order(
-        tx,
-        organization_id,
-        &PurchaseOrderInput {
-            supplier_id: furniture_supplier,
-            warehouse_id: Some(warehouse.id),
-            currency: "EUR".into(),
-            issue_date: chrono::Utc::now().date_naive(),
-            expected_date: None,
-            notes: Some("Réassort chaises".into()),
-            lines,
-        },
-    )
-    .await?;
-    let sent = purchasing::set_status(
-        tx,
-        organization_id,
-        order.id,
-        PurchaseStatus::Draft,
-        PurchaseStatus::Sent,
-    )
-    .await?;
-    created(tx, actor, "purchase_order", order.id, &sent).await?;
-    Ok(())
 }
 
 const STREETS: [(&str, &str, &str); 5] = [
