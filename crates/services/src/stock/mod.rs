@@ -6,11 +6,13 @@
 //! a level never moves without its movement and its audit entry.
 
 mod filters;
+pub mod inventories;
 pub mod movements;
 pub mod places;
 pub mod reservations;
 
 pub use filters::{LevelFilters, MovementFilters, level_filter, movement_filter};
+pub use inventories::{CountRequest, InventoryDetail, InventoryFilters, OpenInventoryRequest};
 pub use movements::MovementRequest;
 pub use places::{CreatedWarehouse, LocationFilters, LocationRequest, WarehouseRequest};
 pub use reservations::{Consumed, ReservationFilters, ReservationLine, ReservationsRequest};
