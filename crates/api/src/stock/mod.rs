@@ -1,14 +1,12 @@
 //! Stock routes: warehouses, locations, levels, the movement ledger and
-//! reservations. The rules of what a movement does are in
-//! `comptoir_domain::stock`; the conditional level updates in
-//! `comptoir_db::stock`.
+//! reservations. The workflows are in `comptoir_services::stock`.
 
 mod movements;
 mod places;
 mod reservations;
 
 use crate::context::ApiContext;
-pub(crate) use movements::check_item;
+pub(crate) use comptoir_services::stock::check_item;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<ApiContext> {

@@ -1,4 +1,5 @@
-//! The filters of the stock lists and exports: levels and movements.
+//! The filters of the stock lists and exports: levels and movements, so
+//! a list and its export select the same rows.
 
 use crate::error::ServiceResult;
 use crate::validate::query_filter;
