@@ -11,6 +11,7 @@ pub mod auth;
 pub mod catalog;
 pub mod compliance;
 pub mod error;
+pub mod numbering;
 pub mod parties;
 pub mod patch;
 pub mod pricing;
