@@ -15,6 +15,7 @@ pub mod numbering;
 pub mod parties;
 pub mod patch;
 pub mod pricing;
+pub mod purchasing;
 pub mod records;
 pub mod sales;
 pub mod stock;
