@@ -6,7 +6,6 @@ mod places;
 mod reservations;
 
 use crate::context::ApiContext;
-pub(crate) use comptoir_services::stock::check_item;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<ApiContext> {

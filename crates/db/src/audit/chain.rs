@@ -2,6 +2,7 @@
 //! its chain head, bulk writers linking their own, and the verification
 //! that recomputes every link.
 
+use super::{Actor, AuditEntry, Change, PENDING_COLUMNS};
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::Table;
@@ -11,7 +12,6 @@ use serde_json::Value;
 use sqlx::types::Json;
 use std::time::Duration;
 use uuid::Uuid;
-use super::{Actor, AuditEntry, Change, PENDING_COLUMNS};
 
 /// Entries linked per transaction by [`chain_pending`].
 const CHAIN_BATCH: usize = 500;

@@ -20,7 +20,11 @@ pub(super) enum ColumnType {
 }
 
 impl ColumnType {
-    pub(super) fn from_postgres(table: &str, column: &str, data_type: &str) -> Result<Self, DbError> {
+    pub(super) fn from_postgres(
+        table: &str,
+        column: &str,
+        data_type: &str,
+    ) -> Result<Self, DbError> {
         Ok(match data_type {
             "uuid" => Self::Uuid,
             "text" => Self::Text,

@@ -30,13 +30,8 @@ pub use valuation::{Valuation, ValueOf, valuation};
 use crate::ServiceError;
 use crate::ServiceResult;
 use crate::records::audited;
-use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::purchasing::{self as store, PurchaseOrder, PurchaseOrderLine};
-use comptoir_db::resource;
-use comptoir_db::stock::Item;
-use comptoir_db::{Db, DbError, Tx};
-use comptoir_domain::FieldErrors;
-use comptoir_domain::catalog::ProductKind;
+use comptoir_db::{Db, Tx};
 use comptoir_domain::documents::{LineAmounts, TaxLine, totals};
 use comptoir_domain::purchasing::{PurchaseAction, PurchaseStatus, purchase_transition};
 use serde::Serialize;
@@ -83,36 +78,4 @@ async fn move_to(
     store::set_status(tx, organization_id, order.id, order.status, next)
         .await?
         .ok_or_else(|| ServiceError::InvalidTransition("the order changed meanwhile; retry".into()))
-}
-
-/// Checks that an item can be bought into stock: a goods product of the
-/// organization and, when given, one of its variants; errors go under
-/// `{field}product_id` and `{field}variant_id`.
-async fn check_item(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    errors: &mut FieldErrors,
-    field: &str,
-    item: Item,
-) -> ServiceResult<()> {
-    match resource::read_in::<Product>(tx, organization_id, item.product_id).await {
-        Ok(product) if product.kind == ProductKind::Service => {
-            errors.add(format!("{field}product_id"), "services have no stock")
-        }
-        Ok(_) => {}
-        Err(DbError::NotFound) => errors.add(format!("{field}product_id"), "no such record"),
-        Err(other) => return Err(other.into()),
-    }
-    if let Some(variant_id) = item.variant_id {
-        match resource::read_in::<Variant>(tx, organization_id, variant_id).await {
-            Ok(variant) if variant.product_id == item.product_id => {}
-            Ok(_) => errors.add(
-                format!("{field}variant_id"),
-                "is not a variant of this product",
-            ),
-            Err(DbError::NotFound) => errors.add(format!("{field}variant_id"), "no such record"),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Ok(())
 }

@@ -3,9 +3,10 @@
 //! product) and may be replaced whole while it is a draft; sending and
 //! cancelling move it by the state machine.
 
-use super::{PurchaseOrderDetail, check_item, detail, move_to, next_status};
+use super::{PurchaseOrderDetail, detail, move_to, next_status};
 use crate::audit::log;
 use crate::records;
+use crate::stock::check_item;
 use crate::validate::{MAX_NAME, MAX_TEXT, check_reference, optional, parsed, query_filter};
 use crate::{Actor, ServiceResult};
 use chrono::NaiveDate;

@@ -2,8 +2,8 @@
 //! maximum in a warehouse, at most one rule per item and warehouse, written
 //! through the one audited path.
 
-use super::check_item;
 use crate::records::{self, audited};
+use crate::stock::check_item;
 use crate::validate::{check_reference, required_parsed};
 use crate::{Actor, ServiceError, ServiceResult};
 use comptoir_db::parties::Supplier;
