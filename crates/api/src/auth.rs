@@ -8,17 +8,15 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 pub use crate::state::keys::Keys;
 pub use crate::state::sessions::SessionCache;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use comptoir_db::audit::Actor;
-use comptoir_db::auth::{self as store, RefreshOutcome};
-use comptoir_db::{Db, now};
+use comptoir_db::auth::{Organization, User};
+use comptoir_db::now;
 use comptoir_domain::permissions::{Permission, Role};
-use comptoir_services::auth::{hash_password, verify_password};
+use comptoir_services::sessions::{self, LoginLimits, OpenSession, RefreshRefusal};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,18 +30,6 @@ pub struct Claims {
     pub sid: Uuid,
     pub iat: i64,
     pub exp: i64,
-}
-
-fn new_refresh_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    (token, hash)
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The authenticated caller, checked against its session on every request.
@@ -134,7 +120,7 @@ impl FromRequestParts<ApiContext> for CurrentUser {
         let session = match ctx.sessions.get(claims.sid) {
             Some(session) => Some(session),
             None => {
-                let session = store::session_state(&ctx.db, claims.sid).await?;
+                let session = sessions::state(&ctx.db, claims.sid).await?;
                 if let Some(session) = &session {
                     ctx.sessions.put(claims.sid, session.clone());
                 }
@@ -251,19 +237,15 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-fn issue_tokens(
-    ctx: &ApiContext,
-    user_id: Uuid,
-    organization_id: Uuid,
-    session_id: Uuid,
-    refresh_token: String,
-) -> ApiResult<TokenPair> {
+/// Signs an access token for the session and hands it out with the
+/// session's next refresh token.
+fn issue_tokens(ctx: &ApiContext, session: OpenSession) -> ApiResult<TokenPair> {
     let issued = now().timestamp();
     let ttl = ctx.config.access_token_ttl.as_secs() as i64;
     let claims = Claims {
-        sub: user_id,
-        org: organization_id,
-        sid: session_id,
+        sub: session.user_id,
+        org: session.organization_id,
+        sid: session.session_id,
         iat: issued,
         exp: issued + ttl,
     };
@@ -272,33 +254,10 @@ fn issue_tokens(
             .map_err(|e| ApiError::Internal(e.to_string().into()))?;
     Ok(TokenPair {
         access_token,
-        refresh_token,
+        refresh_token: session.refresh_token,
         token_type: "Bearer",
         expires_in: ttl,
     })
-}
-
-async fn rate_limit(db: &Db, ctx: &ApiContext, email: &str, ip: &str) -> ApiResult<()> {
-    let window = chrono::Duration::from_std(ctx.config.login_window).map_err(ApiError::internal)?;
-    let counts = store::login_failures_since(db, email, ip, now() - window).await?;
-    let blocking_since = [
-        (counts.by_account >= ctx.config.login_max_failures)
-            .then_some(counts.oldest_by_account)
-            .flatten(),
-        (counts.by_ip >= ctx.config.login_max_failures_per_ip)
-            .then_some(counts.oldest_by_ip)
-            .flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(oldest) = blocking_since {
-        let retry_after = (oldest + window - now()).num_seconds().max(1) as u64;
-        return Err(ApiError::RateLimited {
-            retry_after_seconds: retry_after,
-        });
-    }
-    Ok(())
 }
 
 /// Log in with e-mail and password.
@@ -309,50 +268,15 @@ async fn login(
     ClientIp(ip): ClientIp,
     Json(request): Json<LoginRequest>,
 ) -> ApiResult<axum::Json<TokenPair>> {
-    let email = request.email.trim().to_lowercase();
-    let ip = ip.unwrap_or_else(|| "unknown".to_owned());
-    rate_limit(&ctx.db, &ctx, &email, &ip).await?;
-    let credentials = store::credentials_by_email(&ctx.db, &email).await?;
-    let password = request.password;
-    let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let valid = tokio::task::spawn_blocking(move || match stored_hash {
-        Some(hash) => verify_password(&password, &hash),
-        // Same work for unknown e-mails, so timing does not reveal accounts.
-        None => {
-            let _ = hash_password(&password);
-            false
-        }
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let credentials = match credentials {
-        Some(c) if valid && c.active => c,
-        _ => {
-            let forget = now() - chrono::Duration::days(1);
-            store::record_login_failure(&ctx.db, &email, &ip, forget).await?;
-            return Err(ApiError::Unauthorized(
-                "wrong e-mail or password, or account deactivated",
-            ));
-        }
+    let limits = LoginLimits {
+        window: chrono::Duration::from_std(ctx.config.login_window).map_err(ApiError::internal)?,
+        max_failures: ctx.config.login_max_failures,
+        max_failures_per_ip: ctx.config.login_max_failures_per_ip,
     };
-    let (refresh_token, refresh_hash) = new_refresh_token();
-    let mut tx = ctx.db.begin().await?;
-    let session_id = store::open_session(
-        &mut tx,
-        credentials.organization_id,
-        credentials.id,
-        &refresh_hash,
-    )
-    .await?;
-    tx.commit().await?;
-    issue_tokens(
-        &ctx,
-        credentials.id,
-        credentials.organization_id,
-        session_id,
-        refresh_token,
-    )
-    .map(axum::Json)
+    let ip = ip.unwrap_or_else(|| "unknown".to_owned());
+    let session =
+        sessions::log_in(&ctx.db, &limits, &request.email, request.password, &ip).await?;
+    issue_tokens(&ctx, session).map(axum::Json)
 }
 
 /// Exchange a refresh token for a new pair. Each refresh token works once;
@@ -363,39 +287,19 @@ async fn refresh(
     State(ctx): State<ApiContext>,
     Json(request): Json<RefreshRequest>,
 ) -> ApiResult<axum::Json<TokenPair>> {
-    let (new_token, new_hash) = new_refresh_token();
     let idle =
         chrono::Duration::from_std(ctx.config.session_idle_timeout).map_err(ApiError::internal)?;
-    let mut tx = ctx.db.begin().await?;
-    let outcome = store::rotate_refresh_token(
-        &mut tx,
-        &token_hash(&request.refresh_token),
-        &new_hash,
-        idle,
-    )
-    .await?;
-    tx.commit().await?;
-    match outcome {
-        RefreshOutcome::Rotated {
-            session,
-            session_id,
-        } => issue_tokens(
-            &ctx,
-            session.user_id,
-            session.organization_id,
-            session_id,
-            new_token,
-        )
-        .map(axum::Json),
-        RefreshOutcome::Unknown => Err(ApiError::Unauthorized("unknown refresh token")),
-        RefreshOutcome::Reused => {
+    match sessions::refresh(&ctx.db, &request.refresh_token, idle).await? {
+        Ok(session) => issue_tokens(&ctx, session).map(axum::Json),
+        Err(RefreshRefusal::Unknown) => Err(ApiError::Unauthorized("unknown refresh token")),
+        Err(RefreshRefusal::Reused) => {
             // Which session it revoked is not known here: none is trusted.
             ctx.sessions.clear();
             Err(ApiError::Unauthorized(
                 "refresh token already used: the session is revoked",
             ))
         }
-        RefreshOutcome::Refused => Err(ApiError::Unauthorized("session ended")),
+        Err(RefreshRefusal::Ended) => Err(ApiError::Unauthorized("session ended")),
     }
 }
 
@@ -406,17 +310,15 @@ async fn logout(
     State(ctx): State<ApiContext>,
     user: CurrentUser,
 ) -> ApiResult<axum::http::StatusCode> {
-    let mut tx = ctx.db.begin().await?;
-    store::revoke_session(&mut tx, user.session_id, "logout").await?;
-    tx.commit().await?;
+    sessions::log_out(&ctx.db, user.session_id).await?;
     ctx.sessions.forget(user.session_id);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
-    pub user: store::User,
-    pub organization: store::Organization,
+    pub user: User,
+    pub organization: Organization,
     pub role: Role,
     pub permissions: Vec<Permission>,
 }
@@ -425,8 +327,8 @@ pub struct Me {
 #[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 async fn me(State(ctx): State<ApiContext>, user: CurrentUser) -> ApiResult<axum::Json<Me>> {
-    let account = store::user_by_id(&ctx.db, user.user_id).await?;
-    let organization = store::get_organization(&ctx.db, user.organization_id).await?;
+    let (account, organization) =
+        sessions::account(&ctx.db, user.user_id, user.organization_id).await?;
     Ok(axum::Json(Me {
         user: account,
         organization,

@@ -181,6 +181,12 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Unauthenticated(reason) => ApiError::Unauthorized(reason),
+            ServiceError::RateLimited {
+                retry_after_seconds,
+            } => ApiError::RateLimited {
+                retry_after_seconds,
+            },
             ServiceError::BadInput(message) => ApiError::BadRequest(message),
             ServiceError::Validation(fields) => ApiError::Validation(fields),
             ServiceError::Conflict { message, details } => ApiError::Conflict { message, details },

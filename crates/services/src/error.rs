@@ -12,6 +12,13 @@ use serde_json::{Value, json};
 pub enum ServiceError {
     #[error("not found")]
     NotFound,
+    /// Who acts could not be established: wrong credentials, an unknown
+    /// token, an ended session.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Too many failed logins; try again after this many seconds.
+    #[error("too many attempts")]
+    RateLimited { retry_after_seconds: u64 },
     /// A request that cannot be read as asked (a filter, a parameter),
     /// as opposed to a field that does not validate.
     #[error("{0}")]

@@ -18,6 +18,7 @@ pub mod pricing;
 pub mod purchasing;
 pub mod records;
 pub mod sales;
+pub mod sessions;
 pub mod stock;
 pub mod transfer;
 pub mod users;
