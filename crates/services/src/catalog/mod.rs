@@ -4,6 +4,7 @@
 
 pub mod categories;
 mod nested;
+pub mod price_lists;
 pub mod products;
 pub mod suppliers;
 pub mod variants;
