@@ -18,7 +18,6 @@ pub mod idempotency;
 pub mod imports;
 pub mod inventories;
 pub mod invoices;
-mod nested;
 pub mod numbering;
 pub mod orders;
 pub mod parties;

@@ -1,10 +1,11 @@
 //! What a client pays: the price lists' rules and the catalog, resolved by
-//! `domain::pricing`; and price list rules as the API receives them and
-//! the import reads its rows: a rule request and its validation (one
-//! target for its scope, a fixed price or a discount, dates in order).
+//! `domain::pricing`, and the quote of one product's price; and price list
+//! rules as the API receives them and the import reads its rows: a rule
+//! request and its validation (one target for its scope, a fixed price or
+//! a discount, dates in order).
 
-use crate::ServiceResult;
-use crate::validate::{parsed, required_parsed};
+use crate::validate::{parsed, query_filter, required_parsed};
+use crate::{Actor, ServiceError, ServiceResult, records};
 use chrono::NaiveDate;
 use comptoir_db::Db;
 use comptoir_db::catalog::{Product, Variant, category_path};
@@ -14,9 +15,9 @@ use comptoir_db::price_lists::{self as store, PriceRule};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::PriceScope;
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
-use comptoir_domain::pricing::{PricedItem, ResolvedPrice, resolve_price};
+use comptoir_domain::pricing::{PriceSource, PricedItem, ResolvedPrice, resolve_price};
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What `client` pays per unit for `quantity` of a product or variant on
@@ -54,6 +55,109 @@ pub async fn price_for(
         .filter(|d| !d.is_zero());
     let resolved = resolve_price(&item, &rules, quantity, date, client_discount);
     Ok((item, resolved))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PriceQuery {
+    /// The client whose price list and discount apply; none gives the base price.
+    pub client_id: Option<Uuid>,
+    pub variant_id: Option<Uuid>,
+    /// Default 1.
+    pub quantity: Option<String>,
+    /// `YYYY-MM-DD`; default today.
+    pub date: Option<NaiveDate>,
+}
+
+/// The unit price one client pays, and where it comes from.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PriceQuote {
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    pub client_id: Option<Uuid>,
+    #[schema(value_type = String, example = "1.000")]
+    pub quantity: Quantity,
+    pub date: NaiveDate,
+    /// Sale price plus the variant's delta, excl. VAT.
+    #[schema(value_type = String, example = "12.5000")]
+    pub base_price: UnitPrice,
+    /// What the client pays per unit, excl. VAT.
+    #[schema(value_type = String, example = "11.2500")]
+    pub unit_price: UnitPrice,
+    #[schema(value_type = String, example = "10.00")]
+    pub discount_percent: Percent,
+    pub source: PriceSource,
+    pub price_list_id: Option<Uuid>,
+    /// The rule that produced the price, when one did.
+    pub rule_id: Option<Uuid>,
+}
+
+/// The price of a product of the actor's organization for the client,
+/// variant, quantity (default 1) and date (default today) `query` names.
+/// A variant or client that cannot be found, or a variant of another
+/// product, is a bad query rather than a missing resource.
+pub async fn quote(
+    db: &Db,
+    actor: &Actor,
+    product_id: Uuid,
+    query: PriceQuery,
+) -> ServiceResult<PriceQuote> {
+    let quantity = query_filter(
+        "quantity",
+        query.quantity.as_deref(),
+        Quantity::parse_non_negative,
+    )?
+    .unwrap_or(Quantity::ONE);
+    let date = query
+        .date
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let product: Product = records::get(db, actor, product_id).await?;
+    let variant = match query.variant_id {
+        Some(id) => {
+            let variant: Variant = records::get(db, actor, id)
+                .await
+                .map_err(|_| ServiceError::BadInput("variant_id: no such variant".into()))?;
+            if variant.product_id != product_id {
+                return Err(ServiceError::BadInput(
+                    "variant_id: not a variant of this product".into(),
+                ));
+            }
+            Some(variant)
+        }
+        None => None,
+    };
+    let client = match query.client_id {
+        Some(id) => Some(
+            records::get::<Client>(db, actor, id)
+                .await
+                .map_err(|_| ServiceError::BadInput("client_id: no such client".into()))?,
+        ),
+        None => None,
+    };
+    let price_list_id = client.as_ref().and_then(|c| c.price_list_id);
+    let (item, resolved) = price_for(
+        db,
+        actor.organization_id,
+        &product,
+        variant.as_ref(),
+        client.as_ref(),
+        quantity,
+        date,
+    )
+    .await?;
+    Ok(PriceQuote {
+        product_id,
+        variant_id: item.variant_id,
+        client_id: query.client_id,
+        quantity,
+        date,
+        base_price: resolved.base_price,
+        unit_price: resolved.unit_price,
+        discount_percent: resolved.discount_percent,
+        source: resolved.source,
+        price_list_id,
+        rule_id: resolved.rule.map(|rule| rule.id),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

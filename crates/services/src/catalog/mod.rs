@@ -3,7 +3,11 @@
 //! through the one audited path (`records`).
 
 pub mod categories;
+mod nested;
+pub mod price_lists;
 pub mod products;
+pub mod suppliers;
+pub mod variants;
 
 pub use categories::{CategoryFilters, CategoryRequest};
 pub use products::{ProductFilters, ProductRequest, product_filter};

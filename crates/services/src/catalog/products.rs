@@ -2,6 +2,7 @@
 //! import reads its rows, its validation, the filter of a list or export,
 //! and the writes, which keep a product while anything refers to it.
 
+use crate::catalog::variants::VARIANT_REFERRERS;
 use crate::records::{self, audited};
 use crate::validate::{
     MAX_NAME, MAX_TEXT, check_reference, optional, parsed, query_filter, required, required_parsed,
@@ -220,10 +221,6 @@ const PRODUCT_REFERRERS: &[(&str, &str)] = &[
     ("stock_movements", "product_id"),
     ("stock_reservations", "product_id"),
 ];
-
-/// Where a variant may be referred to; deleting it (or its product) is
-/// refused while any of these rows exist.
-pub const VARIANT_REFERRERS: &[(&str, &str)] = &[("price_rules", "variant_id")];
 
 /// Deletes a product that nothing refers to, with its variants.
 pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {

@@ -2,6 +2,8 @@
 //! import reads its rows, their validation, the check of what a client
 //! refers to, the filters of their lists and exports, and their writes.
 
+pub mod details;
+
 use crate::records::{self, audited};
 use crate::validate::{MAX_NAME, MAX_TEXT, days, optional, parsed, query_filter, required};
 use crate::{Actor, ServiceError, ServiceResult};
