@@ -10,7 +10,6 @@ pub use crate::state::keys::Keys;
 pub use crate::state::sessions::SessionCache;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use comptoir_db::audit::Actor;
 use comptoir_db::auth::{Organization, User};
 use comptoir_db::now;
 use comptoir_domain::permissions::{Permission, Role};
@@ -44,16 +43,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// The audit actor for mutations made by this caller.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            organization_id: self.organization_id,
-            user_id: Some(self.user_id),
-            request_id: self.request_id.clone(),
-            ip: self.ip.clone(),
-        }
-    }
-
     /// The caller as the services see it: who acts, for which
     /// organization, with which role, and from where.
     pub fn caller(&self) -> comptoir_services::Actor {
@@ -274,8 +263,7 @@ async fn login(
         max_failures_per_ip: ctx.config.login_max_failures_per_ip,
     };
     let ip = ip.unwrap_or_else(|| "unknown".to_owned());
-    let session =
-        sessions::log_in(&ctx.db, &limits, &request.email, request.password, &ip).await?;
+    let session = sessions::log_in(&ctx.db, &limits, &request.email, request.password, &ip).await?;
     issue_tokens(&ctx, session).map(axum::Json)
 }
 

@@ -10,9 +10,7 @@ use crate::extract::{ListParams, Multipart, PageOf, Path, Query};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use comptoir_db::Filter;
 use comptoir_db::imports::Import;
-use comptoir_db::resource::{self, Table};
 use comptoir_services::transfer::imports::{self as service, Upload};
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
@@ -131,13 +129,9 @@ async fn list_imports(
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<PageOf<Import>>> {
     let page = params.page()?;
-    let filter =
-        Filter::organization(auth.organization_id).search(Import::SEARCHABLE, params.q.as_deref());
-    let sort = params.sort::<Import>()?.or(Some(comptoir_db::Sort {
-        column: "created_at",
-        descending: true,
-    }));
-    let listing = resource::list(&ctx.db, filter, sort, page).await?;
+    let sort = params.sort::<Import>()?;
+    let q = params.q.as_deref();
+    let listing = service::list_imports(&ctx.db, &auth.caller(), q, sort, page).await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 

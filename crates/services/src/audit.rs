@@ -1,9 +1,13 @@
-//! The audit entry of a mutation, written in the transaction making it.
+//! The audit log: the entry of a mutation, written in the transaction
+//! making it, and the organization's log as an auditor reads it.
 
+use crate::validate::query_filter;
 use crate::{Actor, ServiceResult};
-use comptoir_db::Tx;
-use comptoir_db::audit as store;
-use serde::Serialize;
+use chrono::{DateTime, Utc};
+use comptoir_db::audit::{self as store, AuditEntry, AuditQuery};
+use comptoir_db::resource::{Listing, Page, Sort};
+use comptoir_db::{Db, Tx};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Records a mutation in the audit log, inside the transaction making it.
@@ -28,4 +32,39 @@ pub(crate) async fn log<T: Serialize>(
     )
     .await?;
     Ok(())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilters {
+    pub resource_type: Option<String>,
+    pub resource_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    /// RFC 3339 timestamp, inclusive.
+    pub from: Option<String>,
+    /// RFC 3339 timestamp, inclusive.
+    pub to: Option<String>,
+}
+
+fn timestamp(text: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc))
+}
+
+/// One page of the organization's audit entries, each linked into the
+/// chain before it is shown.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filters: AuditFilters,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<AuditEntry>> {
+    let query = AuditQuery {
+        resource_type: filters.resource_type,
+        resource_id: filters.resource_id,
+        user_id: filters.user_id,
+        from: query_filter("from", filters.from.as_deref(), timestamp)?,
+        to: query_filter("to", filters.to.as_deref(), timestamp)?,
+    };
+    Ok(store::list(db, actor.organization_id, query, sort, page).await?)
 }

@@ -6,7 +6,7 @@
 //! lives here once. Nothing here knows HTTP.
 
 pub mod actor;
-mod audit;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod compliance;

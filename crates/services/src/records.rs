@@ -91,10 +91,36 @@ pub async fn change<T: Audited>(
     expected_version: Option<i64>,
     write: impl AsyncFnOnce(&mut Tx, &T) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
+    change_under(
+        db,
+        actor,
+        id,
+        async |_: &mut Tx| Ok(()),
+        async |tx: &mut Tx, (): (), current: &T| {
+            check_version(expected_version, current.version())?;
+            write(tx, current).await
+        },
+    )
+    .await
+}
+
+/// Changes a record whose writers lock its parent first (a product before
+/// its variant, a client before its addresses): `lock_parent` runs before
+/// the record is locked, so every writer takes the two locks in the same
+/// order and none can deadlock another. `write` gets what `lock_parent`
+/// answered and the locked current row, and compares the version itself
+/// (a record under another parent is not found, whatever its version).
+pub async fn change_under<T: Audited, P>(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    lock_parent: impl AsyncFnOnce(&mut Tx) -> ServiceResult<P>,
+    write: impl AsyncFnOnce(&mut Tx, P, &T) -> ServiceResult<T>,
+) -> ServiceResult<T> {
     let mut tx = db.begin().await?;
+    let parent = lock_parent(&mut tx).await?;
     let current: T = resource::get_in(&mut tx, actor.organization_id, id).await?;
-    check_version(expected_version, current.version())?;
-    let updated = write(&mut tx, &current).await?;
+    let updated = write(&mut tx, parent, &current).await?;
     audit::log(
         &mut tx,
         actor,

@@ -57,6 +57,33 @@ pub(crate) async fn update<T: Nested, R: DeserializeOwned>(
     .await
 }
 
+/// Like [`update`], for records whose writers lock the parent first:
+/// `lock_parent` locks it (and answers what `write` needs of it) before
+/// the record is locked, as `records::change_under` does.
+pub(crate) async fn update_under<T: Nested, R: DeserializeOwned, P>(
+    db: &Db,
+    actor: &Actor,
+    [parent_id, id]: [Uuid; 2],
+    expected_version: Option<i64>,
+    patch: Value,
+    lock_parent: impl AsyncFnOnce(&mut Tx) -> ServiceResult<P>,
+    write: impl AsyncFnOnce(&mut Tx, P, &T, R) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    records::change_under(
+        db,
+        actor,
+        id,
+        lock_parent,
+        async |tx: &mut Tx, parent: P, current: &T| {
+            under(current, parent_id)?;
+            check_version(expected_version, current.version())?;
+            let request = merge_patch(current, patch)?;
+            write(tx, parent, current, request).await
+        },
+    )
+    .await
+}
+
 /// Deletes the record `id` under `parent_id` once `check` lets it go.
 pub(crate) async fn delete<T: Nested>(
     db: &Db,

@@ -150,15 +150,16 @@ pub async fn update(
     patch: Value,
 ) -> ServiceResult<Variant> {
     let organization_id = actor.organization_id;
-    nested::update(
+    nested::update_under(
         db,
         actor,
-        product_id,
-        id,
+        [product_id, id],
         expected_version,
         patch,
-        async |tx: &mut Tx, current: &Variant, request: VariantRequest| {
-            let product: Product = resource::get_in(tx, organization_id, product_id).await?;
+        async |tx: &mut Tx| -> ServiceResult<Product> {
+            Ok(resource::get_in(tx, organization_id, product_id).await?)
+        },
+        async |tx: &mut Tx, product: Product, current: &Variant, request: VariantRequest| {
             let input = request.validate(&product)?;
             Ok(store::update_variant(tx, organization_id, id, current.version, &input).await?)
         },

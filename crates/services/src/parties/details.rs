@@ -261,13 +261,18 @@ pub async fn update<T: Detail>(
     patch: Value,
 ) -> ServiceResult<T> {
     let organization_id = actor.organization_id;
-    records::change(db, actor, id, None, async |tx: &mut Tx, current: &T| {
-        lock_party(tx, organization_id, party).await?;
-        owned(current, party)?;
-        check_version(expected_version, current.version())?;
-        let input = T::validate(merge_patch(current, patch)?)?;
-        Ok(T::update(tx, organization_id, party, current, &input).await?)
-    })
+    records::change_under(
+        db,
+        actor,
+        id,
+        async |tx: &mut Tx| lock_party(tx, organization_id, party).await,
+        async |tx: &mut Tx, (), current: &T| {
+            owned(current, party)?;
+            check_version(expected_version, current.version())?;
+            let input = T::validate(merge_patch(current, patch)?)?;
+            Ok(T::update(tx, organization_id, party, current, &input).await?)
+        },
+    )
     .await
 }
 

@@ -18,5 +18,5 @@ mod start;
 mod stock_levels;
 
 pub use job::RunningImports;
-pub use outcome::{fail_abandoned, get_import, import_problems, problems_csv};
+pub use outcome::{fail_abandoned, get_import, import_problems, list_imports, problems_csv};
 pub use start::{ImportRequest, Upload, run_import, staging_path, start_import, template};

@@ -1,14 +1,31 @@
-//! What imports became: an import with its live progress, the problem
+//! What imports became: the organization's imports, one with its live progress, the problem
 //! report of its rows, and the sweep of the imports a stopped process left
 //! unfinished.
 
 use crate::error::ServiceResult;
 use crate::transfer::imports::job::RunningImports;
-use comptoir_db::Db;
+use crate::{Actor, records};
 use comptoir_db::imports::{self as store, Import};
-use comptoir_db::resource;
+use comptoir_db::resource::{self, Listing, Page, Sort, Table};
+use comptoir_db::{Db, Filter};
 use comptoir_domain::transfer::ImportStatus;
 use uuid::Uuid;
+
+/// One page of the organization's imports, newest first unless sorted.
+pub async fn list_imports(
+    db: &Db,
+    actor: &Actor,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<Import>> {
+    let filter = Filter::organization(actor.organization_id).search(Import::SEARCHABLE, q);
+    let sort = sort.or(Some(Sort {
+        column: "created_at",
+        descending: true,
+    }));
+    records::list(db, filter, sort, page).await
+}
 
 /// An import of the organization; while it runs in this process, with its
 /// live progress.
