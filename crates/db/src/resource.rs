@@ -92,15 +92,37 @@ impl Filter {
         self
     }
 
-    /// A condition with one `{}` standing for the value's placeholder.
-    pub fn condition(mut self, template: &str, value: impl Into<Arg>) -> Self {
+    /// `column <> value`.
+    pub fn not_eq(self, column: &str, value: impl Into<Arg>) -> Self {
+        self.condition(&format!("{column} <> {{}}"), value)
+    }
+
+    /// `column >= value` when a value is given.
+    pub fn since(self, column: &str, value: Option<impl Into<Arg>>) -> Self {
+        match value {
+            Some(value) => self.condition(&format!("{column} >= {{}}"), value),
+            None => self,
+        }
+    }
+
+    /// `column <= value` when a value is given.
+    pub fn until(self, column: &str, value: Option<impl Into<Arg>>) -> Self {
+        match value {
+            Some(value) => self.condition(&format!("{column} <= {{}}"), value),
+            None => self,
+        }
+    }
+
+    /// A condition with one `{}` standing for the value's placeholder; SQL
+    /// text, so only the storage layer writes one.
+    pub(crate) fn condition(mut self, template: &str, value: impl Into<Arg>) -> Self {
         let placeholder = self.sql.arg(value);
         self.conditions.push(template.replace("{}", &placeholder));
         self
     }
 
     /// A fixed condition without values.
-    pub fn clause(mut self, condition: &'static str) -> Self {
+    pub(crate) fn clause(mut self, condition: &'static str) -> Self {
         self.conditions.push(condition.to_owned());
         self
     }

@@ -186,15 +186,11 @@ pub async fn list(
     page: Page,
 ) -> Result<Listing<AuditEntry>, DbError> {
     chain_organization(db, organization_id).await?;
-    let mut filter = Filter::organization(organization_id)
+    let filter = Filter::organization(organization_id)
         .eq("resource_type", query.resource_type)
         .eq("resource_id", query.resource_id)
-        .eq("user_id", query.user_id);
-    if let Some(from) = query.from {
-        filter = filter.condition("at >= {}", from);
-    }
-    if let Some(to) = query.to {
-        filter = filter.condition("at <= {}", to);
-    }
+        .eq("user_id", query.user_id)
+        .since("at", query.from)
+        .until("at", query.to);
     crate::resource::list(db, filter, sort, page).await
 }

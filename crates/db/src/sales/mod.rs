@@ -4,6 +4,7 @@
 mod deliveries;
 mod documents;
 mod events;
+pub mod filters;
 mod orders;
 mod payments;
 mod quote_job;

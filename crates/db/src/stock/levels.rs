@@ -5,7 +5,7 @@
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
-use crate::resource::{Fixed, Table};
+use crate::resource::{Filter, Fixed, Table};
 use chrono::{DateTime, Utc};
 use comptoir_domain::numbers::Quantity;
 use serde::Serialize;
@@ -57,13 +57,31 @@ impl Table for StockLevel {
 
 /// Keeps the levels of items whose warehouse stock is under their reorder
 /// minimum (a condition on the `StockLevel` listing).
-pub const BELOW_MINIMUM: &str = "EXISTS (SELECT 1 FROM reorder_rules r \
+pub fn below_minimum(filter: Filter) -> Filter {
+    filter.clause(BELOW_MINIMUM)
+}
+
+const BELOW_MINIMUM: &str = "EXISTS (SELECT 1 FROM reorder_rules r \
     WHERE r.warehouse_id = levels.warehouse_id AND r.product_id = levels.product_id \
     AND r.variant_key = levels.variant_key AND r.min_quantity > ( \
       SELECT COALESCE(SUM(w.physical - w.reserved), 0) FROM stock_levels w \
       JOIN locations wl ON wl.id = w.location_id \
       WHERE wl.warehouse_id = r.warehouse_id AND w.product_id = r.product_id \
       AND w.variant_key = r.variant_key))";
+
+/// Keeps the movements into or out of the location.
+pub fn touching_location(filter: Filter, location_id: Uuid) -> Filter {
+    filter.condition("{} IN (from_location_id, to_location_id)", location_id)
+}
+
+/// Keeps the movements into or out of any location of the warehouse.
+pub fn touching_warehouse(filter: Filter, warehouse_id: Uuid) -> Filter {
+    filter.condition(
+        "EXISTS (SELECT 1 FROM locations w WHERE w.warehouse_id = {} \
+         AND w.id IN (from_location_id, to_location_id))",
+        warehouse_id,
+    )
+}
 
 /// An issue, transfer or reservation that the available stock cannot
 /// cover.

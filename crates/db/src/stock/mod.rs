@@ -13,7 +13,10 @@ mod quick;
 mod reservations;
 mod warehouses;
 
-pub use levels::{BELOW_MINIMUM, Item, LevelDifference, Shortage, StockError, StockLevel, verify};
+pub use levels::{
+    Item, LevelDifference, Shortage, StockError, StockLevel, below_minimum, touching_location,
+    touching_warehouse, verify,
+};
 pub(crate) use movements::inventory_lock_key;
 pub use movements::{
     LevelSet, Movement, MovementNote, apply_movement, open_covering, prepare_movement,

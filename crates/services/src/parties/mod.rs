@@ -162,7 +162,7 @@ pub fn client_filter(
         .eq("status", status)
         .eq("kind", kind);
     if status.is_none() && filters.include_archived != Some(true) {
-        filter = filter.condition("status <> {}", ClientStatus::Archived);
+        filter = filter.not_eq("status", ClientStatus::Archived);
     }
     Ok(filter.search(Client::SEARCHABLE, q))
 }

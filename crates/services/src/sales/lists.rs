@@ -8,6 +8,7 @@ use crate::validate::query_filter;
 use crate::{Actor, ServiceError, ServiceResult};
 use chrono::{NaiveDate, Utc};
 use comptoir_db::resource::{self, Table};
+use comptoir_db::sales as store;
 use comptoir_db::sales::{BusinessEvent, Delivery, Payment, SalesDocument};
 use comptoir_db::{Db, Filter, Listing, Page, Sort};
 use comptoir_domain::sales::{
@@ -125,14 +126,9 @@ pub fn document_filter(
         (Some(overdue), DocumentKind::Invoice) => {
             let today = Utc::now().date_naive();
             filter = if overdue {
-                filter
-                    .clause("status IN ('issued', 'partially_paid')")
-                    .condition("due_date < {}", today)
+                store::filters::overdue(filter, today)
             } else {
-                filter.condition(
-                    "(status NOT IN ('issued', 'partially_paid') OR due_date IS NULL OR due_date >= {})",
-                    today,
-                )
+                store::filters::not_overdue(filter, today)
             };
         }
         (Some(_), _) => {
@@ -210,17 +206,11 @@ pub async fn list_deliveries(
         .eq("order_id", filters.order_id)
         .search(Delivery::SEARCHABLE, q);
     if let Some(client_id) = filters.client_id {
-        filter = filter.condition(
-            "order_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
-            client_id,
-        );
+        filter = store::filters::deliveries_to(filter, client_id);
     }
-    if let Some(from) = filters.from {
-        filter = filter.condition("delivery_date >= {}", from);
-    }
-    if let Some(to) = filters.to {
-        filter = filter.condition("delivery_date <= {}", to);
-    }
+    filter = filter
+        .since("delivery_date", filters.from)
+        .until("delivery_date", filters.to);
     Ok(resource::list(db, filter, sort, page).await?)
 }
 
@@ -257,16 +247,10 @@ pub async fn list_payments(
         .eq("method", method.map(PaymentMethod::as_str))
         .search(Payment::SEARCHABLE, q);
     if let Some(client_id) = filters.client_id {
-        filter = filter.condition(
-            "invoice_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
-            client_id,
-        );
+        filter = store::filters::payments_from(filter, client_id);
     }
-    if let Some(from) = filters.from {
-        filter = filter.condition("payment_date >= {}", from);
-    }
-    if let Some(to) = filters.to {
-        filter = filter.condition("payment_date <= {}", to);
-    }
+    filter = filter
+        .since("payment_date", filters.from)
+        .until("payment_date", filters.to);
     Ok(resource::list(db, filter, sort, page).await?)
 }

@@ -58,22 +58,14 @@ pub fn movement_filter(
         .eq("reference", filters.reference)
         .search(Movement::SEARCHABLE, q);
     if let Some(location_id) = filters.location_id {
-        filter = filter.condition("{} IN (from_location_id, to_location_id)", location_id);
+        filter = store::touching_location(filter, location_id);
     }
     if let Some(warehouse_id) = filters.warehouse_id {
-        filter = filter.condition(
-            "EXISTS (SELECT 1 FROM locations w WHERE w.warehouse_id = {} \
-             AND w.id IN (from_location_id, to_location_id))",
-            warehouse_id,
-        );
+        filter = store::touching_warehouse(filter, warehouse_id);
     }
-    if let Some(from) = filters.from {
-        filter = filter.condition("created_at >= {}", from);
-    }
-    if let Some(to) = filters.to {
-        filter = filter.condition("created_at <= {}", to);
-    }
-    Ok(filter)
+    Ok(filter
+        .since("created_at", filters.from)
+        .until("created_at", filters.to))
 }
 
 /// The levels a list or an export shows.
@@ -84,7 +76,7 @@ pub fn level_filter(organization_id: Uuid, filters: LevelFilters) -> Filter {
         .eq("warehouse_id", filters.warehouse_id)
         .eq("location_id", filters.location_id);
     if filters.below_min == Some(true) {
-        filter = filter.clause(store::BELOW_MINIMUM);
+        filter = store::below_minimum(filter);
     }
     filter
 }

@@ -1,0 +1,38 @@
+//! The conditions of sales lists that need more than a column's value:
+//! whether an invoice is overdue, and deliveries or payments by the client
+//! of their document.
+
+use crate::resource::Filter;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// Invoices still owing money after their due date (`domain::sales::is_overdue`).
+pub fn overdue(filter: Filter, today: NaiveDate) -> Filter {
+    filter
+        .clause("status IN ('issued', 'partially_paid')")
+        .condition("due_date < {}", today)
+}
+
+/// Invoices that are not [`overdue`].
+pub fn not_overdue(filter: Filter, today: NaiveDate) -> Filter {
+    filter.condition(
+        "(status NOT IN ('issued', 'partially_paid') OR due_date IS NULL OR due_date >= {})",
+        today,
+    )
+}
+
+/// Deliveries of the client's orders.
+pub fn deliveries_to(filter: Filter, client_id: Uuid) -> Filter {
+    filter.condition(
+        "order_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
+        client_id,
+    )
+}
+
+/// Payments of the client's invoices.
+pub fn payments_from(filter: Filter, client_id: Uuid) -> Filter {
+    filter.condition(
+        "invoice_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
+        client_id,
+    )
+}
