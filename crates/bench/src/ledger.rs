@@ -8,20 +8,16 @@
 
 use crate::Cli;
 use crate::database::psql;
-use crate::load::{self, PAGE_SIZE, Requester};
+use crate::load::{self, PAGE_SIZE, Requester, WARMUP, create_stocked_product};
 use crate::report::Phase;
 use crate::server::{RssSampler, Server};
-use crate::stock::{self, WARMUP};
-use crate::stock_report::{self, LedgerRun};
+use crate::stock_report::{self, LedgerRun, PRODUCTS};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Products the movements are spread over, so the one asked for has about
-/// a hundredth of the ledger.
-pub const PRODUCTS: u32 = 100;
 /// The `variant_key` of a product without variants.
 const NO_VARIANT: &str = "00000000-0000-0000-0000-000000000000";
 
@@ -71,7 +67,7 @@ async fn create_products(base_url: &str) -> Result<Vec<Uuid>, String> {
     for number in 1..=PRODUCTS {
         let code = format!("L-{number:03}");
         let name = format!("Ledger product {number}");
-        products.push(stock::create_product(&http, base_url, &code, &name).await?);
+        products.push(create_stocked_product(&http, base_url, &code, &name).await?);
     }
     Ok(products)
 }

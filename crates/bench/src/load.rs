@@ -10,8 +10,12 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
+use uuid::Uuid;
 
 pub const PAGE_SIZE: u32 = 50;
+
+/// Unrecorded load before each measured run, to fill caches and pools.
+pub const WARMUP: Duration = Duration::from_secs(2);
 /// Generous, so only a hung server, not a slow one, turns into errors.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -352,4 +356,23 @@ async fn join_all(mut workers: JoinSet<Vec<Duration>>, failures: &Failures) -> V
         }
     }
     latencies
+}
+
+/// Creates a stocked product through the API; returns its id.
+pub async fn create_stocked_product(
+    http: &Client,
+    base_url: &str,
+    code: &str,
+    name: &str,
+) -> Result<Uuid, String> {
+    let body = json!({ "code": code, "name": name, "sale_price": "10.00" });
+    let product = create(http, &format!("{base_url}/api/v1/products"), &body).await?;
+    uuid_field(&product, "id")
+}
+
+pub fn uuid_field(value: &Value, field: &str) -> Result<Uuid, String> {
+    value[field]
+        .as_str()
+        .and_then(|text| Uuid::parse_str(text).ok())
+        .ok_or_else(|| format!("no UUID `{field}` in {value}"))
 }

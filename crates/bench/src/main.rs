@@ -99,7 +99,7 @@ struct Cli {
     seconds: u64,
     /// Stock scenario: movements seeded in the ledger, spread over 100 products.
     #[arg(long, default_value_t = 1_000_000,
-          value_parser = value_parser!(u32).range(i64::from(ledger::PRODUCTS)..))]
+          value_parser = value_parser!(u32).range(i64::from(stock_report::PRODUCTS)..))]
     ledger_movements: u32,
     /// Stock scenario: the concurrent connections reading the ledger, one
     /// run after another.

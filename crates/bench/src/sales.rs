@@ -10,9 +10,9 @@
 use crate::ceiling::{Ceiling, Script};
 use crate::database::Database;
 use crate::load;
+use crate::load::create_stocked_product;
 use crate::report::Phase;
 use crate::server::{self, RssSampler, Server};
-use crate::stock::create_product;
 use crate::stock_report::print_run;
 use crate::{Backend, Cli};
 use reqwest::{Client, StatusCode};
@@ -144,7 +144,7 @@ async fn seed(base_url: &str) -> Result<(Vec<String>, String), String> {
         let (http, base_url, location) = (http.clone(), base_url.to_owned(), location.clone());
         async move {
             let code = format!("S-{number:05}");
-            let id = create_product(&http, &base_url, &code, &format!("Article {number}"))
+            let id = create_stocked_product(&http, &base_url, &code, &format!("Article {number}"))
                 .await?
                 .to_string();
             let receipt = json!({

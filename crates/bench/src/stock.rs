@@ -9,7 +9,7 @@
 
 use crate::ceiling::{Ceiling, Operation, Script};
 use crate::database::Database;
-use crate::load::{self, Requester};
+use crate::load::{self, Requester, WARMUP, create_stocked_product, uuid_field};
 use crate::report::Phase;
 use crate::server::{self, RssSampler, Server};
 use crate::stock_report::{self, HotLevel, StockReport};
@@ -20,8 +20,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Unrecorded load before each measured run, to fill caches and pools.
-pub const WARMUP: Duration = Duration::from_secs(2);
 /// Received once before the load: far more than a run issues and reserves,
 /// so no request can meet a shortage.
 const RECEIVED: &str = "100000000";
@@ -104,7 +102,7 @@ impl HotItem {
         )
         .await?;
         let location_id = uuid_field(&warehouse, "default_location_id")?;
-        let product_id = create_product(&http, base_url, "HOT", "Hot product").await?;
+        let product_id = create_stocked_product(&http, base_url, "HOT", "Hot product").await?;
         let receipt = json!({
             "type": "receipt",
             "product_id": product_id,
@@ -122,25 +120,6 @@ impl HotItem {
             location_id,
         })
     }
-}
-
-/// Creates a stocked product through the API; returns its id.
-pub async fn create_product(
-    http: &Client,
-    base_url: &str,
-    code: &str,
-    name: &str,
-) -> Result<Uuid, String> {
-    let body = json!({ "code": code, "name": name, "sale_price": "10.00" });
-    let product = load::create(http, &format!("{base_url}/api/v1/products"), &body).await?;
-    uuid_field(&product, "id")
-}
-
-fn uuid_field(value: &Value, field: &str) -> Result<Uuid, String> {
-    value[field]
-        .as_str()
-        .and_then(|text| Uuid::parse_str(text).ok())
-        .ok_or_else(|| format!("no UUID `{field}` in {value}"))
 }
 
 /// Issues, then reservations, at one client count, each followed by its
