@@ -2,6 +2,13 @@
 //! (`comptoir_services::auth`), short-lived JWT access tokens bound to a
 //! server-side session, rotating refresh tokens, login rate limits, and the
 //! extractors that authorize every route.
+//!
+//! An access token (15 min by default) carries a session id, and every
+//! request checks that the session and its user are still active, read at
+//! most once a second per session and instance ([`SessionCache`]): logout
+//! and user changes take effect at once on their instance, within a second
+//! on others. Login limits answer 429 with `Retry-After`. A user's e-mail
+//! names one login across organizations (a unique index on `users.email`).
 
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult};

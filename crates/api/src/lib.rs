@@ -1,7 +1,7 @@
-//! Comptoir's HTTP layer: one module per resource with its routes;
-//! handlers parse, authorize (`auth::Authorized<P>`), call a service
-//! (`comptoir_services`; the storage layer in areas not moved there yet),
-//! and map the result and errors (`error::ApiError`).
+//! Comptoir's HTTP layer: a folder or module per business area with its
+//! routes; handlers parse, authorize (`auth::Authorized<P>`), call one
+//! service function (`comptoir_services`), and map the result and errors
+//! (`error::ApiError`).
 
 pub mod audit;
 pub mod auth;
@@ -9,31 +9,18 @@ pub mod catalog;
 pub mod compliance;
 pub mod context;
 pub mod contract;
-pub mod credit_notes;
-pub mod deliveries;
 pub mod error;
-pub mod exports;
 pub mod extract;
 pub mod idempotency;
-pub mod imports;
-pub mod inventories;
-pub mod invoices;
 pub mod numbering;
-pub mod orders;
 pub mod parties;
-pub mod party_details;
-pub mod payments;
-pub mod price_lists;
-pub mod product_suppliers;
 pub mod purchasing;
-pub mod quotes;
-pub mod replenishment;
 pub mod sales;
 pub mod state;
 pub mod stock;
 pub mod system;
+pub mod transfer;
 pub mod users;
-pub mod variants;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -79,26 +66,13 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(users::router())
         .merge(audit::router())
         .merge(catalog::router())
-        .merge(variants::router())
-        .merge(price_lists::router())
-        .merge(product_suppliers::router())
         .merge(parties::router())
-        .merge(party_details::router())
         .merge(stock::router())
-        .merge(inventories::router())
         .merge(purchasing::router())
-        .merge(replenishment::router())
-        .merge(quotes::router())
-        .merge(orders::router())
-        .merge(invoices::router())
-        .merge(credit_notes::router())
-        .merge(deliveries::router())
-        .merge(payments::router())
+        .merge(sales::router())
         .merge(compliance::router())
         .merge(numbering::router())
-        .merge(sales::router())
-        .merge(imports::router(ctx.config.upload_limit_bytes))
-        .merge(exports::router());
+        .merge(transfer::router(ctx.config.upload_limit_bytes));
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .split_for_parts();

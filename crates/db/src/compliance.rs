@@ -7,6 +7,12 @@
 //! record changed behind the application's back. The position comes from a
 //! counter whose row stays locked until commit: links are appended one at
 //! a time per organization, with no gap.
+//!
+//! Lock order is always document → series → chain: the issuing or paying
+//! transaction holds the document's row, then its numbering series'
+//! counter, and takes the chain position last, so two issuers never wait
+//! on each other in opposite orders. `sales_chain`, `sales_closings` and
+//! `payments` refuse `UPDATE` and `DELETE` (triggers on both backends).
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
@@ -206,7 +212,9 @@ const SIGNED: &str = "CASE kind WHEN 'credit_note' THEN -1 ELSE 1 END";
 
 /// Closes a period: records its totals, chained after everything issued
 /// before, and from then on nothing dated in it can be issued. `None` if
-/// the period is already closed.
+/// the period is already closed. The totals (invoices less credit notes)
+/// are summed under the chain position's lock, which every issuer takes
+/// before its date check, so none can slip into the period meanwhile.
 pub async fn close(
     tx: &mut Tx,
     organization_id: Uuid,

@@ -1,6 +1,16 @@
 //! Physical inventories: open one on a warehouse (optionally some of its
 //! locations and one category), record counts, close it with one
 //! adjustment movement per difference, all in one transaction.
+//!
+//! An inventory must not miss a movement made while it opens. Opening takes
+//! the warehouse's inventory lock (PostgreSQL advisory, exclusive), which
+//! full-path movements hold shared before checking that no open inventory
+//! covers them; it then counts its levels in (`stock_levels.counting + 1`,
+//! rows locked in level order) before reading their expected stock. The
+//! one-statement issue refuses `counting > 0` in its `WHERE`, which
+//! PostgreSQL re-reads after waiting on the row, so an issue is either in
+//! the snapshot or refused. Closing and cancelling count the lines marked
+//! `marks_level` back out.
 
 use crate::error::DbError;
 use crate::pool::{Backend, Sql, Tx, now};

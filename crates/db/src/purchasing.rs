@@ -247,7 +247,8 @@ pub async fn set_status(
 }
 
 /// Adds a received quantity to a line, unless that would exceed what was
-/// ordered; returns whether it did.
+/// ordered; returns whether it did. The bound is in the `UPDATE`'s `WHERE`,
+/// so two receipts at once cannot together receive more than ordered.
 pub async fn receive_line(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -272,7 +273,10 @@ pub async fn receive_line(
 }
 
 /// Folds a receipt into the product's weighted average cost. Call it
-/// before the receipt's movement, with the product row locked.
+/// before the receipt's movement (the stock on hand it reads must not
+/// include the receipt yet), with the product row locked (two receipts of
+/// one product then fold in one after the other, not both over the same
+/// old average).
 pub async fn update_average_cost(
     tx: &mut Tx,
     organization_id: Uuid,

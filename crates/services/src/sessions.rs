@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// How many failed logins lock an account (per e-mail and address) and an
-/// address, over which window.
+/// address, over which window. Failures are counted in the database, so
+/// the limits hold across instances; keyed on the (e-mail, address) pair,
+/// an account is not locked by failures from other addresses.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
     pub window: Duration,
@@ -69,7 +71,8 @@ async fn check_limits(db: &Db, limits: &LoginLimits, email: &str, ip: &str) -> S
 }
 
 /// Opens a session for the account with this e-mail and password; a
-/// failure counts against the login limits.
+/// failure counts against the login limits. An unknown e-mail costs the
+/// same hashing and gets the same answer as a wrong password.
 pub async fn log_in(
     db: &Db,
     limits: &LoginLimits,
@@ -131,7 +134,9 @@ pub enum RefreshRefusal {
 }
 
 /// Exchanges a refresh token for a new one on the same session, if the
-/// session was used within `idle`.
+/// session was used within `idle`. Each token works once (one conditional
+/// `UPDATE … WHERE used_at IS NULL`); presenting a used one revokes the
+/// whole session, since the token was stolen or the client replayed it.
 pub async fn refresh(
     db: &Db,
     refresh_token: &str,

@@ -1,6 +1,8 @@
-//! Stock routes: warehouses, locations, levels, the movement ledger and
-//! reservations. The workflows are in `comptoir_services::stock`.
+//! Stock routes: warehouses, locations, levels, the movement ledger,
+//! reservations and inventories. The workflows are in
+//! `comptoir_services::stock`.
 
+mod inventories;
 mod movements;
 mod places;
 mod reservations;
@@ -13,4 +15,5 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .merge(places::router())
         .merge(movements::router())
         .merge(reservations::router())
+        .merge(inventories::router())
 }

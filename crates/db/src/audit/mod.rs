@@ -178,6 +178,9 @@ pub struct AuditQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// Lists the organization's log, after linking what is pending: it shows
+/// every entry committed before it asked, without waiting for an import
+/// that holds the chain (whose entries appear once it commits).
 pub async fn list(
     db: &Db,
     organization_id: Uuid,

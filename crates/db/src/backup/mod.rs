@@ -97,6 +97,11 @@ async fn backup_postgres(db: &Db, file: &Path) -> Result<Vec<TableRows>, DbError
 /// Restores the backup `file` into `target`, a migrated database with no
 /// data; returns the rows restored per table. Older backups are brought up
 /// to the current schema first, on a temporary copy.
+///
+/// One target transaction: it refuses a target with data, replaces
+/// `app_settings` with the backup's, copies the tables, and compares each
+/// table's row count and order-independent digest with the backup's
+/// before committing.
 pub async fn restore(file: &Path, target: &Db) -> Result<Vec<TableRows>, DbError> {
     if !file.is_file() {
         return Err(DbError::Backup(format!("{} is not a file", file.display())));
@@ -228,6 +233,10 @@ fn canonical_row(row: &[Arg]) -> String {
     canonical_json(&Value::Array(values))
 }
 
+/// Copies every table, parents first (foreign keys read from either
+/// catalog; a tree table's rows each after their parent), with the column
+/// types the schemas were reconciled to (PostgreSQL's when it is a side),
+/// so values keep their exact type across backends.
 async fn copy_tables(
     schema: &Schema,
     source: &mut Tx,

@@ -1,5 +1,17 @@
 //! Quotes, orders, invoices and credit notes (one table, `kind` tells them
 //! apart), their lines, delivery notes, payments and business events.
+//!
+//! Sharing `sales_documents` and `sales_lines` gives every kind one totals
+//! rule and one representation. Numbers come from
+//! [`crate::numbering::next_number`] inside the caller's transaction: a
+//! rollback leaves no gap and concurrent issuers queue on the counter row.
+//! An invoice or credit note is numbered only when issued ([`issue`]).
+//! Triggers on both backends then refuse its deletion, any change to its
+//! lines, and any change to it but its payment state (`amount_paid`,
+//! `amount_credited`, `status`), whatever code or hand runs the SQL.
+//! Every bound an order line keeps (delivered, invoiced, returned) is in
+//! the `WHERE` of the update that moves it, so concurrent requests cannot
+//! together go past it.
 
 mod deliveries;
 mod documents;

@@ -36,7 +36,9 @@ pub async fn deliver_line(
 }
 
 /// Adds to an order line's invoiced quantity, never beyond what the client
-/// kept; returns whether it did.
+/// kept (delivered less returned) less what invoices already bill net of
+/// their credits; returns whether it did. The bound is in the `WHERE`, so
+/// two invoices at once cannot together bill more.
 pub async fn invoice_line(
     tx: &mut Tx,
     organization_id: Uuid,

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 /// Adds to an order line's returned quantity (and to what credit notes
 /// take back of it), never beyond what was delivered; returns whether it
-/// did.
+/// did. The bound is in the `WHERE`, so concurrent returns cannot together
+/// pass it.
 pub async fn return_line(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -139,7 +140,9 @@ pub async fn insert_return_line(
 }
 
 /// How much of each line of an invoice its credit notes (drafts
-/// included) already take back.
+/// included) already take back: what a line may still be credited is its
+/// quantity less this. Read it with the invoice row locked, as
+/// `credit_invoice` does, so a concurrent credit note is counted.
 pub async fn credited_quantities(
     tx: &mut Tx,
     organization_id: Uuid,

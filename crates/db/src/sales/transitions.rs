@@ -119,7 +119,8 @@ pub async fn transition(
 }
 
 /// Numbers and dates a draft invoice or credit note; `None` if it is no
-/// longer a draft.
+/// longer a draft (the update is conditional on `draft` and no number, so
+/// a document is issued once even when two requests race).
 pub async fn issue(
     tx: &mut Tx,
     organization_id: Uuid,

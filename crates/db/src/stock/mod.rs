@@ -4,8 +4,11 @@
 //! Every level change is one conditional statement checked by the rows it
 //! affects: a decrease only happens if the available quantity covers it,
 //! so two clerks taking the last unit at once cannot both succeed, on one
-//! instance or several. The CHECK constraints of the table are the last
-//! line of defence.
+//! instance or several. The CHECK constraints of `stock_levels` are the
+//! last line of defence (`physical >= 0`, `reserved >= 0`,
+//! `reserved <= physical`), and triggers on both backends refuse any
+//! update or deletion of `stock_movements`: the ledger is append-only, so
+//! `verify` can rebuild every level from it.
 
 mod levels;
 mod movements;

@@ -112,7 +112,9 @@ pub enum LevelSet {
 /// adjustment movement for the difference, so the ledger still sums to the
 /// level. The level row is locked first (PostgreSQL; SQLite writers are
 /// serialized anyway), so what it holds cannot change before the commit.
-/// Going below what is reserved is a shortage.
+/// Going below what is reserved is a shortage; a level an open inventory
+/// covers is refused, as for any movement. Imports set levels this way, so
+/// the ledger invariant holds for them too.
 pub async fn set_physical(
     tx: &mut Tx,
     organization_id: Uuid,

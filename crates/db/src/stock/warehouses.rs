@@ -56,7 +56,9 @@ fn warehouse_values(input: &WarehouseInput) -> Values {
     ]
 }
 
-/// Creates a warehouse with its default internal location, `STOCK`.
+/// Creates a warehouse with its default internal location, `STOCK`. The
+/// organization's first warehouse becomes its default (one per
+/// organization, by a partial unique index).
 pub async fn insert_warehouse(
     tx: &mut Tx,
     organization_id: Uuid,

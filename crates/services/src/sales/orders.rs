@@ -58,9 +58,13 @@ pub struct ConfirmRequest {
 /// must stay within its credit limit (unless the actor may override it
 /// and asks to), then every goods line is reserved, all or nothing. The
 /// order is locked and read with whether its client has a credit limit,
-/// the credit is checked — the client row locked — only then, the
-/// reservations are inserted at once and the level updates come last; the
-/// answer is built from what the transaction read.
+/// the credit is checked — the client row locked — only then, every line
+/// is read with its kind in one query (a product line still without a
+/// location gets its warehouse's default one here), the reservations are
+/// inserted in one statement, then the transition with its one audit entry,
+/// and the level updates come last, in one statement, so the hot level rows
+/// stay locked only until the commit. The answer is built from what the
+/// transaction read, with no read after it.
 pub async fn confirm_order(
     db: &Db,
     actor: &Actor,

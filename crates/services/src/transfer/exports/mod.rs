@@ -4,6 +4,13 @@
 //! XLSX workbook. The columns are the import's, so an export imports back
 //! to the same data. The API answers with an [`Export`]; the command line
 //! writes a file ([`export_to_file`]).
+//!
+//! The rows come from a single `SELECT` (`resource::stream_all`) whose
+//! rows a task sends 500 at a time through a two-chunk channel: memory
+//! stays bounded, the rows are one snapshot, and no `OFFSET` makes the
+//! millionth row slower than the first. The CSV answer is streamed as the
+//! rows arrive; the XLSX sheet keeps finished rows in a temporary file,
+//! but the workbook is answered as one buffer once complete.
 
 mod sheets;
 mod writing;

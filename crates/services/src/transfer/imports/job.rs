@@ -293,8 +293,10 @@ impl Job {
     /// Validates a chunk of rows like the API would and writes the good
     /// ones, with one lookup of the codes (and barcodes) for the chunk and
     /// multi-row inserts; returns, per row, what was done or its problems.
-    /// An error ends the import: rows are checked before any write, so the
-    /// database refusing one is unexpected.
+    /// An error ends the import: rows are checked before any write
+    /// (validation, references, barcode owner), so a bad row is skipped
+    /// without a savepoint (thousands of them make PostgreSQL crawl), and
+    /// the database refusing one is unexpected.
     async fn write_chunk(
         &self,
         tx: &mut Tx,

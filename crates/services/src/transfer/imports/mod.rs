@@ -5,6 +5,18 @@
 //! half-written. A commit-mode import's outcome commits with its rows, so
 //! an import a stopped process left `running` wrote nothing: the job sweep
 //! ([`fail_abandoned`]) says so.
+//!
+//! The file is read on a blocking thread into a bounded channel and
+//! written by chunks of 500 rows: one lookup of the chunk's codes (and
+//! barcodes), multi-row inserts of new records, an update per existing
+//! one. A chunk ends early at a code it already holds, so a repeated code
+//! updates what its first row wrote. On PostgreSQL the tables' statistics
+//! are refreshed inside the transaction each time the rows written double,
+//! or lookups get planned as scans of the whole organization. The import
+//! holds its `imports` row and its organization's audit chain head for the
+//! whole transaction (see `Job`). Row problems are spooled to a file and
+//! stored with the outcome: in the import's transaction when it commits,
+//! else in a new one after the rollback.
 
 mod job;
 mod outcome;

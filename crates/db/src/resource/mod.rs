@@ -8,6 +8,10 @@ use serde::Serialize;
 use sqlx::{Database, Decode, Type};
 use uuid::Uuid;
 
+mod filter;
+
+pub use filter::Filter;
+
 /// A fixed-point domain value (`Money`, `UnitPrice`, `Quantity`, `Percent`)
 /// read from its stored form, whole ten-thousandths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,93 +68,6 @@ pub struct Sort {
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub total: i64,
-}
-
-/// Conditions of a list query, always starting with the organization.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    conditions: Vec<String>,
-    sql: Sql,
-}
-
-impl Filter {
-    pub fn organization(organization_id: Uuid) -> Self {
-        let mut sql = Sql::default();
-        let placeholder = sql.arg(organization_id);
-        Self {
-            conditions: vec![format!("organization_id = {placeholder}")],
-            sql,
-        }
-    }
-
-    /// `column = value` when a value is given.
-    pub fn eq(mut self, column: &str, value: Option<impl Into<Arg>>) -> Self {
-        if let Some(value) = value {
-            let placeholder = self.sql.arg(value);
-            self.conditions.push(format!("{column} = {placeholder}"));
-        }
-        self
-    }
-
-    /// `column <> value`.
-    pub fn not_eq(self, column: &str, value: impl Into<Arg>) -> Self {
-        self.condition(&format!("{column} <> {{}}"), value)
-    }
-
-    /// `column >= value` when a value is given.
-    pub fn since(self, column: &str, value: Option<impl Into<Arg>>) -> Self {
-        match value {
-            Some(value) => self.condition(&format!("{column} >= {{}}"), value),
-            None => self,
-        }
-    }
-
-    /// `column <= value` when a value is given.
-    pub fn until(self, column: &str, value: Option<impl Into<Arg>>) -> Self {
-        match value {
-            Some(value) => self.condition(&format!("{column} <= {{}}"), value),
-            None => self,
-        }
-    }
-
-    /// A condition with one `{}` standing for the value's placeholder; SQL
-    /// text, so only the storage layer writes one.
-    pub(crate) fn condition(mut self, template: &str, value: impl Into<Arg>) -> Self {
-        let placeholder = self.sql.arg(value);
-        self.conditions.push(template.replace("{}", &placeholder));
-        self
-    }
-
-    /// A fixed condition without values.
-    pub(crate) fn clause(mut self, condition: &'static str) -> Self {
-        self.conditions.push(condition.to_owned());
-        self
-    }
-
-    /// `column IS NULL`.
-    pub fn is_null(mut self, column: &str) -> Self {
-        self.conditions.push(format!("{column} IS NULL"));
-        self
-    }
-
-    /// Case-insensitive substring search over `columns`.
-    pub fn search(mut self, columns: &[&str], q: Option<&str>) -> Self {
-        let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
-            return self;
-        };
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let placeholder = self.sql.arg(format!("%{escaped}%"));
-        let any: Vec<String> = columns
-            .iter()
-            .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE {placeholder} ESCAPE '\\'"))
-            .collect();
-        self.conditions.push(format!("({})", any.join(" OR ")));
-        self
-    }
 }
 
 /// One page of rows matching `filter`, with the total count.
@@ -297,8 +214,9 @@ pub async fn count_where(
     Ok(n)
 }
 
-/// The next value of a per-organization counter, atomically: two
-/// concurrent callers never get the same number.
+/// The next value of a per-organization counter, atomically: one upsert
+/// with `RETURNING`, so two concurrent callers never get the same number
+/// and the counter row stays locked until the caller's transaction ends.
 pub async fn next_counter(tx: &mut Tx, organization_id: Uuid, name: &str) -> Result<i64, DbError> {
     let (value,): (i64,) = tx
         .fetch_one(
@@ -348,8 +266,6 @@ pub async fn insert<T: Record + Table>(
     tx.fetch_one(sql).await
 }
 
-/// Inserts many rows of the same columns with multi-row statements;
-/// returns them in the order given.
 /// Inserts plain rows (every value given, in the same columns for each
 /// row) into `table` with multi-row statements.
 pub async fn insert_rows(tx: &mut Tx, table: &str, rows: Vec<Values>) -> Result<(), DbError> {
@@ -379,6 +295,8 @@ pub async fn insert_rows(tx: &mut Tx, table: &str, rows: Vec<Values>) -> Result<
     Ok(())
 }
 
+/// Inserts many rows of the same columns with multi-row statements;
+/// returns them in the order given.
 pub async fn insert_many<T: Record + Table + HasId>(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -438,7 +356,8 @@ pub trait HasId {
 }
 
 /// Writes `values` over the row if it is still at `version`, and bumps the
-/// version; a row changed meanwhile gives [`DbError::VersionMismatch`].
+/// version, in one conditional statement: no lost update, even between
+/// instances; a row changed meanwhile gives [`DbError::VersionMismatch`].
 pub async fn update<T: Record + Table>(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -467,7 +386,8 @@ pub async fn update<T: Record + Table>(
 }
 
 /// How many of the organization's rows in each `(table, column)` refer to
-/// `id`, keeping only the non-zero counts, keyed by table.
+/// `id`, keeping only the non-zero counts, keyed by table: a refused
+/// deletion's 409 then says what still refers to the record.
 pub async fn references(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -513,8 +433,8 @@ pub async fn references_through(
     Ok(found)
 }
 
-/// The organization's row of `T` with this `code`, inside a transaction.
-/// The organization's rows with one of these codes.
+/// The organization's rows with one of these codes, looked up
+/// [`KEYS_PER_LOOKUP`](crate::pool::KEYS_PER_LOOKUP) at a time.
 pub async fn by_codes<T: Record + Table>(
     tx: &mut Tx,
     organization_id: Uuid,
@@ -536,6 +456,7 @@ pub async fn by_codes<T: Record + Table>(
     Ok(found)
 }
 
+/// The organization's row of `T` with this `code`, inside a transaction.
 pub async fn by_code<T: Record + Table>(
     tx: &mut Tx,
     organization_id: Uuid,

@@ -173,7 +173,7 @@ detail_routes!(
     what = "supplier's contacts"
 );
 
-pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::context::ApiContext> {
+pub(super) fn router() -> utoipa_axum::router::OpenApiRouter<crate::context::ApiContext> {
     utoipa_axum::router::OpenApiRouter::new()
         .merge(client_addresses::router())
         .merge(client_contacts::router())

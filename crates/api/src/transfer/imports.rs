@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn router(upload_limit_bytes: usize) -> OpenApiRouter<ApiContext> {
+pub(super) fn router(upload_limit_bytes: usize) -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .routes(routes!(list_imports, start_import))
         .routes(routes!(get_import))

@@ -1,4 +1,8 @@
 //! Categories and products.
+//!
+//! The `barcodes` registry has the primary key (organization, barcode)
+//! over products and variants alike, so one barcode names one item even
+//! under concurrent writes: the second writer fails on the key.
 
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx};
@@ -6,11 +10,19 @@ use crate::resource::{self, Fixed, Table, Values};
 use chrono::{DateTime, Utc};
 use comptoir_domain::catalog::{ProductKind, Unit, VatCategory};
 use comptoir_domain::identifiers::{Barcode, Code};
-use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
+use comptoir_domain::numbers::{Percent, UnitPrice};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
+
+mod suppliers;
+mod variants;
+
+pub use suppliers::{
+    ProductSupplier, ProductSupplierInput, insert_product_supplier, update_product_supplier,
+};
+pub use variants::{Variant, VariantInput, insert_variant, update_variant};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Category {
@@ -285,7 +297,7 @@ pub enum BarcodeOwner {
 /// Makes `barcode` the owner's only barcode in the organization's
 /// registry; a barcode already held by another product or variant fails
 /// with [`DbError::Unique`].
-async fn set_barcode(
+pub(super) async fn set_barcode(
     tx: &mut Tx,
     organization_id: Uuid,
     owner: BarcodeOwner,
@@ -334,164 +346,6 @@ pub async fn category_path(db: &Db, organization_id: Uuid, id: Uuid) -> Result<V
         )
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Variant {
-    pub id: Uuid,
-    pub product_id: Uuid,
-    pub code: String,
-    pub name: String,
-    /// Option values, e.g. `{"size": "L", "color": "red"}`.
-    #[schema(value_type = Object)]
-    pub options: Json<Value>,
-    /// Added to the product's sale price; may be negative.
-    #[schema(value_type = String, example = "2.00")]
-    pub price_delta: Fixed<UnitPrice>,
-    pub barcode: Option<String>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-impl Table for Variant {
-    const TABLE: &'static str = "product_variants";
-    const COLUMNS: &'static str = "id, product_id, code, name, options, price_delta, barcode, active, \
-        created_at, updated_at, version";
-    const SORTABLE: &'static [(&'static str, &'static str)] = &[
-        ("code", "code"),
-        ("name", "name"),
-        ("price_delta", "price_delta"),
-        ("created_at", "created_at"),
-    ];
-    const SEARCHABLE: &'static [&'static str] = &["code", "name", "barcode"];
-    const DEFAULT_SORT: &'static str = "code";
-}
-
-pub struct VariantInput {
-    pub code: Code,
-    pub name: String,
-    pub options: serde_json::Map<String, Value>,
-    pub price_delta: UnitPrice,
-    pub barcode: Option<Barcode>,
-    pub active: bool,
-}
-
-fn variant_values(input: &VariantInput) -> Values {
-    vec![
-        ("code", (&input.code).into()),
-        ("name", input.name.as_str().into()),
-        ("options", Value::Object(input.options.clone()).into()),
-        ("price_delta", input.price_delta.into()),
-        (
-            "barcode",
-            input.barcode.as_ref().map(Barcode::as_str).into(),
-        ),
-        ("active", input.active.into()),
-    ]
-}
-
-pub async fn insert_variant(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    product_id: Uuid,
-    input: &VariantInput,
-) -> Result<Variant, DbError> {
-    let mut values = variant_values(input);
-    values.push(("product_id", product_id.into()));
-    let variant: Variant = resource::insert(tx, organization_id, values).await?;
-    let owner = BarcodeOwner::Variant(variant.id);
-    set_barcode(tx, organization_id, owner, variant.barcode.as_deref()).await?;
-    Ok(variant)
-}
-
-pub async fn update_variant(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    id: Uuid,
-    version: i64,
-    input: &VariantInput,
-) -> Result<Variant, DbError> {
-    let variant: Variant =
-        resource::update(tx, organization_id, id, version, variant_values(input)).await?;
-    let owner = BarcodeOwner::Variant(id);
-    set_barcode(tx, organization_id, owner, variant.barcode.as_deref()).await?;
-    Ok(variant)
-}
-
-/// What one supplier offers for one product.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct ProductSupplier {
-    pub id: Uuid,
-    pub product_id: Uuid,
-    pub supplier_id: Uuid,
-    /// The supplier's own reference for the product.
-    pub supplier_reference: Option<String>,
-    #[schema(value_type = String, example = "7.2000")]
-    pub purchase_price: Fixed<UnitPrice>,
-    pub lead_time_days: i64,
-    #[schema(value_type = String, example = "10.000")]
-    pub min_order_quantity: Fixed<Quantity>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-impl Table for ProductSupplier {
-    const TABLE: &'static str = "product_suppliers";
-    const COLUMNS: &'static str = "id, product_id, supplier_id, supplier_reference, purchase_price, \
-        lead_time_days, min_order_quantity, created_at, updated_at, version";
-    const SORTABLE: &'static [(&'static str, &'static str)] = &[
-        ("purchase_price", "purchase_price"),
-        ("lead_time_days", "lead_time_days"),
-        ("created_at", "created_at"),
-    ];
-    const SEARCHABLE: &'static [&'static str] = &["supplier_reference"];
-    const DEFAULT_SORT: &'static str = "purchase_price";
-}
-
-pub struct ProductSupplierInput {
-    pub supplier_id: Uuid,
-    pub supplier_reference: Option<String>,
-    pub purchase_price: UnitPrice,
-    pub lead_time_days: i64,
-    pub min_order_quantity: Quantity,
-}
-
-fn product_supplier_values(input: &ProductSupplierInput) -> Values {
-    vec![
-        ("supplier_id", input.supplier_id.into()),
-        (
-            "supplier_reference",
-            input.supplier_reference.as_deref().into(),
-        ),
-        ("purchase_price", input.purchase_price.into()),
-        ("lead_time_days", input.lead_time_days.into()),
-        ("min_order_quantity", input.min_order_quantity.into()),
-    ]
-}
-
-pub async fn insert_product_supplier(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    product_id: Uuid,
-    input: &ProductSupplierInput,
-) -> Result<ProductSupplier, DbError> {
-    let mut values = product_supplier_values(input);
-    values.push(("product_id", product_id.into()));
-    resource::insert(tx, organization_id, values).await
-}
-
-pub async fn update_product_supplier(
-    tx: &mut Tx,
-    organization_id: Uuid,
-    id: Uuid,
-    version: i64,
-    input: &ProductSupplierInput,
-) -> Result<ProductSupplier, DbError> {
-    let values = product_supplier_values(input);
-    resource::update(tx, organization_id, id, version, values).await
 }
 
 /// The organization's categories by lower-case name (the first by id

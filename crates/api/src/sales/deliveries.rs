@@ -10,7 +10,7 @@ use comptoir_services::sales::{self as service, DeliveryFilters};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn router() -> OpenApiRouter<ApiContext> {
+pub(super) fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(list_deliveries))
 }
 

@@ -12,7 +12,7 @@ use comptoir_services::sales::{self as service, EventFilters};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub fn router() -> OpenApiRouter<ApiContext> {
+pub(super) fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new().routes(routes!(list_events))
 }
 

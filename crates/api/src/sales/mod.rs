@@ -1,0 +1,25 @@
+//! Sales routes: quotes, orders, invoices, credit notes, deliveries,
+//! payments and the business events of them all. The workflows are in
+//! `comptoir_services::sales`.
+
+mod credit_notes;
+mod deliveries;
+mod events;
+mod invoices;
+mod orders;
+mod payments;
+mod quotes;
+
+use crate::context::ApiContext;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn router() -> OpenApiRouter<ApiContext> {
+    OpenApiRouter::new()
+        .merge(quotes::router())
+        .merge(orders::router())
+        .merge(invoices::router())
+        .merge(credit_notes::router())
+        .merge(deliveries::router())
+        .merge(payments::router())
+        .merge(events::router())
+}
