@@ -62,12 +62,6 @@ impl ApiError {
         }
     }
 
-    /// A deletion refused because other records still point at the row;
-    /// `details.referenced_by` counts them per kind of record.
-    pub fn still_referenced(references: &[(&str, i64)]) -> Self {
-        ServiceError::still_referenced(references).into()
-    }
-
     pub fn field(field: &str, message: &str) -> Self {
         ApiError::Validation(FieldErrors::single(field, message))
     }

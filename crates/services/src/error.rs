@@ -57,9 +57,18 @@ impl ServiceError {
         ServiceError::Internal(Box::new(error))
     }
 
-    /// A deletion refused because other records still point at the row;
-    /// `details.referenced_by` counts them per kind of record.
-    pub fn still_referenced(references: &[(&str, i64)]) -> Self {
+    /// Lets a deletion go only when no other record points at the row;
+    /// otherwise a conflict whose `details.referenced_by` counts them per
+    /// kind of record.
+    pub fn unless_referenced(references: &[(&str, i64)]) -> ServiceResult<()> {
+        if references.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::still_referenced(references))
+        }
+    }
+
+    fn still_referenced(references: &[(&str, i64)]) -> Self {
         let mut totals = std::collections::BTreeMap::<&str, i64>::new();
         for (table, n) in references {
             *totals.entry(table).or_default() += n;

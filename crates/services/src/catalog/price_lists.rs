@@ -114,11 +114,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
     records::delete(db, actor, id, async |tx: &mut Tx, _: &PriceList| {
         let references =
             resource::references(tx, organization_id, id, &[("clients", "price_list_id")]).await?;
-        if references.is_empty() {
-            Ok(())
-        } else {
-            Err(ServiceError::still_referenced(&references))
-        }
+        ServiceError::unless_referenced(&references)
     })
     .await
 }

@@ -238,11 +238,7 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
             )
             .await?,
         );
-        if references.is_empty() {
-            Ok(())
-        } else {
-            Err(ServiceError::still_referenced(&references))
-        }
+        ServiceError::unless_referenced(&references)
     })
     .await
 }

@@ -178,11 +178,7 @@ pub async fn delete(db: &Db, actor: &Actor, product_id: Uuid, id: Uuid) -> Servi
         async |tx: &mut Tx, _: &Variant| {
             let references =
                 resource::references(tx, organization_id, id, VARIANT_REFERRERS).await?;
-            if references.is_empty() {
-                Ok(())
-            } else {
-                Err(ServiceError::still_referenced(&references))
-            }
+            ServiceError::unless_referenced(&references)
         },
     )
     .await

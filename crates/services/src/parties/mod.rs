@@ -306,11 +306,7 @@ pub async fn delete_supplier(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<
             &[("product_suppliers", "supplier_id")],
         )
         .await?;
-        if references.is_empty() {
-            Ok(())
-        } else {
-            Err(ServiceError::still_referenced(&references))
-        }
+        ServiceError::unless_referenced(&references)
     })
     .await
 }
