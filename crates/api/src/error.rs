@@ -62,10 +62,6 @@ impl ApiError {
         }
     }
 
-    pub fn field(field: &str, message: &str) -> Self {
-        ApiError::Validation(FieldErrors::single(field, message))
-    }
-
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         ApiError::Internal(Box::new(error))
     }
