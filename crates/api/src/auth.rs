@@ -20,6 +20,8 @@ use axum::http::request::Parts;
 use comptoir_db::auth::{Organization, User};
 use comptoir_db::now;
 use comptoir_domain::permissions::{Permission, Role};
+pub use comptoir_services::require;
+use comptoir_services::require::Requirement;
 use comptoir_services::sessions::{self, LoginLimits, OpenSession, RefreshRefusal};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -137,11 +139,6 @@ impl FromRequestParts<ApiContext> for CurrentUser {
     }
 }
 
-/// A permission a route requires, as a type.
-pub trait Requirement {
-    const PERMISSION: Permission;
-}
-
 /// An authenticated caller whose role grants `P`. Routes take this as their
 /// first argument, so the permission is declared in the signature.
 pub struct Authorized<P>(pub CurrentUser, PhantomData<P>);
@@ -164,46 +161,6 @@ impl<P: Requirement + Send + Sync> FromRequestParts<ApiContext> for Authorized<P
         Ok(Authorized(user, PhantomData))
     }
 }
-
-macro_rules! requirements {
-    ($($marker:ident),+ $(,)?) => {
-        /// Type-level names of the permissions, for [`Authorized`].
-        pub mod require {
-            $(
-                pub struct $marker;
-                impl super::Requirement for $marker {
-                    const PERMISSION: comptoir_domain::permissions::Permission =
-                        comptoir_domain::permissions::Permission::$marker;
-                }
-            )+
-        }
-    };
-}
-
-requirements!(
-    CatalogRead,
-    CatalogWrite,
-    ClientsRead,
-    ClientsWrite,
-    SuppliersRead,
-    SuppliersWrite,
-    StockRead,
-    StockWrite,
-    PurchasesRead,
-    PurchasesWrite,
-    SalesRead,
-    SalesWrite,
-    InvoicesRead,
-    InvoicesWrite,
-    DataImport,
-    DataExport,
-    UsersManage,
-    AuditRead,
-    SettingsManage,
-    ValuationRead,
-    ReturnsWrite,
-    PeriodsClose,
-);
 
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()

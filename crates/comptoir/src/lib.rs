@@ -62,12 +62,27 @@ pub async fn jwt_secret(db: &Db) -> Result<String, DbError> {
     store::setting_or_insert(db, "jwt_secret", &generated).await
 }
 
-/// Binds `listen` and serves the API until the process stops; returns the
+/// The pages keep the API's idle expiry and login limits.
+fn web_config(config: &Config) -> std::io::Result<comptoir_web::WebConfig> {
+    let duration =
+        |d: std::time::Duration| chrono::Duration::from_std(d).map_err(std::io::Error::other);
+    Ok(comptoir_web::WebConfig {
+        session_idle: duration(config.session_idle_timeout)?,
+        login_limits: comptoir_services::sessions::LoginLimits {
+            window: duration(config.login_window)?,
+            max_failures: config.login_max_failures,
+            max_failures_per_ip: config.login_max_failures_per_ip,
+        },
+    })
+}
+
+/// Binds `listen` and serves the pages and the API until the process stops; returns the
 /// bound address at once (port 0 picks a free one).
 pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<SocketAddr> {
     let secret = jwt_secret(&db).await.map_err(std::io::Error::other)?;
     tokio::spawn(comptoir_db::audit::keep_chained(db.clone()));
     tokio::spawn(run_jobs(db.clone(), config.job_interval));
+    let pages = comptoir_web::router(db.clone(), web_config(&config)?, secret.as_bytes());
     let ctx = ApiContext {
         db,
         config: Arc::new(config),
@@ -78,7 +93,9 @@ pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<Sock
     };
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
-    let app = comptoir_api::app(ctx).into_make_service_with_connect_info::<SocketAddr>();
+    let app = pages
+        .merge(comptoir_api::app(ctx))
+        .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
             tracing::error!(%error, "server stopped");

@@ -364,9 +364,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let address = start(db, config, &listen)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!(
-                "Comptoir listening on http://{address} (API docs: http://{address}/api/docs)"
-            );
+            println!("Comptoir listening on http://{address}");
+            println!("  open the application: http://{address}/");
+            println!("  API docs: http://{address}/api/docs");
             tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
         }
     }

@@ -6,6 +6,7 @@ use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::Table;
 use chrono::{DateTime, Utc};
 use comptoir_domain::identifiers::Email;
+use comptoir_domain::language::Language;
 use comptoir_domain::permissions::Role;
 use serde::Serialize;
 use uuid::Uuid;
@@ -68,6 +69,10 @@ pub struct SessionState {
     pub user_active: bool,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_seen_at: DateTime<Utc>,
+    #[sqlx(try_from = "String")]
+    pub language: Language,
+    /// The user's name, as the pages greet them.
+    pub name: String,
 }
 
 pub struct NewUser<'a> {
@@ -207,10 +212,39 @@ async fn insert_refresh_token(
     Ok(())
 }
 
+/// Records that the session was used now, for its idle expiry.
+pub async fn touch_session(db: &Db, session_id: Uuid) -> Result<(), DbError> {
+    db.execute(
+        Sql::new("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now())
+            .bind(session_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The language the user reads the pages in.
+pub async fn set_user_language(
+    db: &Db,
+    organization_id: Uuid,
+    user_id: Uuid,
+    language: Language,
+) -> Result<(), DbError> {
+    db.execute(
+        Sql::new("UPDATE users SET language = $1 WHERE id = $2 AND organization_id = $3")
+            .bind(language.as_str())
+            .bind(user_id)
+            .bind(organization_id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn session_state(db: &Db, session_id: Uuid) -> Result<Option<SessionState>, DbError> {
     db.fetch_optional(
         Sql::new(
-            "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at \
+            "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at, \
+                    u.language, u.name \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
         )
         .bind(session_id),
@@ -270,7 +304,7 @@ pub async fn rotate_refresh_token(
     let session: SessionState = tx
         .fetch_one(
             Sql::new(
-                "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at \
+                "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at, u.language, u.name \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
             )
             .bind(session_id),

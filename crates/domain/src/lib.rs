@@ -11,6 +11,7 @@ pub mod currency;
 pub mod documents;
 pub mod errors;
 pub mod identifiers;
+pub mod language;
 pub mod numbering;
 pub mod numbers;
 pub mod permissions;

@@ -17,6 +17,7 @@ pub mod patch;
 pub mod pricing;
 pub mod purchasing;
 pub mod records;
+pub mod require;
 pub mod sales;
 pub mod sessions;
 pub mod stock;

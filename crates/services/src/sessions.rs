@@ -186,3 +186,18 @@ pub async fn account(
     let organization = store::get_organization(db, organization_id).await?;
     Ok((user, organization))
 }
+
+/// Records that the session was used now: sessions that never refresh (the
+/// web pages' cookies) keep their idle expiry this way.
+pub async fn touch(db: &Db, session_id: Uuid) -> ServiceResult<()> {
+    Ok(store::touch_session(db, session_id).await?)
+}
+
+/// Saves the language the caller reads the pages in.
+pub async fn set_language(
+    db: &Db,
+    actor: &crate::Actor,
+    language: comptoir_domain::language::Language,
+) -> ServiceResult<()> {
+    Ok(store::set_user_language(db, actor.organization_id, actor.user_id, language).await?)
+}

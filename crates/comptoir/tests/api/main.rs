@@ -12,6 +12,7 @@ mod demo;
 mod hardening;
 mod imports;
 mod inventories;
+mod pages;
 mod parties;
 mod party_details;
 mod pricing;

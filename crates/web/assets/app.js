@@ -1,0 +1,40 @@
+// Comptoir's own script: small behaviours every page shares. Pages work
+// without it; it only saves clicks and double submissions.
+(function () {
+  "use strict";
+
+  // A form acts once: a second submit while the first is on its way
+  // (a double click, a double Enter) is dropped.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.method && form.method.toLowerCase() === "get") {
+      return;
+    }
+    if (form.dataset.submitting === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+    });
+  }, true);
+
+  // Coming back with the back button shows the page as it was left.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+      form.querySelectorAll("[aria-disabled]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  });
+
+  // A select marked data-autosubmit submits its form when changed.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      target.form.requestSubmit();
+    }
+  });
+})();

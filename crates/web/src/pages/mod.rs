@@ -1,0 +1,121 @@
+//! The pages behind the login, a module per area, and what they share:
+//! rendering for the reader, list parameters, form values.
+
+pub mod clients;
+pub mod home;
+pub mod login;
+
+use crate::WebContext;
+use crate::error::{PageError, PageResult};
+use crate::render::{self, Frame, Reader};
+use crate::session::Viewer;
+use axum::Router;
+use axum::response::Html;
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<WebContext> {
+    Router::new()
+        .merge(home::router())
+        .merge(login::signed_in_router())
+        .merge(clients::router())
+}
+
+/// Renders `template` for the reader, titled by the catalog key `title`.
+pub fn show(
+    viewer: &Viewer,
+    template: &str,
+    title: &'static str,
+    values: impl Serialize,
+) -> PageResult<Html<String>> {
+    let frame = Frame {
+        language: viewer.language,
+        title,
+        path: &viewer.path,
+        csrf: Some(&viewer.csrf),
+        reader: Some((
+            Reader {
+                name: viewer.name.clone(),
+                role: viewer.role().as_str(),
+            },
+            viewer.role(),
+        )),
+    };
+    render::page(template, frame, values)
+        .map(Html)
+        .map_err(PageError::internal)
+}
+
+/// A list's page, sort and search, as its URL carries them. Pages are
+/// lenient where the API is strict: a page number or sort a reader edited
+/// by hand falls back to the default instead of an error.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub page: Option<String>,
+    pub sort: Option<String>,
+    pub q: Option<String>,
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+impl ListQuery {
+    pub fn page(&self) -> comptoir_db::resource::Page {
+        let page = self
+            .page
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| (1..=1_000_000).contains(p))
+            .unwrap_or(1);
+        comptoir_db::resource::Page {
+            page,
+            page_size: PAGE_SIZE,
+        }
+    }
+
+    pub fn sort<T: comptoir_db::resource::Table>(&self) -> Option<comptoir_db::resource::Sort> {
+        let text = self.sort.as_deref()?;
+        let (field, descending) = match text.strip_prefix('-') {
+            Some(field) => (field, true),
+            None => (text, false),
+        };
+        T::SORTABLE
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, column)| comptoir_db::resource::Sort { column, descending })
+    }
+
+    pub fn search(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+}
+
+/// What a list template needs to draw its search box, sortable headers
+/// and page links, keeping the other parameters in every link.
+#[derive(Serialize)]
+pub struct ListView<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub q: String,
+    pub sort: String,
+}
+
+impl<T> ListView<T> {
+    pub fn new(listing: comptoir_db::Listing<T>, query: &ListQuery) -> Self {
+        let page = query.page();
+        let pages = ((listing.total + page.page_size - 1) / page.page_size).max(1);
+        ListView {
+            items: listing.items,
+            total: listing.total,
+            page: page.page,
+            pages,
+            q: query.search().unwrap_or_default().to_owned(),
+            sort: query.sort.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A form field's value as typed: empty means absent.
+pub fn typed(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}

@@ -1,0 +1,281 @@
+//! Templates, embedded in the binary and compiled once, and what every
+//! page hands them: the reader's language, the CSRF token, the menu of
+//! what the reader's role may open.
+//!
+//! Templates translate with `t("key")` and write values with the filters
+//! `money`, `number`, `quantity`, `percent`, `date` and `message`, all in
+//! the page's language (`lang` in the context).
+
+use crate::assets;
+use crate::i18n;
+use chrono::NaiveDate;
+use comptoir_domain::language::Language;
+use comptoir_domain::permissions::{Permission, Role};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Map;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+macro_rules! templates {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),+]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "layout.html",
+    "macros.html",
+    "login.html",
+    "error.html",
+    "home.html",
+    "clients/list.html",
+    "clients/form.html",
+    "clients/show.html",
+);
+
+fn language(state: &State) -> Language {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(|s| Language::parse(s).ok()))
+        .unwrap_or_default()
+}
+
+fn decimal(value: &Value) -> Result<Decimal, Error> {
+    let text = value.to_string();
+    Decimal::from_str(&text).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{text} is not a number"),
+        )
+    })
+}
+
+fn day(value: &Value) -> Result<NaiveDate, Error> {
+    let text = value.to_string();
+    text.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("{text} is not a date")))
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name} does not compile: {e}"));
+    }
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_function("t", |state: &State, key: &str| {
+        i18n::text(language(state), key)
+    });
+    env.add_function("asset", |name: &str| {
+        assets::url(name)
+            .map(|url| Value::from_safe_string(url.to_owned()))
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no asset {name}")))
+    });
+    env.add_filter("message", |state: &State, english: &str| {
+        i18n::message(language(state), english)
+    });
+    env.add_filter(
+        "money",
+        |state: &State, value: Value, currency: Option<&str>| {
+            if value.is_none() {
+                return Ok(String::new());
+            }
+            Ok(i18n::money(
+                language(state),
+                decimal(&value)?,
+                currency.unwrap_or("EUR"),
+            ))
+        },
+    );
+    env.add_filter(
+        "number",
+        |state: &State, value: Value, decimals: Option<u32>| {
+            Ok(i18n::number(
+                language(state),
+                decimal(&value)?,
+                decimals.unwrap_or(0),
+            ))
+        },
+    );
+    env.add_filter("quantity", |state: &State, value: Value| {
+        Ok(i18n::quantity(language(state), decimal(&value)?))
+    });
+    env.add_filter("percent", |state: &State, value: Value| {
+        Ok(i18n::percent(language(state), decimal(&value)?))
+    });
+    env.add_filter("date", |state: &State, value: Value| {
+        if value.is_none() {
+            return Ok(String::new());
+        }
+        Ok(i18n::date(language(state), day(&value)?))
+    });
+    env
+}
+
+static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(environment);
+
+/// A menu entry, shown to the roles whose permission it names.
+struct MenuEntry {
+    href: &'static str,
+    label: &'static str,
+    permission: Option<Permission>,
+}
+
+const MENU: &[MenuEntry] = &[
+    MenuEntry {
+        href: "/",
+        label: "nav.dashboard",
+        permission: None,
+    },
+    MenuEntry {
+        href: "/clients",
+        label: "nav.clients",
+        permission: Some(Permission::ClientsRead),
+    },
+];
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+/// The menu a role sees, with the entry of `path` marked current.
+fn menu(role: Role, path: &str) -> Vec<NavItem> {
+    MENU.iter()
+        .filter(|entry| entry.permission.is_none_or(|p| role.allows(p)))
+        .map(|entry| NavItem {
+            href: entry.href,
+            label: entry.label,
+            current: if entry.href == "/" {
+                path == "/"
+            } else {
+                path == entry.href || path.starts_with(&format!("{}/", entry.href))
+            },
+        })
+        .collect()
+}
+
+/// Who reads the page, as the layout shows them.
+#[derive(Serialize)]
+pub struct Reader {
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// What every page's template receives besides its own values.
+pub struct Frame<'a> {
+    pub language: Language,
+    pub title: &'static str,
+    pub path: &'a str,
+    pub csrf: Option<&'a str>,
+    pub reader: Option<(Reader, Role)>,
+}
+
+/// Renders `template` with the frame and the page's own values (a
+/// serializable struct or map).
+pub fn page(template: &str, frame: Frame<'_>, values: impl Serialize) -> Result<String, Error> {
+    let mut context = match serde_json::to_value(values) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(serde_json::Value::Null) => Map::new(),
+        Ok(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("page values must be a map, not {other}"),
+            ));
+        }
+        Err(e) => return Err(Error::new(ErrorKind::InvalidOperation, e.to_string())),
+    };
+    let (user, nav) = match frame.reader {
+        Some((reader, role)) => (
+            serde_json::to_value(reader).unwrap_or_default(),
+            serde_json::to_value(menu(role, frame.path)).unwrap_or_default(),
+        ),
+        None => (serde_json::Value::Null, serde_json::Value::Array(vec![])),
+    };
+    context.insert("lang".into(), frame.language.as_str().into());
+    context.insert("title".into(), frame.title.into());
+    context.insert("path".into(), frame.path.into());
+    context.insert("csrf".into(), frame.csrf.unwrap_or_default().into());
+    context.insert("user".into(), user);
+    context.insert("nav".into(), nav);
+    ENVIRONMENT
+        .get_template(template)?
+        .render(Value::from(minijinja::value::Serde(&context)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            ENVIRONMENT.get_template(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn every_key_the_templates_name_is_in_the_catalogs() {
+        let named = TEMPLATES
+            .iter()
+            .flat_map(|(_, source)| {
+                source.match_indices("t(").filter_map(|(at, _)| {
+                    let before = source[..at].chars().next_back();
+                    let call = before.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                    call.then(|| &source[at + 2..])
+                })
+            })
+            .filter_map(|rest| {
+                let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                rest[1..].split(quote).next()
+            });
+        // A key built in the template (`"role." ~ user.role`) is checked
+        // with its vocabulary below.
+        let fixed = named.filter(|key| !key.ends_with('.'));
+        let roles: Vec<String> = Role::ALL
+            .iter()
+            .map(|r| format!("role.{}", r.as_str()))
+            .collect();
+        let mut keys: Vec<&str> = fixed
+            .chain(MENU.iter().map(|entry| entry.label))
+            .chain(roles.iter().map(String::as_str))
+            .chain(["clients.kind.company", "clients.kind.individual"])
+            .chain([
+                "clients.status.prospect",
+                "clients.status.active",
+                "clients.status.archived",
+            ])
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert!(keys.len() > 20, "the scan found too few keys: {keys:?}");
+        for language in Language::ALL {
+            for key in &keys {
+                assert_ne!(
+                    i18n::text(language, key),
+                    *key,
+                    "{key} missing in {language:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_menu_follows_the_permission_matrix() {
+        let admin = menu(Role::Admin, "/clients/new");
+        assert!(admin.iter().any(|i| i.href == "/clients" && i.current));
+        for &role in Role::ALL {
+            let hrefs: Vec<_> = menu(role, "/").iter().map(|i| i.href).collect();
+            assert_eq!(
+                hrefs.contains(&"/clients"),
+                role.allows(Permission::ClientsRead),
+                "{role:?}"
+            );
+        }
+    }
+}
