@@ -126,6 +126,7 @@ pub(super) fn plan(today: NaiveDate, products: &[Product], clients: &[Client]) -
     let first = today.with_day(1).unwrap_or(today) - Months::new(MONTHS - 1);
     let mut sales = Vec::new();
     let mut steps = Vec::new();
+    let mut direct_orders = 0;
     for month in 0..MONTHS {
         let start = first + Months::new(month);
         let weight = SEASON[start.month0() as usize] * (100 + 2 * u64::from(month));
@@ -143,11 +144,16 @@ pub(super) fn plan(today: NaiveDate, products: &[Product], clients: &[Client]) -
             }
             let index = sales.len();
             let terms = u64::try_from(clients[client].payment_terms_days).unwrap_or(0);
+            // One direct order in twelve gets a credit note: direct
+            // orders are all invoiced, so there are always a few.
+            if k >= quoted {
+                direct_orders += 1;
+            }
             let life = Life {
                 today,
                 terms,
                 quoted: k < quoted,
-                credit: index % 41 == 11 && lines[0].1 >= 2,
+                credit: k >= quoted && direct_orders % 12 == 5 && lines[0].1 >= 2,
             };
             if day <= today {
                 let planned = life.steps(&mut rng, day);

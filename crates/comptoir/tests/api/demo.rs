@@ -60,10 +60,16 @@ async fn the_demo_sells_too_and_its_records_verify() {
     let date =
         |value: &Value| NaiveDate::parse_from_str(value.as_str().unwrap(), "%Y-%m-%d").unwrap();
 
-    // Quotes in every state a pipeline shows.
-    for status in ["sent", "converted", "refused", "expired"] {
+    // Quotes in every state a pipeline shows; sent: today's, and most
+    // days a few recent ones of the history.
+    for (status, least) in [
+        ("sent", 1),
+        ("converted", 50),
+        ("refused", 10),
+        ("expired", 10),
+    ] {
         let count = total(&format!("/quotes?status={status}")).await;
-        assert!(count >= 3, "{count} {status} quotes");
+        assert!(count >= least, "{count} {status} quotes");
     }
     // Orders: today's draft, the history's invoiced ones, a few still open.
     assert_eq!(total("/orders?status=draft").await, 1);
@@ -116,7 +122,7 @@ async fn the_demo_sells_too_and_its_records_verify() {
         assert!(count >= 2, "{count} {status} invoices");
     }
     let overdue = all("/invoices?overdue=true").await;
-    assert!(overdue.len() >= 3, "{} overdue invoices", overdue.len());
+    assert!(overdue.len() >= 2, "{} overdue invoices", overdue.len());
     for invoice in &overdue {
         assert!(date(&invoice["due_date"]) < today);
         assert_ne!(invoice["balance_due"], "0.00");
