@@ -1,6 +1,7 @@
-//! `serve --demo`: a demo organization with one user per role and a
-//! believable catalog, clients and suppliers. Created once; later starts
-//! reuse it.
+//! `serve --demo`: a demo organization with one user per role, a
+//! believable catalog, clients and suppliers, and eighteen months of sales
+//! history (`history` plans it, `ledger` writes it) for the dashboards.
+//! Created once; later starts reuse it.
 
 use crate::{InitError, init_organization};
 use comptoir_db::audit::{self, Actor};
@@ -23,9 +24,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 mod documents;
+mod history;
+mod ledger;
 mod warehouse;
 
 use documents::demo_sales;
+use ledger::write_history;
 use warehouse::demo_stock;
 
 pub const DEMO_PASSWORD: &str = "comptoir-demo";
@@ -358,7 +362,6 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         )
         .await?;
         created(&mut tx, &actor, "client", client.id, &client).await?;
-        clients.push(client.id);
         let (street, postal_code, city) = STREETS[i % STREETS.len()];
         let address = parties::insert_address(
             &mut tx,
@@ -400,6 +403,7 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
             .await?;
             created(&mut tx, &actor, "contact", contact.id, &contact).await?;
         }
+        clients.push(client);
     }
 
     let mut suppliers = Vec::new();
@@ -465,8 +469,13 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         created(&mut tx, &actor, "product_supplier", entry.id, &entry).await?;
     }
 
-    demo_stock(&mut tx, &actor, &products, suppliers[0]).await?;
-    demo_sales(&mut tx, &actor, &products, &clients).await?;
+    // The history first, so today's documents below come last in every series.
+    let history = history::plan(chrono::Utc::now().date_naive(), &products, &clients);
+    let needs = history.stock_needed(&products);
+    let store = demo_stock(&mut tx, &actor, &products, suppliers[0], &needs).await?;
+    write_history(&mut tx, &actor, &products, &clients, store, &history).await?;
+    let client_ids: Vec<Uuid> = clients.iter().map(|client| client.id).collect();
+    demo_sales(&mut tx, &actor, &products, &client_ids).await?;
     tx.commit().await?;
     Ok(logins)
 }

@@ -1,6 +1,7 @@
 //! The demo's stock: a warehouse, reorder rules and a purchase on its way.
 
 use super::created;
+use super::ledger::Store;
 use crate::InitError;
 use comptoir_db::Tx;
 use comptoir_db::audit::Actor;
@@ -12,17 +13,21 @@ use comptoir_domain::documents::LineAmounts;
 use comptoir_domain::numbers::{Percent, Quantity, UnitPrice};
 use comptoir_domain::purchasing::PurchaseStatus;
 use comptoir_domain::stock::{MovementPlan, MovementType};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A warehouse holding every stocked product at its purchase price, a few
 /// reorder rules (some already under their minimum) and a purchase order
-/// on its way.
+/// on its way. The initial stock also holds what the sales history
+/// (`history_needs`, whole units per product) delivers or reserves, so
+/// that what remains is the figures below. Answers where the goods are.
 pub(super) async fn demo_stock(
     tx: &mut Tx,
     actor: &Actor,
     products: &[Product],
     furniture_supplier: Uuid,
-) -> Result<(), InitError> {
+    history_needs: &HashMap<Uuid, i64>,
+) -> Result<Store, InitError> {
     let organization_id = actor.organization_id;
     let (warehouse, stock) = stock::insert_warehouse(
         tx,
@@ -42,7 +47,8 @@ pub(super) async fn demo_stock(
         .filter(|p| p.kind == ProductKind::Goods)
         .collect();
     for (i, product) in goods.iter().enumerate() {
-        let received = Quantity::from_units(((i * 7 % 40) as i64 + 4) * 10_000);
+        let needed = history_needs.get(&product.id).copied().unwrap_or(0);
+        let received = Quantity::from_units(((i * 7 % 40) as i64 + 4 + needed) * 10_000);
         let cost = product.purchase_price.map(|p| p.0).unwrap_or_default();
         purchasing::update_average_cost(
             tx,
@@ -130,5 +136,8 @@ pub(super) async fn demo_stock(
     )
     .await?;
     created(tx, actor, "purchase_order", order.id, &sent).await?;
-    Ok(())
+    Ok(Store {
+        warehouse_id: warehouse.id,
+        location_id: stock.id,
+    })
 }
