@@ -1,0 +1,260 @@
+//! The pages in a real browser: Debian's headless chromium driven through
+//! chromedriver (WebDriver), against the real server and database. Each
+//! test saves screenshots of the screens it walks through in
+//! `target/screenshots/` for a reviewer to look at.
+//!
+//! Without chromedriver on the machine these tests say so and pass,
+//! except under CI (`CI=true`), where `.ci/run` installs it and its
+//! absence is a failure.
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMEDRIVER: &str = "chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A browser session with its own chromedriver, ended when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts chromedriver and a headless chromium, or `None` (outside CI)
+/// when this machine has no chromedriver.
+async fn browser() -> Option<Browser> {
+    let port = free_port();
+    let driver = match Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(driver) => driver,
+        Err(error) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "chromedriver is needed under CI: {error}"
+            );
+            eprintln!("browser test skipped: no chromedriver here ({error})");
+            return None;
+        }
+    };
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                "--lang=fr-FR"
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Some(Browser { client, driver }),
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromium did not start: {last_error:?}");
+}
+
+fn screenshot_folder() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let folder = target.join("screenshots");
+    std::fs::create_dir_all(&folder).expect("screenshot folder");
+    folder
+}
+
+impl Browser {
+    async fn open(&self, app: &TestApp, path: &str) {
+        self.client.goto(&app.url(path)).await.expect("page opens");
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let input = self.client.find(Locator::Css(css)).await.expect(css);
+        input.clear().await.expect("cleared");
+        input.send_keys(text).await.expect("typed");
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .click()
+            .await
+            .expect("clicked");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css)
+            .text()
+            .await
+            .expect("text")
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("url");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Waits until the page's path starts with `prefix`.
+    async fn arrives_at(&self, prefix: &str) -> String {
+        for _ in 0..100 {
+            let path = self.path().await;
+            if path.starts_with(prefix) {
+                return path;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("never reached {prefix}: at {}", self.path().await);
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(screenshot_folder().join(format!("{name}.png")), png).expect("saved");
+    }
+
+    async fn log_in(&self, app: &TestApp, email: &str) {
+        self.open(app, "/login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("form[action='/login'] button[type=submit]").await;
+        self.arrives_at("/").await;
+    }
+
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_logs_in_creates_a_client_fixing_a_mistake_then_reads_in_english() {
+    let app = spawn_app().await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    browser.open(&app, "/clients").await;
+    assert!(
+        browser.arrives_at("/login?next=%2Fclients").await.starts_with("/login"),
+        "a stranger is sent to the login page"
+    );
+    browser.screenshot("login").await;
+    browser.fill("#email", "admin@test.example").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("form[action='/login'] button[type=submit]").await;
+    browser.arrives_at("/clients").await;
+    assert_eq!(browser.text("h1").await, "Clients");
+    assert!(browser.text("main").await.contains("Aucun client pour l'instant."));
+
+    browser.click("a.button[href='/clients/new']").await;
+    browser.arrives_at("/clients/new").await;
+    browser.fill("#f-siren", "123456789").await;
+    browser.fill("#f-email", "contact@durand.example").await;
+    browser.click("main form button[type=submit]").await;
+    assert_eq!(browser.text("#e-name").await, "obligatoire");
+    assert!(browser.text("#e-siren").await.contains("clé de contrôle"));
+    let typed = browser
+        .client
+        .find(Locator::Css("#f-email"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("contact@durand.example"));
+    browser.screenshot("client-form-errors").await;
+
+    browser.fill("#f-name", "Boulangerie Durand").await;
+    browser.fill("#f-siren", "732829320").await;
+    browser.click("main form button[type=submit]").await;
+    browser.arrives_at("/clients/").await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Boulangerie Durand CLI-00001",
+        "the client's page, with the code it was given"
+    );
+    browser.screenshot("client").await;
+
+    let language = browser.client.find(Locator::Css("#language")).await.unwrap();
+    language
+        .select_by_value("en")
+        .await
+        .expect("English chosen");
+    for _ in 0..100 {
+        let lang = browser
+            .client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .unwrap();
+        if lang == "en" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(browser.text("a.button").await, "Edit");
+    assert!(browser.text("main").await.contains("Back to the clients"));
+    browser.screenshot("client-english").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_double_click_on_save_creates_one_client() {
+    let app = spawn_app().await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    browser.log_in(&app, "admin@test.example").await;
+    browser.open(&app, "/clients/new").await;
+    browser.fill("#f-name", "Garage Martin").await;
+    browser
+        .client
+        .execute(
+            "const b = document.querySelector('main form button[type=submit]'); b.click(); b.click();",
+            vec![],
+        )
+        .await
+        .expect("clicked twice");
+    browser.arrives_at("/clients/").await;
+    let listed = app.get("/api/v1/clients?q=Garage").await;
+    assert_eq!(listed.body["total"], 1, "{:?}", listed.body);
+    browser.close().await;
+}
