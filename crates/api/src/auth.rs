@@ -201,6 +201,7 @@ requirements!(
     AuditRead,
     SettingsManage,
     ValuationRead,
+    ReportsRead,
     ReturnsWrite,
     PeriodsClose,
 );

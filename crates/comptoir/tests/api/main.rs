@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod catalog;
 mod conventions;
+mod dashboard;
 mod demo;
 mod hardening;
 mod imports;
