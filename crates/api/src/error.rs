@@ -172,6 +172,7 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::NotFound => ApiError::NotFound,
             ServiceError::Unauthenticated(reason) => ApiError::Unauthorized(reason),
+            ServiceError::Forbidden(permission) => ApiError::Forbidden(permission.as_str()),
             ServiceError::RateLimited {
                 retry_after_seconds,
             } => ApiError::RateLimited {

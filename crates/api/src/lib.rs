@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod compliance;
 pub mod context;
 pub mod contract;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
@@ -71,6 +72,7 @@ pub fn app(ctx: ApiContext) -> Router {
         .merge(purchasing::router())
         .merge(sales::router())
         .merge(compliance::router())
+        .merge(dashboard::router())
         .merge(numbering::router())
         .merge(transfer::router(ctx.config.upload_limit_bytes));
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())

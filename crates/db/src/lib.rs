@@ -15,6 +15,7 @@ pub mod auth;
 pub mod backup;
 pub mod catalog;
 pub mod compliance;
+pub mod dashboard;
 pub mod error;
 pub mod idempotency;
 pub mod imports;

@@ -8,6 +8,7 @@ pub mod balance;
 pub mod catalog;
 pub mod compliance;
 pub mod currency;
+pub mod dashboard;
 pub mod documents;
 pub mod errors;
 pub mod identifiers;

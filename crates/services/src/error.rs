@@ -6,6 +6,7 @@ use comptoir_db::DbError;
 use comptoir_db::compliance::ChainError;
 use comptoir_db::stock::{Shortage, StockError};
 use comptoir_domain::FieldErrors;
+use comptoir_domain::permissions::Permission;
 use serde_json::{Value, json};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,10 @@ pub enum ServiceError {
     /// token, an ended session.
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// The actor's role lacks a permission that only part of an answer
+    /// needs (the route's own permission is checked by the entry point).
+    #[error("your role lacks the permission {}", .0.as_str())]
+    Forbidden(Permission),
     /// Too many failed logins; try again after this many seconds.
     #[error("too many attempts")]
     RateLimited { retry_after_seconds: u64 },

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod compliance;
+pub mod dashboard;
 pub mod error;
 pub mod numbering;
 pub mod parties;

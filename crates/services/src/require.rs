@@ -41,6 +41,7 @@ requirements!(
     AuditRead,
     SettingsManage,
     ValuationRead,
+    ReportsRead,
     ReturnsWrite,
     PeriodsClose,
 );

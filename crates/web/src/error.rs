@@ -76,6 +76,7 @@ impl From<ServiceError> for PageError {
         let refused = |status: StatusCode, message: String| PageError::Refused { status, message };
         match error {
             ServiceError::NotFound => PageError::NotFound,
+            ServiceError::Forbidden(_) => PageError::Forbidden,
             ServiceError::Unauthenticated(message) => {
                 refused(StatusCode::UNAUTHORIZED, message.to_owned())
             }

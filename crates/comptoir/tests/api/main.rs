@@ -9,6 +9,7 @@ mod backup;
 mod browser;
 mod catalog;
 mod conventions;
+mod dashboard;
 mod demo;
 mod hardening;
 mod imports;

@@ -6,11 +6,13 @@ use crate::resource::Filter;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+/// Issued invoices still owing money: the statuses of
+/// `domain::sales::is_overdue` (the dashboard's receivables read them too).
+pub(crate) const OWING: &str = "status IN ('issued', 'partially_paid')";
+
 /// Invoices still owing money after their due date (`domain::sales::is_overdue`).
 pub fn overdue(filter: Filter, today: NaiveDate) -> Filter {
-    filter
-        .clause("status IN ('issued', 'partially_paid')")
-        .condition("due_date < {}", today)
+    filter.clause(OWING).condition("due_date < {}", today)
 }
 
 /// Invoices that are not [`overdue`].
