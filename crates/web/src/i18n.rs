@@ -112,8 +112,17 @@ fn currency_symbol(currency: &str) -> &str {
 /// An amount with its currency: `1 234,50 €` in French, `€1,234.50` in
 /// English.
 pub fn money(language: Language, value: Decimal, currency: &str) -> String {
-    let digits = number(language, value.abs(), 2);
-    let sign = if value.is_sign_negative() && !value.round_dp(2).is_zero() {
+    money_to(language, value, currency, 2)
+}
+
+/// An amount in whole units (`12 500 €`), for chart axes.
+pub fn whole_money(language: Language, value: Decimal, currency: &str) -> String {
+    money_to(language, value, currency, 0)
+}
+
+fn money_to(language: Language, value: Decimal, currency: &str, decimals: u32) -> String {
+    let digits = number(language, value.abs(), decimals);
+    let sign = if value.is_sign_negative() && !value.round_dp(decimals).is_zero() {
         "-"
     } else {
         ""
@@ -187,6 +196,11 @@ mod tests {
         assert_eq!(money(Language::Fr, d("-0.001"), "EUR"), "0,00\u{a0}€");
         assert_eq!(money(Language::En, d("12"), "CHF"), "CHF\u{a0}12.00");
         assert_eq!(money(Language::Fr, d("999"), "EUR"), "999,00\u{a0}€");
+        assert_eq!(
+            whole_money(Language::Fr, d("12500"), "EUR"),
+            "12\u{202f}500\u{a0}€"
+        );
+        assert_eq!(whole_money(Language::En, d("12500.4"), "EUR"), "€12,500");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! the services, once.
 
 mod assets;
+mod charts;
 mod error;
 mod i18n;
 mod pages;

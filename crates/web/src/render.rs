@@ -30,6 +30,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "login.html",
     "error.html",
     "home.html",
+    "charts.html",
+    "dashboard.html",
     "clients/list.html",
     "clients/form.html",
     "clients/show.html",

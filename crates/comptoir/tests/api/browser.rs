@@ -7,7 +7,9 @@
 //! except under CI (`CI=true`), where `.ci/run` installs it and its
 //! absence is a failure.
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::helpers::{PASSWORD, fresh_database_url, spawn_app};
+use comptoir::demo::{DEMO_PASSWORD, ensure_demo};
+use comptoir::{open_database, start};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
@@ -96,8 +98,11 @@ fn screenshot_folder() -> PathBuf {
 }
 
 impl Browser {
-    async fn open(&self, app: &TestApp, path: &str) {
-        self.client.goto(&app.url(path)).await.expect("page opens");
+    async fn open(&self, base: &str, path: &str) {
+        self.client
+            .goto(&format!("{base}{path}"))
+            .await
+            .expect("page opens");
     }
 
     async fn fill(&self, css: &str, text: &str) {
@@ -153,11 +158,12 @@ impl Browser {
         std::fs::write(screenshot_folder().join(format!("{name}.png")), png).expect("saved");
     }
 
-    async fn log_in(&self, app: &TestApp, email: &str) {
-        self.open(app, "/login").await;
+    async fn log_in(&self, base: &str, email: &str, password: &str) {
+        self.open(base, "/login").await;
         self.fill("#email", email).await;
-        self.fill("#password", PASSWORD).await;
-        self.click("form[action='/login'] button[type=submit]").await;
+        self.fill("#password", password).await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
         self.arrives_at("/").await;
     }
 
@@ -172,18 +178,28 @@ async fn a_clerk_logs_in_creates_a_client_fixing_a_mistake_then_reads_in_english
     let Some(browser) = browser().await else {
         return;
     };
-    browser.open(&app, "/clients").await;
+    browser.open(&app.address, "/clients").await;
     assert!(
-        browser.arrives_at("/login?next=%2Fclients").await.starts_with("/login"),
+        browser
+            .arrives_at("/login?next=%2Fclients")
+            .await
+            .starts_with("/login"),
         "a stranger is sent to the login page"
     );
     browser.screenshot("login").await;
     browser.fill("#email", "admin@test.example").await;
     browser.fill("#password", PASSWORD).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
     browser.arrives_at("/clients").await;
     assert_eq!(browser.text("h1").await, "Clients");
-    assert!(browser.text("main").await.contains("Aucun client pour l'instant."));
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("Aucun client pour l'instant.")
+    );
 
     browser.click("a.button[href='/clients/new']").await;
     browser.arrives_at("/clients/new").await;
@@ -214,7 +230,11 @@ async fn a_clerk_logs_in_creates_a_client_fixing_a_mistake_then_reads_in_english
     );
     browser.screenshot("client").await;
 
-    let language = browser.client.find(Locator::Css("#language")).await.unwrap();
+    let language = browser
+        .client
+        .find(Locator::Css("#language"))
+        .await
+        .unwrap();
     language
         .select_by_value("en")
         .await
@@ -242,8 +262,10 @@ async fn a_double_click_on_save_creates_one_client() {
     let Some(browser) = browser().await else {
         return;
     };
-    browser.log_in(&app, "admin@test.example").await;
-    browser.open(&app, "/clients/new").await;
+    browser
+        .log_in(&app.address, "admin@test.example", PASSWORD)
+        .await;
+    browser.open(&app.address, "/clients/new").await;
     browser.fill("#f-name", "Garage Martin").await;
     browser
         .client
@@ -256,5 +278,79 @@ async fn a_double_click_on_save_creates_one_client() {
     browser.arrives_at("/clients/").await;
     let listed = app.get("/api/v1/clients?q=Garage").await;
     assert_eq!(listed.body["total"], 1, "{:?}", listed.body);
+    browser.close().await;
+}
+
+/// The heights of the bars of `chart` as drawn.
+async fn drawn(browser: &Browser, chart: &str, class: &str) -> Vec<f64> {
+    let script = format!(
+        "return [...document.querySelectorAll('[data-chart={chart}] rect.{class}')].map(r => r.getBoundingClientRect().height)"
+    );
+    let heights = browser
+        .client
+        .execute(&script, vec![])
+        .await
+        .expect("measured");
+    heights
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|h| h.as_f64().expect("a height"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_the_demos_year_of_sales() {
+    let database_url = fresh_database_url().await;
+    let db = open_database(&database_url).await.unwrap();
+    ensure_demo(&db).await.unwrap();
+    let address = start(db, Default::default(), "127.0.0.1:0").await.unwrap();
+    let base = format!("http://{address}");
+    let Some(browser) = browser().await else {
+        return;
+    };
+    browser
+        .log_in(&base, "admin@demo.comptoir.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(browser.text("h1").await, "Tableau de bord");
+    let months = drawn(&browser, "revenue", "current").await;
+    assert_eq!(months.len(), 12, "twelve months");
+    assert!(
+        months.iter().filter(|h| **h > 1.0).count() >= 11,
+        "a year of sales drawn: {months:?}"
+    );
+    let year_before = drawn(&browser, "revenue", "previous").await;
+    assert!(year_before.iter().any(|h| *h > 1.0), "the year before too");
+    assert!(drawn(&browser, "orders", "current").await.len() >= 52);
+    assert_eq!(drawn(&browser, "clients", "current").await.len(), 10);
+    assert_eq!(drawn(&browser, "products", "current").await.len(), 10);
+    assert!(!drawn(&browser, "warehouses", "current").await.is_empty());
+    let overdue = browser.text("[data-kpi=overdue]").await;
+    assert!(
+        overdue.ends_with('€') && overdue != "0,00\u{a0}€",
+        "{overdue}"
+    );
+    browser.screenshot("dashboard").await;
+
+    let language = browser
+        .client
+        .find(Locator::Css("#language"))
+        .await
+        .unwrap();
+    language.select_by_value("en").await.unwrap();
+    assert_eq!(
+        browser
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath("//h1[text()='Dashboard']"))
+            .await
+            .expect("the dashboard in English")
+            .text()
+            .await
+            .unwrap(),
+        "Dashboard"
+    );
+    browser.screenshot("dashboard-english").await;
     browser.close().await;
 }

@@ -28,7 +28,7 @@ async fn ok(app: &TestApp, path: &str) -> Value {
     reply.body
 }
 
-async fn client(app: &TestApp, name: &str) -> String {
+pub(crate) async fn client(app: &TestApp, name: &str) -> String {
     id(&app
         .create(
             "/api/v1/clients",
@@ -38,7 +38,7 @@ async fn client(app: &TestApp, name: &str) -> String {
 }
 
 /// An issued invoice of `lines` to `client`.
-async fn invoice(app: &TestApp, client: &str, lines: Value) -> Value {
+pub(crate) async fn invoice(app: &TestApp, client: &str, lines: Value) -> Value {
     let draft = app
         .create(
             "/api/v1/invoices",
@@ -48,7 +48,7 @@ async fn invoice(app: &TestApp, client: &str, lines: Value) -> Value {
     ok(app, &format!("/api/v1/invoices/{}/issue", id(&draft))).await
 }
 
-fn service(amount: &str) -> Value {
+pub(crate) fn service(amount: &str) -> Value {
     json!([{"description": "Conseil", "quantity": "1", "unit_price": amount, "vat_rate": "20"}])
 }
 

@@ -560,3 +560,48 @@ async fn static_files_are_fingerprinted_compressed_and_cached_for_a_year() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_apis_figures_to_who_may_read_reports() {
+    let app = spawn_app().await;
+    let client = crate::dashboard::client(&app, "Boulangerie Durand").await;
+    crate::dashboard::invoice(&app, &client, crate::dashboard::service("1234.50")).await;
+    let kpis = app.get("/api/v1/dashboard/kpis").await.body;
+    assert_eq!(kpis["revenue_this_month"], "1234.50");
+    user(&app, "compta@test.example", "accountant").await;
+    user(&app, "vente@test.example", "sales").await;
+    user(&app, "lecture@test.example", "viewer").await;
+
+    let mut accountant = Browser::new(&app, "fr");
+    accountant.signed_in("compta@test.example").await;
+    let home = accountant.get("/").await;
+    assert!(home.has("<h1>Tableau de bord</h1>"), "{}", home.html);
+    assert!(home.has("data-kpi=\"revenue_this_month\">1\u{202f}234,50\u{a0}€<"));
+    assert!(
+        home.has("data-kpi=\"receivables\">1\u{202f}481,40\u{a0}€<"),
+        "VAT included"
+    );
+    assert!(
+        home.has("data-kpi=\"stock_value\""),
+        "the accountant reads valuations"
+    );
+    assert!(home.has("data-chart=\"revenue\"") && home.has("data-chart=\"clients\""));
+    assert!(home.has("<title>Boulangerie Durand : 1\u{202f}234,50\u{a0}€</title>"));
+
+    let mut viewer = Browser::new(&app, "fr");
+    viewer.signed_in("lecture@test.example").await;
+    let home = viewer.get("/").await;
+    assert!(home.has("data-kpi=\"revenue_this_month\""));
+    assert!(
+        !home.has("data-kpi=\"stock_value\""),
+        "no valuation without stock.valuation"
+    );
+    assert!(!home.has("data-chart=\"warehouses\""));
+
+    let mut sales = Browser::new(&app, "fr");
+    sales.signed_in("vente@test.example").await;
+    let home = sales.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(!home.has("data-kpi"), "no figures without reports.read");
+    assert!(home.has("<h1>Accueil</h1>") && home.has("href=\"/clients\""));
+}
