@@ -60,8 +60,12 @@ impl Modify for BearerAuth {
 }
 
 /// The OpenAPI document and the router, built from the same route list so
-/// the document covers every route.
-pub fn app(ctx: ApiContext) -> Router {
+/// the document covers every route. `pages` (the web application, which
+/// the binary hands in) is served beside the API behind the same request
+/// id, trace, metrics and body limit; the API's own layers act only on
+/// its documented operations and on requests that ask for them
+/// (`Idempotency-Key`).
+pub fn app(ctx: ApiContext, pages: Router) -> Router {
     let api = OpenApiRouter::new()
         .merge(auth::router())
         .merge(users::router())
@@ -87,6 +91,8 @@ pub fn app(ctx: ApiContext) -> Router {
     Router::new()
         .merge(api_router)
         .merge(system::router(openapi))
+        .with_state(ctx.clone())
+        .merge(pages)
         .fallback(system::not_found)
         .method_not_allowed_fallback(system::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -102,5 +108,4 @@ pub fn app(ctx: ApiContext) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(system::make_span))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(ctx)
 }

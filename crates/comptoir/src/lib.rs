@@ -93,9 +93,7 @@ pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<Sock
     };
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
-    let app = pages
-        .merge(comptoir_api::app(ctx))
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = comptoir_api::app(ctx, pages).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
             tracing::error!(%error, "server stopped");
