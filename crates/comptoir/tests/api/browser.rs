@@ -157,7 +157,8 @@ impl Browser {
         self.open(app, "/login").await;
         self.fill("#email", email).await;
         self.fill("#password", PASSWORD).await;
-        self.click("form[action='/login'] button[type=submit]").await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
         self.arrives_at("/").await;
     }
 
@@ -174,16 +175,26 @@ async fn a_clerk_logs_in_creates_a_client_fixing_a_mistake_then_reads_in_english
     };
     browser.open(&app, "/clients").await;
     assert!(
-        browser.arrives_at("/login?next=%2Fclients").await.starts_with("/login"),
+        browser
+            .arrives_at("/login?next=%2Fclients")
+            .await
+            .starts_with("/login"),
         "a stranger is sent to the login page"
     );
     browser.screenshot("login").await;
     browser.fill("#email", "admin@test.example").await;
     browser.fill("#password", PASSWORD).await;
-    browser.click("form[action='/login'] button[type=submit]").await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
     browser.arrives_at("/clients").await;
     assert_eq!(browser.text("h1").await, "Clients");
-    assert!(browser.text("main").await.contains("Aucun client pour l'instant."));
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("Aucun client pour l'instant.")
+    );
 
     browser.click("a.button[href='/clients/new']").await;
     browser.arrives_at("/clients/new").await;
@@ -214,7 +225,11 @@ async fn a_clerk_logs_in_creates_a_client_fixing_a_mistake_then_reads_in_english
     );
     browser.screenshot("client").await;
 
-    let language = browser.client.find(Locator::Css("#language")).await.unwrap();
+    let language = browser
+        .client
+        .find(Locator::Css("#language"))
+        .await
+        .unwrap();
     language
         .select_by_value("en")
         .await
@@ -256,5 +271,86 @@ async fn a_double_click_on_save_creates_one_client() {
     browser.arrives_at("/clients/").await;
     let listed = app.get("/api/v1/clients?q=Garage").await;
     assert_eq!(listed.body["total"], 1, "{:?}", listed.body);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_manager_creates_a_product_through_the_form_and_prices_it_for_a_client() {
+    let app = spawn_app().await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let furniture = app
+        .create("/api/v1/categories", json!({"name": "Mobilier"}))
+        .await;
+    let chairs = app
+        .create(
+            "/api/v1/categories",
+            json!({"name": "Chaises", "parent_id": furniture["id"]}),
+        )
+        .await;
+    for (code, name, price, kind) in [
+        ("TB-01", "Table de ferme", "250.50", "goods"),
+        ("SRV-01", "Montage sur site", "45", "service"),
+    ] {
+        app.create(
+            "/api/v1/products",
+            json!({"code": code, "name": name, "sale_price": price, "kind": kind, "category_id": if kind == "goods" { furniture["id"].clone() } else { serde_json::Value::Null }}),
+        )
+        .await;
+    }
+    let client = app
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Habitué Martin", "discount_percent": "5"}),
+        )
+        .await;
+
+    browser.log_in(&app, "admin@test.example").await;
+    browser.open(&app, "/products").await;
+    browser.click("a.button[href='/products/new']").await;
+    browser.arrives_at("/products/new").await;
+    assert_eq!(browser.text("h1").await, "Nouveau produit");
+    browser.fill("#f-code", "CH-PL").await;
+    browser.fill("#f-name", "Chaise pliante en hêtre").await;
+    browser
+        .client
+        .find(Locator::Css("#f-category_id"))
+        .await
+        .unwrap()
+        .select_by_value(chairs["id"].as_str().unwrap())
+        .await
+        .expect("category chosen");
+    browser.fill("#f-sale_price", "39,90").await;
+    browser.fill("#f-purchase_price", "18,5").await;
+    browser.fill("#f-barcode", "4006381333932").await;
+    browser.click("main form button[type=submit]").await;
+    assert_eq!(
+        browser.text("#e-barcode").await,
+        "la clé du code-barres est fausse"
+    );
+    browser.screenshot("product-form-errors").await;
+    browser.fill("#f-barcode", "4006381333931").await;
+    browser.click("main form button[type=submit]").await;
+    browser.arrives_at("/products/").await;
+    assert_eq!(browser.text("h1").await, "Chaise pliante en hêtre CH-PL");
+
+    browser
+        .client
+        .find(Locator::Css("#client"))
+        .await
+        .unwrap()
+        .select_by_value(client["id"].as_str().unwrap())
+        .await
+        .expect("client chosen");
+    browser.click("form.filters button[type=submit]").await;
+    browser.arrives_at("/products/").await;
+    let price = browser.text("[data-testid=client-price] strong").await;
+    assert_eq!(price.replace('\u{a0}', " "), "37,91 €", "39.90 less 5 %");
+    browser.screenshot("product").await;
+
+    browser.open(&app, "/products").await;
+    assert!(browser.text("main").await.contains("CH-PL"));
+    browser.screenshot("products-list").await;
     browser.close().await;
 }
