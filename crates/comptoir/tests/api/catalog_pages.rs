@@ -458,6 +458,23 @@ async fn a_role_without_catalog_write_reads_the_catalog_but_cannot_change_it() {
     assert!(page.has("Chaises") && !page.has("Ajouter la catégorie"));
     let listed: Value = app.get("/api/v1/categories?q=Interdite").await.body;
     assert_eq!(listed["total"], 0);
+
+    user(&app, "magasin@test.example", "warehouse").await;
+    let mut warehouse = Browser::new(&app, "fr");
+    warehouse.signed_in("magasin@test.example").await;
+    let page = warehouse
+        .get(&format!(
+            "/products/{}?client={}",
+            catalog.chair,
+            uuid::Uuid::new_v4()
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.has("id=\"client\"") && page.has("Prix de base HT"),
+        "no client picker for a role that may not read clients: {}",
+        page.html
+    );
 }
 
 #[tokio::test]
