@@ -3,7 +3,8 @@
 //! what the reader's role may open.
 //!
 //! Templates translate with `t("key")` and write values with the filters
-//! `money`, `number`, `quantity`, `percent`, `date` and `message`, all in
+//! `money`, `number`, `quantity`, `percent` (of a ratio), `rate` (of a
+//! percentage: a VAT rate, a discount), `date` and `message`, all in
 //! the page's language (`lang` in the context).
 
 use crate::assets;
@@ -35,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "clients/list.html",
     "clients/form.html",
     "clients/show.html",
+    "products/list.html",
+    "products/show.html",
+    "products/form.html",
+    "products/categories.html",
 );
 
 fn language(state: &State) -> Language {
@@ -108,6 +113,12 @@ fn environment() -> Environment<'static> {
     env.add_filter("percent", |state: &State, value: Value| {
         Ok(i18n::percent(language(state), decimal(&value)?))
     });
+    env.add_filter("rate", |state: &State, value: Value| {
+        Ok(i18n::percent(
+            language(state),
+            decimal(&value)? / Decimal::ONE_HUNDRED,
+        ))
+    });
     env.add_filter("date", |state: &State, value: Value| {
         if value.is_none() {
             return Ok(String::new());
@@ -136,6 +147,11 @@ const MENU: &[MenuEntry] = &[
         href: "/clients",
         label: "nav.clients",
         permission: Some(Permission::ClientsRead),
+    },
+    MenuEntry {
+        href: "/products",
+        label: "nav.products",
+        permission: Some(Permission::CatalogRead),
     },
 ];
 
@@ -239,6 +255,27 @@ mod tests {
         // A key built in the template (`"role." ~ user.role`) is checked
         // with its vocabulary below.
         let fixed = named.filter(|key| !key.ends_with('.'));
+        // The catalog's vocabularies, each word a key.
+        use comptoir_domain::catalog::{ProductKind, Unit, VatCategory};
+        let catalog_keys: Vec<String> = ProductKind::ALL
+            .iter()
+            .map(|k| format!("products.kind.{}", k.as_str()))
+            .chain(
+                Unit::ALL
+                    .iter()
+                    .map(|u| format!("products.unit.{}", u.as_str())),
+            )
+            .chain(
+                VatCategory::ALL
+                    .iter()
+                    .map(|c| format!("products.vat_category.{}", c.as_str())),
+            )
+            .chain(
+                ["base_price", "price_list_rule", "client_discount"]
+                    .iter()
+                    .map(|s| format!("products.price_source.{s}")),
+            )
+            .collect();
         let roles: Vec<String> = Role::ALL
             .iter()
             .map(|r| format!("role.{}", r.as_str()))
@@ -247,6 +284,7 @@ mod tests {
             .chain(MENU.iter().map(|entry| entry.label))
             .chain(roles.iter().map(String::as_str))
             .chain(["clients.kind.company", "clients.kind.individual"])
+            .chain(catalog_keys.iter().map(String::as_str))
             .chain([
                 "clients.status.prospect",
                 "clients.status.active",
@@ -276,6 +314,11 @@ mod tests {
             assert_eq!(
                 hrefs.contains(&"/clients"),
                 role.allows(Permission::ClientsRead),
+                "{role:?}"
+            );
+            assert_eq!(
+                hrefs.contains(&"/products"),
+                role.allows(Permission::CatalogRead),
                 "{role:?}"
             );
         }

@@ -354,3 +354,86 @@ async fn the_dashboard_draws_the_demos_year_of_sales() {
     browser.screenshot("dashboard-english").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_manager_creates_a_product_through_the_form_and_prices_it_for_a_client() {
+    let app = spawn_app().await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    let furniture = app
+        .create("/api/v1/categories", json!({"name": "Mobilier"}))
+        .await;
+    let chairs = app
+        .create(
+            "/api/v1/categories",
+            json!({"name": "Chaises", "parent_id": furniture["id"]}),
+        )
+        .await;
+    for (code, name, price, kind) in [
+        ("TB-01", "Table de ferme", "250.50", "goods"),
+        ("SRV-01", "Montage sur site", "45", "service"),
+    ] {
+        app.create(
+            "/api/v1/products",
+            json!({"code": code, "name": name, "sale_price": price, "kind": kind, "category_id": if kind == "goods" { furniture["id"].clone() } else { serde_json::Value::Null }}),
+        )
+        .await;
+    }
+    let client = app
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Habitué Martin", "discount_percent": "5"}),
+        )
+        .await;
+
+    browser
+        .log_in(&app.address, "admin@test.example", PASSWORD)
+        .await;
+    browser.open(&app.address, "/products").await;
+    browser.click("a.button[href='/products/new']").await;
+    browser.arrives_at("/products/new").await;
+    assert_eq!(browser.text("h1").await, "Nouveau produit");
+    browser.fill("#f-code", "CH-PL").await;
+    browser.fill("#f-name", "Chaise pliante en hêtre").await;
+    browser
+        .client
+        .find(Locator::Css("#f-category_id"))
+        .await
+        .unwrap()
+        .select_by_value(chairs["id"].as_str().unwrap())
+        .await
+        .expect("category chosen");
+    browser.fill("#f-sale_price", "39,90").await;
+    browser.fill("#f-purchase_price", "18,5").await;
+    browser.fill("#f-barcode", "4006381333932").await;
+    browser.click("main form button[type=submit]").await;
+    assert_eq!(
+        browser.text("#e-barcode").await,
+        "la clé du code-barres est fausse"
+    );
+    browser.screenshot("product-form-errors").await;
+    browser.fill("#f-barcode", "4006381333931").await;
+    browser.click("main form button[type=submit]").await;
+    browser.arrives_at("/products/").await;
+    assert_eq!(browser.text("h1").await, "Chaise pliante en hêtre CH-PL");
+
+    browser
+        .client
+        .find(Locator::Css("#client"))
+        .await
+        .unwrap()
+        .select_by_value(client["id"].as_str().unwrap())
+        .await
+        .expect("client chosen");
+    browser.click("form.filters button[type=submit]").await;
+    browser.arrives_at("/products/").await;
+    let price = browser.text("[data-testid=client-price] strong").await;
+    assert_eq!(price.replace('\u{a0}', " "), "37,91 €", "39.90 less 5 %");
+    browser.screenshot("product").await;
+
+    browser.open(&app.address, "/products").await;
+    assert!(browser.text("main").await.contains("CH-PL"));
+    browser.screenshot("products-list").await;
+    browser.close().await;
+}

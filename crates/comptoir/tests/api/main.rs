@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod browser;
 mod catalog;
+mod catalog_pages;
 mod conventions;
 mod dashboard;
 mod demo;

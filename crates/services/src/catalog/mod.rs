@@ -8,6 +8,7 @@ pub mod price_lists;
 pub mod products;
 pub mod suppliers;
 pub mod variants;
+pub mod views;
 
 pub use categories::{CategoryFilters, CategoryRequest};
 pub use products::{ProductFilters, ProductRequest, product_filter};

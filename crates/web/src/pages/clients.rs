@@ -1,7 +1,7 @@
 //! Clients: the list (search, sort, pages in the URL), a client's page,
 //! and the form that creates or changes one.
 
-use super::{ListQuery, ListView, show, typed};
+use super::{ListQuery, ListView, by_field, show, typed};
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
 use crate::session::Allowed;
@@ -19,7 +19,6 @@ use comptoir_services::require;
 use comptoir_services::{ServiceError, records};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
@@ -175,15 +174,6 @@ impl ClientForm {
         }
         (patch, errors)
     }
-}
-
-/// Field → its messages, as the form template marks them.
-fn by_field(errors: FieldErrors) -> BTreeMap<String, Vec<String>> {
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for error in errors.into_vec() {
-        fields.entry(error.field).or_default().push(error.message);
-    }
-    fields
 }
 
 /// The form page: new when `id` is `None`; with the values typed, the

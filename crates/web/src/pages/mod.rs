@@ -1,6 +1,7 @@
 //! The pages behind the login, a module per area, and what they share:
 //! rendering for the reader, list parameters, form values.
 
+pub mod catalog;
 pub mod clients;
 pub mod home;
 pub mod login;
@@ -11,13 +12,16 @@ use crate::render::{self, Frame, Reader};
 use crate::session::Viewer;
 use axum::Router;
 use axum::response::Html;
+use comptoir_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub fn router() -> Router<WebContext> {
     Router::new()
         .merge(home::router())
         .merge(login::signed_in_router())
         .merge(clients::router())
+        .merge(catalog::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.
@@ -113,6 +117,15 @@ impl<T> ListView<T> {
             sort: query.sort.clone().unwrap_or_default(),
         }
     }
+}
+
+/// Field → its messages, as the form templates mark them.
+pub fn by_field(errors: FieldErrors) -> BTreeMap<String, Vec<String>> {
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for error in errors.into_vec() {
+        fields.entry(error.field).or_default().push(error.message);
+    }
+    fields
 }
 
 /// A form field's value as typed: empty means absent.
