@@ -1,13 +1,11 @@
 //! The pages' error: one enum, mapped once to a status and an error page
 //! in the reader's language. A handler returns it; the session layer,
-//! which knows the reader, renders the page (see `session::authenticate`).
+//! which knows the reader, renders the page (`session::error_page`).
 //! Internal causes are logged and never shown.
 
 use crate::i18n;
-use crate::render::{self, Frame, Reader};
-use crate::session::Viewer;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use comptoir_services::ServiceError;
 use std::sync::Arc;
 
@@ -35,7 +33,7 @@ impl PageError {
         PageError::Internal(Arc::new(error))
     }
 
-    fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden | PageError::CsrfRefused => StatusCode::FORBIDDEN,
@@ -46,7 +44,10 @@ impl PageError {
     }
 
     /// The page's title key and its message, in `language`.
-    fn text(&self, language: comptoir_domain::language::Language) -> (&'static str, String) {
+    pub(crate) fn text(
+        &self,
+        language: comptoir_domain::language::Language,
+    ) -> (&'static str, String) {
         match self {
             PageError::NotFound => (
                 "error.not_found",
@@ -122,32 +123,4 @@ impl IntoResponse for PageError {
         response.extensions_mut().insert(self);
         response
     }
-}
-
-/// The error page for `viewer`.
-pub fn error_page(viewer: &Viewer, error: PageError) -> Response {
-    let (title, message) = error.text(viewer.language);
-    let frame = Frame {
-        language: viewer.language,
-        title,
-        path: &viewer.path,
-        csrf: Some(&viewer.csrf),
-        reader: Some((
-            Reader {
-                name: viewer.name.clone(),
-                role: viewer.role().as_str(),
-            },
-            viewer.role(),
-        )),
-    };
-    let body = render::page(
-        "error.html",
-        frame,
-        serde_json::json!({ "message": message }),
-    )
-    .unwrap_or_else(|e| {
-        tracing::error!(error = %e, "error page failed to render");
-        message
-    });
-    (error.status(), Html(body)).into_response()
 }

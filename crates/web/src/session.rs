@@ -15,12 +15,13 @@
 
 use crate::WebContext;
 use crate::error::PageError;
+use crate::render::{self, Frame, Reader};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use comptoir_db::now;
 use comptoir_domain::language::Language;
 use comptoir_domain::permissions::Role;
@@ -100,6 +101,39 @@ impl Viewer {
     pub fn role(&self) -> Role {
         self.actor.role
     }
+
+    /// What every page shows of its reader, titled by the catalog key
+    /// `title`.
+    pub fn frame(&self, title: &'static str) -> Frame<'_> {
+        Frame {
+            language: self.language,
+            title,
+            path: &self.path,
+            csrf: Some(&self.csrf),
+            reader: Some((
+                Reader {
+                    name: self.name.clone(),
+                    role: self.role().as_str(),
+                },
+                self.role(),
+            )),
+        }
+    }
+}
+
+/// The error page for `viewer`.
+fn error_page(viewer: &Viewer, error: PageError) -> Response {
+    let (title, message) = error.text(viewer.language);
+    let body = render::page(
+        "error.html",
+        viewer.frame(title),
+        serde_json::json!({ "message": message }),
+    )
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error page failed to render");
+        message
+    });
+    (error.status(), Html(body)).into_response()
 }
 
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -310,11 +344,11 @@ pub async fn authenticate(State(ctx): State<WebContext>, request: Request, next:
     parts.extensions.insert(viewer.clone());
     let request = match check_csrf(Request::from_parts(parts, body), &viewer.csrf).await {
         Ok(request) => request,
-        Err(refusal) => return crate::error::error_page(&viewer, refusal),
+        Err(refusal) => return error_page(&viewer, refusal),
     };
     let mut response = next.run(request).await;
     if let Some(refusal) = response.extensions_mut().remove::<PageError>() {
-        return crate::error::error_page(&viewer, refusal);
+        return error_page(&viewer, refusal);
     }
     let logged_out = response
         .headers()

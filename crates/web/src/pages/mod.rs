@@ -8,7 +8,7 @@ pub mod login;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
-use crate::render::{self, Frame, Reader};
+use crate::render;
 use crate::session::Viewer;
 use axum::Router;
 use axum::response::Html;
@@ -31,20 +31,7 @@ pub fn show(
     title: &'static str,
     values: impl Serialize,
 ) -> PageResult<Html<String>> {
-    let frame = Frame {
-        language: viewer.language,
-        title,
-        path: &viewer.path,
-        csrf: Some(&viewer.csrf),
-        reader: Some((
-            Reader {
-                name: viewer.name.clone(),
-                role: viewer.role().as_str(),
-            },
-            viewer.role(),
-        )),
-    };
-    render::page(template, frame, values)
+    render::page(template, viewer.frame(title), values)
         .map(Html)
         .map_err(PageError::internal)
 }
