@@ -35,6 +35,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "clients/list.html",
     "clients/form.html",
     "clients/show.html",
+    "sales/list.html",
+    "sales/document.html",
 );
 
 fn language(state: &State) -> Language {
@@ -136,6 +138,21 @@ const MENU: &[MenuEntry] = &[
         href: "/clients",
         label: "nav.clients",
         permission: Some(Permission::ClientsRead),
+    },
+    MenuEntry {
+        href: "/quotes",
+        label: "nav.quotes",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/orders",
+        label: "nav.orders",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/invoices",
+        label: "nav.invoices",
+        permission: Some(Permission::InvoicesRead),
     },
 ];
 

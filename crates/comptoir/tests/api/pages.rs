@@ -10,21 +10,21 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A browser: keeps its cookies, follows no redirect by itself.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     client: reqwest::Client,
     cookies: BTreeMap<String, String>,
     accept_language: &'static str,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    html: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) html: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
@@ -32,7 +32,7 @@ impl Page {
     }
 
     /// The value of the first hidden input named `name`.
-    fn hidden(&self, name: &str) -> String {
+    pub(crate) fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self
             .html
@@ -43,7 +43,7 @@ impl Page {
     }
 
     /// Whether the page says `text`, read as the browser reads it.
-    fn has(&self, text: &str) -> bool {
+    pub(crate) fn has(&self, text: &str) -> bool {
         unescape(&self.html).contains(text)
     }
 }
@@ -59,7 +59,7 @@ fn unescape(html: &str) -> String {
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp, accept_language: &'static str) -> Self {
+    pub(crate) fn new(app: &'a TestApp, accept_language: &'static str) -> Self {
         Browser {
             app,
             client: reqwest::Client::builder()
@@ -107,17 +107,17 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let request = self.client.get(self.app.url(path));
         self.send(request).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let request = self.client.post(self.app.url(path)).form(form);
         self.send(request).await
     }
 
-    async fn log_in(&mut self, email: &str, password: &str) -> Page {
+    pub(crate) async fn log_in(&mut self, email: &str, password: &str) -> Page {
         let login = self.get("/login").await;
         let token = login.hidden("_csrf");
         self.post(
@@ -128,7 +128,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Logs in and returns the home page's CSRF token.
-    async fn signed_in(&mut self, email: &str) -> String {
+    pub(crate) async fn signed_in(&mut self, email: &str) -> String {
         let reply = self.log_in(email, PASSWORD).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.html);
         let home = self.get("/").await;
@@ -137,7 +137,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-async fn user(app: &TestApp, email: &str, role: &str) {
+pub(crate) async fn user(app: &TestApp, email: &str, role: &str) {
     let reply = app
         .post(
             "/api/v1/users",

@@ -4,6 +4,7 @@
 pub mod clients;
 pub mod home;
 pub mod login;
+pub mod sales;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -18,6 +19,7 @@ pub fn router() -> Router<WebContext> {
         .merge(home::router())
         .merge(login::signed_in_router())
         .merge(clients::router())
+        .merge(sales::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.
