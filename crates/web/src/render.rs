@@ -40,6 +40,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "products/show.html",
     "products/form.html",
     "products/categories.html",
+    "sales/list.html",
+    "sales/document.html",
 );
 
 fn language(state: &State) -> Language {
@@ -152,6 +154,21 @@ const MENU: &[MenuEntry] = &[
         href: "/products",
         label: "nav.products",
         permission: Some(Permission::CatalogRead),
+    },
+    MenuEntry {
+        href: "/quotes",
+        label: "nav.quotes",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/orders",
+        label: "nav.orders",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/invoices",
+        label: "nav.invoices",
+        permission: Some(Permission::InvoicesRead),
     },
 ];
 

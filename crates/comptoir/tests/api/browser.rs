@@ -20,8 +20,8 @@ const CHROMEDRIVER: &str = "chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// A browser session with its own chromedriver, ended when dropped.
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Child,
 }
 
@@ -41,7 +41,7 @@ fn free_port() -> u16 {
 
 /// Starts chromedriver and a headless chromium, or `None` (outside CI)
 /// when this machine has no chromedriver.
-async fn browser() -> Option<Browser> {
+pub(crate) async fn browser() -> Option<Browser> {
     let port = free_port();
     let driver = match Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -98,20 +98,20 @@ fn screenshot_folder() -> PathBuf {
 }
 
 impl Browser {
-    async fn open(&self, base: &str, path: &str) {
+    pub(crate) async fn open(&self, base: &str, path: &str) {
         self.client
             .goto(&format!("{base}{path}"))
             .await
             .expect("page opens");
     }
 
-    async fn fill(&self, css: &str, text: &str) {
+    pub(crate) async fn fill(&self, css: &str, text: &str) {
         let input = self.client.find(Locator::Css(css)).await.expect(css);
         input.clear().await.expect("cleared");
         input.send_keys(text).await.expect("typed");
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -121,7 +121,7 @@ impl Browser {
             .expect("clicked");
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.client
             .wait()
             .at_most(Duration::from_secs(10))
@@ -133,7 +133,7 @@ impl Browser {
             .expect("text")
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         let url = self.client.current_url().await.expect("url");
         match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
@@ -142,7 +142,7 @@ impl Browser {
     }
 
     /// Waits until the page's path starts with `prefix`.
-    async fn arrives_at(&self, prefix: &str) -> String {
+    pub(crate) async fn arrives_at(&self, prefix: &str) -> String {
         for _ in 0..100 {
             let path = self.path().await;
             if path.starts_with(prefix) {
@@ -153,12 +153,12 @@ impl Browser {
         panic!("never reached {prefix}: at {}", self.path().await);
     }
 
-    async fn screenshot(&self, name: &str) {
+    pub(crate) async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(screenshot_folder().join(format!("{name}.png")), png).expect("saved");
     }
 
-    async fn log_in(&self, base: &str, email: &str, password: &str) {
+    pub(crate) async fn log_in(&self, base: &str, email: &str, password: &str) {
         self.open(base, "/login").await;
         self.fill("#email", email).await;
         self.fill("#password", password).await;
@@ -167,7 +167,7 @@ impl Browser {
         self.arrives_at("/").await;
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         let _ = self.client.clone().close().await;
     }
 }

@@ -22,6 +22,7 @@ mod pricing;
 mod purchasing;
 mod roles;
 mod sales;
+mod sales_pages;
 mod stock;
 mod storage;
 mod variants;

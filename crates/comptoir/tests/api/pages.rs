@@ -117,7 +117,7 @@ impl<'a> Browser<'a> {
         self.send(request).await
     }
 
-    async fn log_in(&mut self, email: &str, password: &str) -> Page {
+    pub(crate) async fn log_in(&mut self, email: &str, password: &str) -> Page {
         let login = self.get("/login").await;
         let token = login.hidden("_csrf");
         self.post(

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod clients;
 pub mod home;
 pub mod login;
+pub mod sales;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -22,6 +23,7 @@ pub fn router() -> Router<WebContext> {
         .merge(login::signed_in_router())
         .merge(clients::router())
         .merge(catalog::router())
+        .merge(sales::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.

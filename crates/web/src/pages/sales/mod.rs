@@ -1,0 +1,179 @@
+//! Sales documents: the lists of quotes, orders, invoices and credit notes,
+//! a document's page (lines, VAT breakdown, totals, timeline) and its
+//! workflow actions as buttons. One module for the four kinds, each
+//! described by a [`Kind`]; the rules stay in `services::sales` and the
+//! state machines of `domain::sales`.
+//!
+//! - `lists`: the lists (search, status, sort and page in the URL).
+//! - `document`: a document's page and the actions its state and the
+//!   reader's role allow.
+//! - `actions`: the POST forms the buttons send.
+
+mod actions;
+mod document;
+mod lists;
+
+use crate::WebContext;
+use axum::Router;
+use comptoir_db::parties::Client;
+use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
+use comptoir_services::{Actor, records};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What differs between the four kinds of documents in the pages.
+pub struct Kind {
+    pub kind: DocumentKind,
+    /// The list's path; a document's page is `{base}/{id}`.
+    pub base: &'static str,
+    /// The catalog key of the list's title.
+    pub title: &'static str,
+    /// The catalog key of one document's title.
+    pub one: &'static str,
+}
+
+pub const QUOTES: Kind = Kind {
+    kind: DocumentKind::Quote,
+    base: "/quotes",
+    title: "sales.quotes",
+    one: "sales.quote",
+};
+pub const ORDERS: Kind = Kind {
+    kind: DocumentKind::Order,
+    base: "/orders",
+    title: "sales.orders",
+    one: "sales.order",
+};
+pub const INVOICES: Kind = Kind {
+    kind: DocumentKind::Invoice,
+    base: "/invoices",
+    title: "sales.invoices",
+    one: "sales.invoice",
+};
+pub const CREDIT_NOTES: Kind = Kind {
+    kind: DocumentKind::CreditNote,
+    base: "/credit-notes",
+    title: "sales.credit_notes",
+    one: "sales.credit_note",
+};
+
+impl Kind {
+    /// The statuses a document of this kind can be in, as stored.
+    pub fn statuses(&self) -> Vec<&'static str> {
+        match self.kind {
+            DocumentKind::Quote => QuoteStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            DocumentKind::Order => OrderStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            DocumentKind::Invoice | DocumentKind::CreditNote => {
+                InvoiceStatus::ALL.iter().map(|s| s.as_str()).collect()
+            }
+        }
+    }
+}
+
+pub fn router() -> Router<WebContext> {
+    Router::new()
+        .merge(lists::router())
+        .merge(document::router())
+        .merge(actions::router())
+}
+
+/// The names of the clients `ids` name, read one by one (a page holds at
+/// most a page of rows); an unknown id has no name.
+async fn client_names(db: &comptoir_db::Db, actor: &Actor, ids: &[Uuid]) -> BTreeMap<Uuid, String> {
+    let mut names = BTreeMap::new();
+    for &id in ids {
+        if names.contains_key(&id) {
+            continue;
+        }
+        if let Ok(client) = records::get::<Client>(db, actor, id).await {
+            names.insert(id, client.name);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n;
+    use comptoir_domain::language::Language;
+
+    /// The keys the sales templates build (`"status." ~ kind ~ …`) are in
+    /// both catalogs.
+    #[test]
+    fn every_status_and_kind_is_translated() {
+        for kind in [&QUOTES, &ORDERS, &INVOICES, &CREDIT_NOTES] {
+            let mut keys = vec![kind.title.to_owned(), kind.one.to_owned()];
+            for status in kind.statuses() {
+                keys.push(format!("status.{}.{status}", kind.kind.as_str()));
+            }
+            for language in Language::ALL {
+                for key in &keys {
+                    assert_ne!(i18n::text(language, key), *key, "{key} in {language:?}");
+                }
+            }
+        }
+        for method in ["transfer", "card", "cash", "check", "other"] {
+            let key = format!("payment.method.{method}");
+            assert_ne!(i18n::text(Language::Fr, &key), key);
+            assert_ne!(i18n::text(Language::En, &key), key);
+        }
+    }
+
+    /// Every refusal of the state machines reads in French.
+    #[test]
+    fn the_state_machines_refusals_are_in_french() {
+        use comptoir_domain::sales::*;
+        let quote = [
+            QuoteAction::Edit,
+            QuoteAction::Send,
+            QuoteAction::Accept,
+            QuoteAction::Refuse,
+            QuoteAction::Expire,
+            QuoteAction::Convert,
+            QuoteAction::Supersede,
+        ];
+        let order = [
+            OrderAction::Edit,
+            OrderAction::Confirm,
+            OrderAction::Cancel,
+            OrderAction::Deliver { complete: true },
+            OrderAction::Invoice { complete: true },
+            OrderAction::Return,
+            OrderAction::DropInvoice,
+        ];
+        let invoice = [
+            InvoiceAction::Edit,
+            InvoiceAction::Issue,
+            InvoiceAction::Pay { complete: true },
+            InvoiceAction::Credit { settled: true },
+            InvoiceAction::Refund,
+        ];
+        let mut refusals = Vec::new();
+        for &status in QuoteStatus::ALL {
+            refusals.extend(
+                quote
+                    .iter()
+                    .filter_map(|&a| quote_transition(status, a).err()),
+            );
+        }
+        for &status in OrderStatus::ALL {
+            refusals.extend(
+                order
+                    .iter()
+                    .filter_map(|&a| order_transition(status, a).err()),
+            );
+        }
+        for &status in InvoiceStatus::ALL {
+            refusals.extend(
+                invoice
+                    .iter()
+                    .filter_map(|&a| invoice_transition(status, a).err()),
+            );
+        }
+        assert!(refusals.len() > 50);
+        for english in refusals {
+            assert_ne!(i18n::message(Language::Fr, &english), english);
+        }
+    }
+}
