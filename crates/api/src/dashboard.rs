@@ -9,7 +9,7 @@ use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 use axum::extract::State;
-use comptoir_services::dashboard::{self as service, Kpis, Series, SeriesQuery};
+use comptoir_services::dashboard::{self as service, DashboardSeries, Kpis, SeriesQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,14 +37,14 @@ async fn kpis(
 /// top 10 clients or products by net revenue, stock value per warehouse.
 #[utoipa::path(get, path = "/dashboard/series", tag = "dashboard", security(("bearer" = ["reports.read"])),
     params(SeriesQuery),
-    responses((status = 200, body = Series), (status = 401, body = ErrorBody),
+    responses((status = 200, body = DashboardSeries), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "the role lacks reports.read, or stock.valuation for the stock value"),
         (status = 422, body = ErrorBody, description = "unknown metric, from after to, a range over 5 years")))]
 async fn series(
     auth: Authorized<require::ReportsRead>,
     State(ctx): State<ApiContext>,
     Query(query): Query<SeriesQuery>,
-) -> ApiResult<axum::Json<Series>> {
+) -> ApiResult<axum::Json<DashboardSeries>> {
     Ok(axum::Json(
         service::series(&ctx.db, &auth.caller(), query).await?,
     ))

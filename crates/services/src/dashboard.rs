@@ -166,17 +166,17 @@ pub struct SeriesQuery {
 
 /// A series: one point per month, week, client, product or warehouse.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Series {
+pub struct DashboardSeries {
     pub metric: Metric,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Months and weeks: every one the range touches, in order, zero
     /// when empty. Top clients and products: most first, at most 10.
-    pub points: Vec<Point>,
+    pub points: Vec<SeriesPoint>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Point {
+pub struct SeriesPoint {
     /// `2026-11`, `2026-W48`, or the client's, product's or warehouse's id.
     #[schema(example = "2026-11")]
     pub key: String,
@@ -188,9 +188,9 @@ pub struct Point {
     pub value: String,
 }
 
-impl Point {
+impl SeriesPoint {
     fn new(key: impl Into<String>, label: impl Into<String>, value: impl ToString) -> Self {
-        Point {
+        SeriesPoint {
             key: key.into(),
             label: label.into(),
             value: value.to_string(),
@@ -200,7 +200,7 @@ impl Point {
 
 /// A series of the actor's organization.
 #[tracing::instrument(skip_all, fields(organization_id = %actor.organization_id))]
-pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult<Series> {
+pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult<DashboardSeries> {
     let (metric, from, to) = validate(query, today())?;
     let organization_id = actor.organization_id;
     let points = match metric {
@@ -216,7 +216,7 @@ pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult
                 .into_iter()
                 .map(|(month, units)| {
                     let key = rules::month_key(month);
-                    Point::new(key.clone(), key, Money::from_units(units))
+                    SeriesPoint::new(key.clone(), key, Money::from_units(units))
                 })
                 .collect()
         }
@@ -232,7 +232,7 @@ pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult
                 .into_iter()
                 .map(|(week, count)| {
                     let key = rules::iso_week_key(week);
-                    Point::new(key.clone(), key, count)
+                    SeriesPoint::new(key.clone(), key, count)
                 })
                 .collect()
         }
@@ -244,7 +244,7 @@ pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult
             };
             ranked
                 .into_iter()
-                .map(|row| Point::new(row.id.to_string(), row.name, row.amount.0))
+                .map(|row| SeriesPoint::new(row.id.to_string(), row.name, row.amount.0))
                 .collect()
         }
         Metric::StockValuePerWarehouse => {
@@ -262,12 +262,12 @@ pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult
                 .into_iter()
                 .map(|(id, name)| {
                     let value = values.get(&Some(id)).copied().unwrap_or(Money::ZERO);
-                    Point::new(id.to_string(), name, value)
+                    SeriesPoint::new(id.to_string(), name, value)
                 })
                 .collect()
         }
     };
-    Ok(Series {
+    Ok(DashboardSeries {
         metric,
         from,
         to,

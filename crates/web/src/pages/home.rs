@@ -16,7 +16,7 @@ use chrono::Months;
 use comptoir_domain::dashboard::default_range;
 use comptoir_domain::language::Language;
 use comptoir_domain::permissions::Permission;
-use comptoir_services::dashboard::{self, Point, Series, SeriesQuery};
+use comptoir_services::dashboard::{self, DashboardSeries, SeriesPoint, SeriesQuery};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::str::FromStr;
@@ -74,7 +74,7 @@ async fn home(viewer: Viewer, State(ctx): State<WebContext>) -> PageResult<Html<
         count,
         count,
     );
-    let named = |series: &Series| values(series, |p| p.label.clone());
+    let named = |series: &DashboardSeries| values(series, |p| p.label.clone());
     show(
         &viewer,
         "dashboard.html",
@@ -91,7 +91,10 @@ async fn home(viewer: Viewer, State(ctx): State<WebContext>) -> PageResult<Html<
 }
 
 /// A series' points as (label, value).
-fn values(series: &Series, label: impl Fn(&Point) -> String) -> Vec<(String, Decimal)> {
+fn values(
+    series: &DashboardSeries,
+    label: impl Fn(&SeriesPoint) -> String,
+) -> Vec<(String, Decimal)> {
     series
         .points
         .iter()
