@@ -26,6 +26,9 @@ pub struct Config {
     pub upload_limit_bytes: usize,
     /// How often background jobs (quote expiry and reminders) run.
     pub job_interval: Duration,
+    /// How old the dashboard page's figures may be before they are
+    /// recomputed (the API's are computed on every call).
+    pub dashboard_max_age: Duration,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             upload_limit_bytes: 50 * 1024 * 1024,
             job_interval: Duration::from_secs(60),
+            dashboard_max_age: Duration::from_secs(60),
         }
     }
 }

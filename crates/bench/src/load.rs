@@ -54,8 +54,13 @@ impl Failures {
 }
 
 pub async fn login(base_url: &str) -> Result<String, String> {
+    login_as(base_url, ADMIN_EMAIL, ADMIN_PASSWORD).await
+}
+
+/// An access token for `email`.
+pub async fn login_as(base_url: &str, email: &str, password: &str) -> Result<String, String> {
     let url = format!("{base_url}/api/v1/auth/login");
-    let body = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
+    let body = json!({ "email": email, "password": password });
     let response = Client::new()
         .post(&url)
         .json(&body)

@@ -14,6 +14,10 @@
 //!   products, then `comptoir export` of them to XLSX (see `import`).
 //! - `sales`, on PostgreSQL only: 5-line order confirmations beside
 //!   pgbench's 5-line order transaction, then invoice issues (see `sales`).
+//! - `pages`, on PostgreSQL only: the web pages (dashboard, invoice list,
+//!   invoice page) read by signed-in browsers over the demo's data plus
+//!   100 000 invoices, the dashboard's API figures, and the size of the
+//!   shipped scripts and styles (see `pages`).
 //!
 //! Run it from the workspace root, against a release build of the server:
 //!
@@ -22,6 +26,7 @@
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario stock
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario import
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario sales
+//! cargo build --release && cargo run --release -p comptoir-bench -- --scenario pages
 //! ```
 //!
 //! A PostgreSQL run needs `psql` on the PATH and a server reachable at
@@ -34,6 +39,8 @@ mod database;
 mod import;
 mod ledger;
 mod load;
+mod pages;
+mod pages_seed;
 mod report;
 mod sales;
 mod server;
@@ -93,7 +100,7 @@ struct Cli {
     #[arg(long, value_delimiter = ',', default_value = "1,8,32,64",
           value_parser = value_parser!(u32).range(1..))]
     clients: Vec<u32>,
-    /// Stock scenario: measured duration of every run, after a 2 s warm-up
+    /// Stock and pages scenarios: measured duration of every run, after a 2 s warm-up
     /// (none for pgbench).
     #[arg(long, default_value_t = 10, value_parser = value_parser!(u64).range(1..))]
     seconds: u64,
@@ -114,6 +121,9 @@ struct Cli {
     /// Sales scenario: orders confirmed, and invoices issued, per level.
     #[arg(long, default_value_t = 3_000, value_parser = value_parser!(u32).range(1..))]
     sales_documents: u32,
+    /// Pages scenario: the signed-in browsers reading a page at once.
+    #[arg(long, default_value_t = 16, value_parser = value_parser!(u32).range(1..))]
+    page_users: u32,
     /// Import scenario: product rows in the generated file.
     #[arg(long, default_value_t = 100_000, value_parser = value_parser!(u32).range(1..))]
     import_rows: u32,
@@ -132,6 +142,9 @@ enum Scenario {
     /// Order confirmations against the database's ceiling, then invoice
     /// issues; PostgreSQL only.
     Sales,
+    /// Web pages and dashboard figures over 100 000 invoices; PostgreSQL
+    /// only.
+    Pages,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -187,6 +200,7 @@ async fn main() -> ExitCode {
         Scenario::Stock => stock::run(&cli).await,
         Scenario::Import => import::run(&cli).await,
         Scenario::Sales => sales::run(&cli).await,
+        Scenario::Pages => pages::run(&cli).await,
     };
     if failures.is_empty() {
         ExitCode::SUCCESS

@@ -14,7 +14,8 @@ use tokio::task::JoinHandle;
 pub const ADMIN_EMAIL: &str = "admin@bench.test";
 pub const ADMIN_PASSWORD: &str = "bench-password-1";
 const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret";
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Long enough for `serve --demo`, which writes the demo's history before it listens.
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
 const READY_POLL: Duration = Duration::from_millis(100);
 const RSS_SAMPLE: Duration = Duration::from_millis(100);
 
@@ -52,9 +53,19 @@ pub struct Server {
 impl Server {
     /// Spawns `serve` and waits until `/ready` answers 200.
     pub async fn start(binary: &Path, database_url: &str) -> Result<Self, String> {
+        Self::start_with(binary, database_url, &[]).await
+    }
+
+    /// [`Server::start`] with more arguments to `serve`, such as `--demo`.
+    pub async fn start_with(
+        binary: &Path,
+        database_url: &str,
+        serve_args: &[&str],
+    ) -> Result<Self, String> {
         let port = free_port().map_err(|e| format!("cannot find a free port: {e}"))?;
         let child = Command::new(binary)
             .args(["serve", "--database-url", database_url])
+            .args(serve_args)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .env("COMPTOIR_JWT_SECRET", JWT_SECRET)
             .stdin(Stdio::null())

@@ -73,6 +73,7 @@ fn web_config(config: &Config) -> std::io::Result<comptoir_web::WebConfig> {
             max_failures: config.login_max_failures,
             max_failures_per_ip: config.login_max_failures_per_ip,
         },
+        dashboard_max_age: config.dashboard_max_age,
     })
 }
 

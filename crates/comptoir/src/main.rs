@@ -55,6 +55,10 @@ enum Command {
             default_value_t = 100
         )]
         login_max_failures_per_ip: i64,
+        /// Seconds the dashboard page's figures are kept before they are
+        /// recomputed in the background (0: on every view).
+        #[arg(long, env = "COMPTOIR_DASHBOARD_MAX_AGE_SECONDS", default_value_t = 60)]
+        dashboard_max_age_seconds: u64,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -345,6 +349,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             job_interval_seconds,
             login_max_failures,
             login_max_failures_per_ip,
+            dashboard_max_age_seconds,
         } => {
             if demo {
                 let logins = demo::ensure_demo(&db).await.map_err(|e| e.to_string())?;
@@ -359,6 +364,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 job_interval: std::time::Duration::from_secs(job_interval_seconds.max(1)),
                 login_max_failures: login_max_failures.max(1),
                 login_max_failures_per_ip: login_max_failures_per_ip.max(1),
+                dashboard_max_age: std::time::Duration::from_secs(dashboard_max_age_seconds),
                 ..Config::default()
             };
             let address = start(db, config, &listen)

@@ -19,16 +19,19 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use comptoir_db::Db;
+use comptoir_services::dashboard::OverviewCache;
 use comptoir_services::sessions::LoginLimits;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use assets::compressed_sizes;
 
-/// The pages' limits: idle expiry and login limits, as the API's.
+/// The pages' limits: idle expiry and login limits, as the API's, and how
+/// old the dashboard's figures may be before they are recomputed.
 pub struct WebConfig {
     pub session_idle: chrono::Duration,
     pub login_limits: LoginLimits,
+    pub dashboard_max_age: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -36,6 +39,7 @@ pub struct WebContext {
     db: Db,
     config: Arc<WebConfig>,
     keys: Arc<session::CookieKeys>,
+    overviews: Arc<OverviewCache>,
 }
 
 /// What a page may load and where it may be framed: our own files only.
@@ -47,6 +51,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 pub fn router(db: Db, config: WebConfig, secret: &[u8]) -> Router {
     let ctx = WebContext {
         db,
+        overviews: OverviewCache::new(config.dashboard_max_age),
         config: Arc::new(config),
         keys: Arc::new(session::CookieKeys::new(secret)),
     };

@@ -11,6 +11,7 @@ mod catalog;
 mod catalog_pages;
 mod conventions;
 mod dashboard;
+mod dashboard_cache;
 mod demo;
 mod hardening;
 mod imports;

@@ -206,6 +206,20 @@ pub async fn list_clients(
     records::list(db, filter, sort, page).await
 }
 
+/// The names of the clients among `ids` (unknown ids are left out): one
+/// lookup for a whole list page's rows.
+pub async fn client_names(
+    db: &Db,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> ServiceResult<std::collections::BTreeMap<Uuid, String>> {
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let names = comptoir_db::parties::client_names(db, actor.organization_id, &unique).await?;
+    Ok(names.into_iter().collect())
+}
+
 pub async fn create_client(
     db: &Db,
     actor: &Actor,

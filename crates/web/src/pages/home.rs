@@ -12,11 +12,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use chrono::Months;
-use comptoir_domain::dashboard::default_range;
 use comptoir_domain::language::Language;
 use comptoir_domain::permissions::Permission;
-use comptoir_services::dashboard::{self, DashboardSeries, SeriesPoint, SeriesQuery};
+use comptoir_services::dashboard::{DashboardSeries, SeriesPoint};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::str::FromStr;
@@ -29,47 +27,22 @@ async fn home(viewer: Viewer, State(ctx): State<WebContext>) -> PageResult<Html<
     if !viewer.actor.may(Permission::ReportsRead) {
         return show(&viewer, "home.html", "nav.home", json!({}));
     }
-    let kpis = dashboard::kpis(&ctx.db, &viewer.actor).await?;
-    let (from, to) = default_range(kpis.as_of);
-    let year_before = |date: chrono::NaiveDate| date.checked_sub_months(Months::new(12));
-    let series = async |metric: &str, from, to| {
-        dashboard::series(
-            &ctx.db,
-            &viewer.actor,
-            SeriesQuery {
-                metric: Some(metric.to_owned()),
-                from,
-                to,
-            },
-        )
-        .await
-    };
-    let revenue = series("revenue_per_month", Some(from), Some(to)).await?;
-    let revenue_before = series("revenue_per_month", year_before(from), year_before(to)).await?;
-    let orders = series("orders_per_week", Some(from), Some(to)).await?;
-    let clients = series("top_clients", Some(from), Some(to)).await?;
-    let products = series("top_products", Some(from), Some(to)).await?;
-    let warehouses = if viewer.actor.may(Permission::ValuationRead) {
-        Some(series("stock_value_per_warehouse", None, None).await?)
-    } else {
-        None
-    };
-
+    let overview = ctx.overviews.get(&ctx.db, &viewer.actor).await?;
     let language = viewer.language;
     let money = |value: Decimal| i18n::money(language, value, "EUR");
     let count = |value: Decimal| i18n::number(language, value, 0);
-    let previous: Vec<Decimal> = values(&revenue_before, |_| String::new())
+    let previous: Vec<Decimal> = values(&overview.revenue_year_before, |_| String::new())
         .into_iter()
         .map(|(_, value)| value)
         .collect();
     let revenue_chart = charts::columns(
-        &values(&revenue, |p| month_label(language, &p.key)),
+        &values(&overview.revenue, |p| month_label(language, &p.key)),
         Some(&previous),
         money,
         |value| i18n::whole_money(language, value, "EUR"),
     );
     let orders_chart = charts::columns(
-        &values(&orders, |p| week_label(language, &p.key)),
+        &values(&overview.orders, |p| week_label(language, &p.key)),
         None,
         count,
         count,
@@ -80,12 +53,13 @@ async fn home(viewer: Viewer, State(ctx): State<WebContext>) -> PageResult<Html<
         "dashboard.html",
         "nav.dashboard",
         json!({
-            "kpis": kpis,
+            "kpis": &overview.kpis,
+            "computed_at": overview.computed_at.format("%H:%M").to_string(),
             "revenue": revenue_chart,
             "orders": orders_chart,
-            "clients": charts::bars(&named(&clients), money),
-            "products": charts::bars(&named(&products), money),
-            "warehouses": warehouses.as_ref().map(|w| charts::bars(&named(w), money)),
+            "clients": charts::bars(&named(&overview.top_clients), money),
+            "products": charts::bars(&named(&overview.top_products), money),
+            "warehouses": overview.stock_per_warehouse.as_ref().map(|w| charts::bars(&named(w), money)),
         }),
     )
 }

@@ -1,6 +1,7 @@
 //! The dashboard's figures, computed once for the API and the web pages:
-//! the key figures of today ([`kpis`]) and the series of a period
-//! ([`series`]).
+//! the key figures of today ([`kpis`]), the series of a period
+//! ([`series`]), and the page's whole set of them, cached
+//! ([`overview`]).
 //!
 //! Where each rule lives: revenue (issued invoices less issued credit
 //! notes, net of VAT, by issue date) and the per-day sums in
@@ -12,6 +13,10 @@
 //! `db::purchasing::rules_below_minimum`. Purchase costs are for who may
 //! see the valuation (`stock.valuation`): the stock value is `null` for
 //! the others, and its series refused.
+
+mod overview;
+
+pub use overview::{Overview, OverviewCache};
 
 use crate::purchasing::valuation;
 use crate::{Actor, ServiceError, ServiceResult};
