@@ -20,15 +20,19 @@ use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use comptoir_db::Db;
 use comptoir_services::sessions::LoginLimits;
+use comptoir_services::transfer::imports::RunningImports;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use assets::compressed_sizes;
 
-/// The pages' limits: idle expiry and login limits, as the API's.
+/// The pages' limits (idle expiry, login limits, upload size), as the
+/// API's, and the running imports' progress the API shares.
 pub struct WebConfig {
     pub session_idle: chrono::Duration,
     pub login_limits: LoginLimits,
+    pub upload_limit_bytes: usize,
+    pub imports: RunningImports,
 }
 
 #[derive(Clone)]
@@ -50,7 +54,7 @@ pub fn router(db: Db, config: WebConfig, secret: &[u8]) -> Router {
         config: Arc::new(config),
         keys: Arc::new(session::CookieKeys::new(secret)),
     };
-    let signed_in = pages::router()
+    let signed_in = pages::router(ctx.config.upload_limit_bytes)
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
             session::authenticate,
