@@ -2,7 +2,8 @@
 //! a dry run, whose page shows the row problems (`import-dry-run.png`),
 //! then run for real from that page with a bigger file, its progress
 //! followed live by htmx on the page (`import-running.png`) until done
-//! (`import-done.png`).
+//! (`import-done.png`); the clients list's export menu
+//! (`export-menu.png`).
 
 use crate::browser::browser;
 use crate::helpers::{PASSWORD, spawn_app};
@@ -118,6 +119,7 @@ async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progres
         .await
         .expect("entity chosen");
     attach(&browser, &small).await;
+    browser.screenshot("import-form").await;
     browser
         .click("form[action='/imports'] button[type=submit]")
         .await;
@@ -154,6 +156,13 @@ async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progres
     let counts = browser.text(".counts").await;
     assert!(counts.contains("Créées\n10\u{202f}003"), "{counts}");
     browser.screenshot("import-done").await;
+
+    // The clients just imported, exported from their list.
+    browser.open(&app.address, "/clients?q=Martin").await;
+    browser.click("details.export summary").await;
+    let menu = browser.text("details.export ul").await;
+    assert!(menu.contains("Classeur XLSX"), "{menu}");
+    browser.screenshot("export-menu").await;
     let _ = std::fs::remove_dir_all(&folder);
     browser.close().await;
 }
