@@ -63,7 +63,10 @@ pub async fn jwt_secret(db: &Db) -> Result<String, DbError> {
 }
 
 /// The pages keep the API's idle expiry and login limits.
-fn web_config(config: &Config) -> std::io::Result<comptoir_web::WebConfig> {
+fn web_config(
+    config: &Config,
+    imports: RunningImports,
+) -> std::io::Result<comptoir_web::WebConfig> {
     let duration =
         |d: std::time::Duration| chrono::Duration::from_std(d).map_err(std::io::Error::other);
     Ok(comptoir_web::WebConfig {
@@ -74,6 +77,8 @@ fn web_config(config: &Config) -> std::io::Result<comptoir_web::WebConfig> {
             max_failures_per_ip: config.login_max_failures_per_ip,
         },
         dashboard_max_age: config.dashboard_max_age,
+        upload_limit_bytes: config.upload_limit_bytes,
+        imports,
     })
 }
 
@@ -83,13 +88,20 @@ pub async fn start(db: Db, config: Config, listen: &str) -> std::io::Result<Sock
     let secret = jwt_secret(&db).await.map_err(std::io::Error::other)?;
     tokio::spawn(comptoir_db::audit::keep_chained(db.clone()));
     tokio::spawn(run_jobs(db.clone(), config.job_interval));
-    let pages = comptoir_web::router(db.clone(), web_config(&config)?, secret.as_bytes());
+    // One record of the running imports: the pages show the progress of
+    // imports the API started, and the reverse.
+    let imports = RunningImports::default();
+    let pages = comptoir_web::router(
+        db.clone(),
+        web_config(&config, imports.clone())?,
+        secret.as_bytes(),
+    );
     let ctx = ApiContext {
         db,
         config: Arc::new(config),
         keys: Arc::new(Keys::new(secret.as_bytes())),
         metrics: metrics_handle(),
-        imports: Default::default(),
+        imports,
         sessions: Default::default(),
     };
     let listener = TcpListener::bind(listen).await?;

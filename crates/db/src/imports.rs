@@ -174,7 +174,7 @@ pub async fn fail_abandoned(db: &Db, before: DateTime<Utc>) -> Result<u64, DbErr
 }
 
 /// One problem of one row.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct RowProblem {
     pub row_number: i64,
     pub column_name: String,
@@ -219,6 +219,52 @@ pub async fn problems(db: &Db, import_id: Uuid) -> Result<Vec<RowProblem>, DbErr
         .bind(import_id),
     )
     .await
+}
+
+/// The first `limit` problems of an import, in the report's order, and
+/// how many it has in all.
+pub async fn first_problems(
+    db: &Db,
+    import_id: Uuid,
+    limit: i64,
+) -> Result<(Vec<RowProblem>, i64), DbError> {
+    let problems = db
+        .fetch_all(
+            Sql::new(
+                "SELECT row_number, column_name, value, message FROM import_errors \
+                 WHERE import_id = $1 ORDER BY row_number, column_name LIMIT $2",
+            )
+            .bind(import_id)
+            .bind(limit),
+        )
+        .await?;
+    let (count,): (i64,) = db
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM import_errors WHERE import_id = $1").bind(import_id),
+        )
+        .await?;
+    Ok((problems, count))
+}
+
+/// Who started each of the organization's imports `ids`: import id, the
+/// user's name.
+pub async fn authors(
+    db: &Db,
+    organization_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::default();
+    let organization = sql.arg(organization_id);
+    let listed: Vec<String> = ids.iter().map(|id| sql.arg(*id)).collect();
+    sql.push(&format!(
+        "SELECT imports.id, users.name FROM imports JOIN users ON users.id = imports.user_id \
+         WHERE imports.organization_id = {organization} AND imports.id IN ({})",
+        listed.join(", ")
+    ));
+    db.fetch_all(sql).await
 }
 
 /// Brings the planner's statistics of an entity's tables up to date, on

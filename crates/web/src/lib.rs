@@ -21,16 +21,20 @@ use axum::routing::get;
 use comptoir_db::Db;
 use comptoir_services::dashboard::OverviewCache;
 use comptoir_services::sessions::LoginLimits;
+use comptoir_services::transfer::imports::RunningImports;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use assets::compressed_sizes;
 
-/// The pages' limits: idle expiry and login limits, as the API's, and how
-/// old the dashboard's figures may be before they are recomputed.
+/// The pages' limits (idle expiry, login limits, upload size), as the
+/// API's, the running imports' progress the API shares, and how old the
+/// dashboard's figures may be before they are recomputed.
 pub struct WebConfig {
     pub session_idle: chrono::Duration,
     pub login_limits: LoginLimits,
+    pub upload_limit_bytes: usize,
+    pub imports: RunningImports,
     pub dashboard_max_age: std::time::Duration,
 }
 
@@ -55,7 +59,7 @@ pub fn router(db: Db, config: WebConfig, secret: &[u8]) -> Router {
         config: Arc::new(config),
         keys: Arc::new(session::CookieKeys::new(secret)),
     };
-    let signed_in = pages::router()
+    let signed_in = pages::router(ctx.config.upload_limit_bytes)
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
             session::authenticate,

@@ -2,7 +2,8 @@
 //! page hands them: the reader's language, the CSRF token, the menu of
 //! what the reader's role may open.
 //!
-//! Templates translate with `t("key")` and write values with the filters
+//! Templates translate with `t("key")`, ask `may("permission")` of the
+//! reader's role, and write values with the filters
 //! `money`, `number`, `quantity`, `percent` (of a ratio), `rate` (of a
 //! percentage: a VAT rate, a discount), `date` and `message`, all in
 //! the page's language (`lang` in the context).
@@ -42,6 +43,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "products/categories.html",
     "sales/list.html",
     "sales/document.html",
+    "imports/list.html",
+    "imports/new.html",
+    "imports/show.html",
+    "imports/progress.html",
 );
 
 fn language(state: &State) -> Language {
@@ -82,6 +87,24 @@ fn environment() -> Environment<'static> {
         assets::url(name)
             .map(|url| Value::from_safe_string(url.to_owned()))
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no asset {name}")))
+    });
+    // Whether the reader's role grants a permission (`may("data.export")`):
+    // what a shared macro shows only to some roles asks it.
+    env.add_function("may", |state: &State, permission: &str| {
+        let role = state
+            .lookup("user")
+            .and_then(|user| user.get_attr("role").ok())
+            .and_then(|role| role.as_str().and_then(|r| Role::parse(r).ok()));
+        let permission = Permission::ALL
+            .iter()
+            .find(|p| p.as_str() == permission)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("no permission {permission}"),
+                )
+            })?;
+        Ok(role.is_some_and(|role| role.allows(*permission)))
     });
     env.add_filter("message", |state: &State, english: &str| {
         i18n::message(language(state), english)
@@ -169,6 +192,11 @@ const MENU: &[MenuEntry] = &[
         href: "/invoices",
         label: "nav.invoices",
         permission: Some(Permission::InvoicesRead),
+    },
+    MenuEntry {
+        href: "/imports",
+        label: "nav.imports",
+        permission: Some(Permission::DataImport),
     },
 ];
 
@@ -293,6 +321,27 @@ mod tests {
                     .map(|s| format!("products.price_source.{s}")),
             )
             .collect();
+        // The imports' vocabularies, each word a key.
+        use comptoir_domain::transfer::{ImportMode, ImportStatus, OnRowError};
+        let import_keys: Vec<String> = comptoir_services::transfer::imports::importable()
+            .iter()
+            .map(|e| format!("imports.entity.{e}"))
+            .chain(
+                ImportStatus::ALL
+                    .iter()
+                    .map(|s| format!("imports.status.{}", s.as_str())),
+            )
+            .chain(
+                ImportMode::ALL
+                    .iter()
+                    .map(|m| format!("imports.mode.{}", m.as_str())),
+            )
+            .chain(
+                OnRowError::ALL
+                    .iter()
+                    .map(|o| format!("imports.on_error.{}", o.as_str())),
+            )
+            .collect();
         let roles: Vec<String> = Role::ALL
             .iter()
             .map(|r| format!("role.{}", r.as_str()))
@@ -302,6 +351,7 @@ mod tests {
             .chain(roles.iter().map(String::as_str))
             .chain(["clients.kind.company", "clients.kind.individual"])
             .chain(catalog_keys.iter().map(String::as_str))
+            .chain(import_keys.iter().map(String::as_str))
             .chain([
                 "clients.status.prospect",
                 "clients.status.active",

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod home;
 pub mod login;
 pub mod sales;
+pub mod transfer;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -17,13 +18,15 @@ use comptoir_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub fn router() -> Router<WebContext> {
+/// `upload_limit_bytes` bounds an import's upload, as the API's.
+pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
     Router::new()
         .merge(home::router())
         .merge(login::signed_in_router())
         .merge(clients::router())
         .merge(catalog::router())
         .merge(sales::router())
+        .merge(transfer::router(upload_limit_bytes))
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.

@@ -30,5 +30,10 @@ mod start;
 mod stock_levels;
 
 pub use job::RunningImports;
-pub use outcome::{fail_abandoned, get_import, import_problems, list_imports, problems_csv};
-pub use start::{ImportRequest, Upload, run_import, staging_path, start_import, template};
+pub use outcome::{
+    ImportEntry, ImportReport, fail_abandoned, get_import, import_problems, import_report,
+    list_imports, list_imports_with_authors, problems_csv,
+};
+pub use start::{
+    ImportRequest, Upload, importable, run_import, staging_path, start_import, template,
+};

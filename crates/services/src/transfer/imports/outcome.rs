@@ -5,10 +5,12 @@
 use crate::error::ServiceResult;
 use crate::transfer::imports::job::RunningImports;
 use crate::{Actor, records};
-use comptoir_db::imports::{self as store, Import};
+use comptoir_db::imports::{self as store, Import, RowProblem};
 use comptoir_db::resource::{self, Listing, Page, Sort, Table};
 use comptoir_db::{Db, Filter};
 use comptoir_domain::transfer::ImportStatus;
+use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One page of the organization's imports, newest first unless sorted.
@@ -25,6 +27,71 @@ pub async fn list_imports(
         descending: true,
     }));
     records::list(db, filter, sort, page).await
+}
+
+/// An import as its list shows it: with who started it.
+#[derive(Serialize)]
+pub struct ImportEntry {
+    #[serde(flatten)]
+    pub import: Import,
+    /// The name of the user who started it.
+    pub author: String,
+}
+
+/// One page of the organization's imports, as [`list_imports`], with who
+/// started each.
+pub async fn list_imports_with_authors(
+    db: &Db,
+    actor: &Actor,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<ImportEntry>> {
+    let listing = list_imports(db, actor, q, sort, page).await?;
+    let ids: Vec<Uuid> = listing.items.iter().map(|import| import.id).collect();
+    let authors: HashMap<Uuid, String> = store::authors(db, actor.organization_id, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(Listing {
+        total: listing.total,
+        items: listing
+            .items
+            .into_iter()
+            .map(|import| ImportEntry {
+                author: authors.get(&import.id).cloned().unwrap_or_default(),
+                import,
+            })
+            .collect(),
+    })
+}
+
+/// An import with the first of its row problems, as its page shows it.
+#[derive(Serialize)]
+pub struct ImportReport {
+    pub import: Import,
+    /// The first problems, by row.
+    pub problems: Vec<RowProblem>,
+    /// How many problems in all (the problem report has every one).
+    pub problem_count: i64,
+}
+
+/// An import of the organization with its live progress (see
+/// [`get_import`]) and its first `limit` row problems.
+pub async fn import_report(
+    db: &Db,
+    running: &RunningImports,
+    organization_id: Uuid,
+    id: Uuid,
+    limit: i64,
+) -> ServiceResult<ImportReport> {
+    let import = get_import(db, running, organization_id, id).await?;
+    let (problems, problem_count) = store::first_problems(db, id, limit).await?;
+    Ok(ImportReport {
+        import,
+        problems,
+        problem_count,
+    })
 }
 
 /// An import of the organization; while it runs in this process, with its

@@ -11,7 +11,7 @@ use comptoir_db::imports::{self as store, Import, NewImport};
 use comptoir_db::resource;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::transfer::{ImportMode, OnRowError};
-use comptoir_transfer::columns::entity_names;
+use comptoir_transfer::columns::{ENTITIES, entity_names};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -175,6 +175,11 @@ pub async fn run_import(
     };
     job.run().await;
     Ok(resource::get(db, organization_id, import.id).await?)
+}
+
+/// The names of the importable entities, as `entity` takes them.
+pub fn importable() -> Vec<&'static str> {
+    ENTITIES.iter().map(|entity| entity.name).collect()
 }
 
 /// An empty file with the entity's columns, to fill in; none for an
