@@ -42,6 +42,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "products/categories.html",
     "sales/list.html",
     "sales/document.html",
+    "sales/operations.html",
+    "sales/deliveries.html",
+    "sales/payments.html",
 );
 
 fn language(state: &State) -> Language {
@@ -168,6 +171,16 @@ const MENU: &[MenuEntry] = &[
     MenuEntry {
         href: "/invoices",
         label: "nav.invoices",
+        permission: Some(Permission::InvoicesRead),
+    },
+    MenuEntry {
+        href: "/deliveries",
+        label: "nav.deliveries",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/payments",
+        label: "nav.payments",
         permission: Some(Permission::InvoicesRead),
     },
 ];

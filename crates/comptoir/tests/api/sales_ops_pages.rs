@@ -1,0 +1,504 @@
+//! The sales screens around the documents, through the pages: an order
+//! delivered in two parts, goods returned, part of its issued invoice
+//! credited, a payment; the lists of deliveries, payments and credit
+//! notes showing them; a client's page with its open balance, timeline,
+//! addresses and contacts; refusals of the forms next to their fields;
+//! and every page and form refused to a role without its permission.
+
+use crate::helpers::{TestApp, id, spawn_app};
+use crate::pages::{Browser, user};
+use chrono::{Datelike, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A client, 150 chairs and 20 tables in stock (10.00 excl. VAT, 20 %),
+/// and a confirmed order for 100 chairs and 10 tables.
+pub(crate) struct Order {
+    pub(crate) client: String,
+    pub(crate) order: String,
+    pub(crate) chairs: String,
+    pub(crate) tables: String,
+}
+
+pub(crate) async fn confirmed_order(app: &TestApp) -> Order {
+    let warehouse = app
+        .create("/api/v1/warehouses", json!({"code": "LYS", "name": "Lyon"}))
+        .await;
+    let stock = warehouse["default_location_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let chair = id(&app.create_product("CHAISE").await);
+    let table = id(&app.create_product("TABLE").await);
+    for (product, quantity) in [(&chair, "150"), (&table, "20")] {
+        app.create(
+            "/api/v1/stock/movements",
+            json!({"type": "receipt", "product_id": product, "quantity": quantity, "to_location_id": stock}),
+        )
+        .await;
+    }
+    let client = app
+        .create(
+            "/api/v1/clients",
+            json!({"name": "Brasserie du Port", "payment_terms_days": 30}),
+        )
+        .await;
+    let order = app
+        .create(
+            "/api/v1/orders",
+            json!({"client_id": id(&client), "lines": [
+                {"product_id": chair, "quantity": "100"},
+                {"product_id": table, "quantity": "10"},
+            ]}),
+        )
+        .await;
+    let confirmed = app
+        .post(&format!("/api/v1/orders/{}/confirm", id(&order)), json!({}))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{:?}", confirmed.body);
+    let line = |index: usize| order["lines"][index]["id"].as_str().unwrap().to_owned();
+    Order {
+        client: id(&client),
+        order: id(&order),
+        chairs: line(0),
+        tables: line(1),
+    }
+}
+
+/// The line of `document` that bills the order line `source`.
+fn billing(document: &Value, source: &str) -> String {
+    document["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["source_line_id"] == source)
+        .map(|line| line["id"].as_str().unwrap().to_owned())
+        .expect("a line billing the order line")
+}
+
+#[tokio::test]
+async fn an_order_is_delivered_in_parts_returned_invoiced_credited_and_paid_through_the_pages() {
+    let app = spawn_app().await;
+    let sale = confirmed_order(&app).await;
+    let year = Utc::now().year();
+    let mut admin = Browser::new(&app, "fr-FR");
+    let token = admin.signed_in("admin@test.example").await;
+    let home = admin.get("/").await;
+    assert!(home.has("href=\"/deliveries\"") && home.has("href=\"/payments\""));
+    let empty = admin.get("/deliveries").await;
+    assert!(
+        empty.has("Aucune livraison pour l'instant."),
+        "{}",
+        empty.html
+    );
+
+    let order = format!("/orders/{}", sale.order);
+    let page = admin.get(&order).await;
+    assert!(page.has("Livraison partielle"), "{}", page.html);
+    let chairs = format!("quantity.{}", sale.chairs);
+    let tables = format!("quantity.{}", sale.tables);
+    assert!(
+        page.has(&format!("name=\"{chairs}\" value=\"100\"")),
+        "prefilled with what remains"
+    );
+    assert!(page.has(&format!("name=\"{tables}\" value=\"10\"")));
+
+    // More than remains: the form again, the message next to the line.
+    let deliveries = format!("{order}/deliveries");
+    let refused = admin
+        .post(
+            &deliveries,
+            &[("_csrf", &token), (&chairs, "150"), (&tables, "2")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    let message = "plus que commandé : il reste 100 à livrer sur cette ligne";
+    let next_to = format!("id=\"deliver-e-{}\">{message}", sale.chairs);
+    assert!(refused.has(&next_to), "{}", refused.html);
+    assert!(
+        refused.has(&format!("name=\"{chairs}\" value=\"150\"")),
+        "what was typed is kept"
+    );
+    assert!(refused.has(&format!("name=\"{tables}\" value=\"2\"")));
+
+    let first = admin
+        .post(
+            &deliveries,
+            &[("_csrf", &token), (&chairs, "40"), (&tables, "0")],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.html);
+    assert_eq!(first.location(), order);
+    let page = admin.get(&order).await;
+    assert!(page.has("Partiellement livrée"), "{}", page.html);
+    assert!(
+        page.has(&format!("name=\"{chairs}\" value=\"60\"")),
+        "what remains now"
+    );
+    assert!(page.has(&format!("BL-{year}-00001")));
+    let list = admin.get("/deliveries").await;
+    assert!(list.has(&format!("BL-{year}-00001")) && list.has("Brasserie du Port"));
+
+    let rest = admin
+        .post(
+            &deliveries,
+            &[("_csrf", &token), (&chairs, "60"), (&tables, "10")],
+        )
+        .await;
+    assert_eq!(rest.status, StatusCode::SEE_OTHER, "{}", rest.html);
+    let page = admin.get(&order).await;
+    assert!(
+        page.has("Livrée") && !page.has("id=\"deliver-form\""),
+        "{}",
+        page.html
+    );
+    let list = admin.get("/deliveries").await;
+    assert!(
+        list.has(&format!("BL-{year}-00002")) && list.has("Résultats\u{a0}: 2"),
+        "{}",
+        list.html
+    );
+
+    // Five chairs come back before anything is invoiced: no credit note.
+    let returns = format!("{order}/returns");
+    assert!(page.has("id=\"return-form\""));
+    let refused = admin
+        .post(
+            &returns,
+            &[("_csrf", &token), (&chairs, "500"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.has("plus que livré : 100 peut encore revenir sur cette ligne"),
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.has("id=\"return-e-reason\">obligatoire"),
+        "{}",
+        refused.html
+    );
+    let returned = admin
+        .post(
+            &returns,
+            &[
+                ("_csrf", &token),
+                (&chairs, "5"),
+                ("reason", "defect"),
+                ("restock", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.html);
+    assert_eq!(returned.location(), order);
+    let page = admin.get(&order).await;
+    assert!(
+        page.has("Retour de marchandise") && page.has(">95<"),
+        "{}",
+        page.html
+    );
+
+    // Invoiced (95 chairs, 10 tables: 1 260,00 € incl. VAT) and issued.
+    let invoiced = admin
+        .post(&format!("{order}/invoice"), &[("_csrf", &token)])
+        .await;
+    let invoice = invoiced.location().to_owned();
+    assert!(invoice.starts_with("/invoices/"), "{}", invoiced.html);
+    let issued = admin
+        .post(&format!("{invoice}/issue"), &[("_csrf", &token)])
+        .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER);
+    let detail = app.get(&format!("/api/v1{invoice}")).await.body;
+    let table_line = format!("quantity.{}", billing(&detail, &sale.tables));
+    let page = admin.get(&invoice).await;
+    assert!(
+        page.has("Avoir sur cette facture") && page.has("1\u{202f}260,00\u{a0}€"),
+        "{}",
+        page.html
+    );
+
+    let credit = format!("{invoice}/credit-notes");
+    let refused = admin
+        .post(&credit, &[("_csrf", &token), (&table_line, "12")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.has("plus que facturé : 10 peut encore être crédité sur cette ligne"),
+        "{}",
+        refused.html
+    );
+    let nothing = admin
+        .post(&credit, &[("_csrf", &token), (&table_line, "")])
+        .await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nothing.has("au moins une ligne est nécessaire"));
+    let credited = admin
+        .post(
+            &credit,
+            &[("_csrf", &token), (&table_line, "3"), ("notes", "Rayures")],
+        )
+        .await;
+    assert_eq!(credited.status, StatusCode::SEE_OTHER, "{}", credited.html);
+    let credit_note = credited.location().to_owned();
+    assert!(credit_note.starts_with("/credit-notes/"), "{credit_note}");
+    let page = admin.get(&credit_note).await;
+    assert!(
+        page.has(&format!("AV-{year}-00001")) && page.has("Émis"),
+        "{}",
+        page.html
+    );
+    assert!(page.has("36,00\u{a0}€"), "3 tables and their VAT");
+    let page = admin.get(&invoice).await;
+    assert!(
+        page.has(&format!("name=\"{table_line}\" value=\"\"")),
+        "7 tables still creditable"
+    );
+    let list = admin.get("/credit-notes").await;
+    assert!(list.has(&format!("AV-{year}-00001")));
+
+    let paid = admin
+        .post(
+            &format!("{invoice}/payments"),
+            &[
+                ("_csrf", &token),
+                ("amount", "100"),
+                ("method", "check"),
+                ("reference", "CHQ-981"),
+            ],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.html);
+    let list = admin.get("/payments").await;
+    assert!(
+        list.has("CHQ-981") && list.has("Chèque") && list.has(&format!("FAC-{year}-00001")),
+        "{}",
+        list.html
+    );
+    assert!(list.has("100,00\u{a0}€") && list.has("Brasserie du Port"));
+    let refunds = admin.get("/payments?kind=refund").await;
+    assert!(!refunds.has("CHQ-981") && refunds.has("Aucun résultat"));
+
+    // The client's page: 1 260,00 − 36,00 − 100,00 still due, the
+    // documents and what happened to them.
+    let client = format!("/clients/{}", sale.client);
+    let page = admin.get(&client).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.has("Solde dû") && page.has("1\u{202f}124,00\u{a0}€"),
+        "{}",
+        page.html
+    );
+    assert!(page.has(&format!("FAC-{year}-00001")) && page.has(&format!("AV-{year}-00001")));
+    for event in [
+        "Livraison effectuée",
+        "Avoir émis",
+        "Règlement reçu",
+        "Commande confirmée",
+    ] {
+        assert!(page.has(event), "the timeline lacks {event}");
+    }
+    assert!(page.has("Conditions commerciales") && page.has("Aucune adresse."));
+
+    let addresses = format!("{client}/addresses");
+    let refused = admin
+        .post(
+            &addresses,
+            &[
+                ("_csrf", &token),
+                ("kind", "shipping"),
+                ("line1", "12 quai Rambaud"),
+                ("postal_code", ""),
+                ("city", "Lyon"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.has("id=\"e-postal_code\">obligatoire"),
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.has("value=\"12 quai Rambaud\""),
+        "what was typed is kept"
+    );
+    let added = admin
+        .post(
+            &addresses,
+            &[
+                ("_csrf", &token),
+                ("kind", "shipping"),
+                ("line1", "12 quai Rambaud"),
+                ("postal_code", "69002"),
+                ("city", "Lyon"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    let contact = admin
+        .post(
+            &format!("{client}/contacts"),
+            &[
+                ("_csrf", &token),
+                ("name", "Claire Martin"),
+                ("role", "Gérante"),
+                ("email", "claire@port.example"),
+            ],
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::SEE_OTHER, "{}", contact.html);
+    let page = admin.get(&client).await;
+    assert!(page.has("12 quai Rambaud, 69002 Lyon (FR)") && page.has("Livraison"));
+    assert!(page.has("Claire Martin") && page.has("Gérante"));
+    let listed = app
+        .get(&format!("/api/v1/clients/{}/addresses", sale.client))
+        .await
+        .body;
+    let address = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let removed = admin
+        .post(
+            &format!("{addresses}/{address}/delete"),
+            &[("_csrf", &token)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(!admin.get(&client).await.has("12 quai Rambaud"));
+}
+
+#[tokio::test]
+async fn each_sales_operation_is_refused_to_a_role_without_its_permission() {
+    let app = spawn_app().await;
+    let sale = confirmed_order(&app).await;
+    let order = format!("/orders/{}", sale.order);
+    let client = format!("/clients/{}", sale.client);
+    let chairs = format!("quantity.{}", sale.chairs);
+    for (email, role) in [
+        ("magasin@test.example", "warehouse"),
+        ("vente@test.example", "sales"),
+        ("compta@test.example", "accountant"),
+        ("tech@test.example", "technician"),
+        ("lecture@test.example", "viewer"),
+    ] {
+        user(&app, email, role).await;
+    }
+
+    // The warehouse delivers and reads deliveries, not payments nor clients.
+    let mut warehouse = Browser::new(&app, "fr");
+    let token = warehouse.signed_in("magasin@test.example").await;
+    let home = warehouse.get("/").await;
+    assert!(home.has("href=\"/deliveries\"") && !home.has("href=\"/payments\""));
+    assert_eq!(warehouse.get("/deliveries").await.status, StatusCode::OK);
+    assert_eq!(
+        warehouse.get("/payments").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(warehouse.get(&client).await.status, StatusCode::FORBIDDEN);
+    let page = warehouse.get(&order).await;
+    assert!(page.has("id=\"deliver-form\"") && !page.has("id=\"return-form\""));
+    let delivered = warehouse
+        .post(
+            &format!("{order}/deliveries"),
+            &[("_csrf", &token), (&chairs, "100")],
+        )
+        .await;
+    assert_eq!(
+        delivered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        delivered.html
+    );
+    let returned = warehouse
+        .post(
+            &format!("{order}/returns"),
+            &[("_csrf", &token), (&chairs, "1"), ("reason", "other")],
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::FORBIDDEN);
+
+    // Sales take goods back, may not deliver, credit nor refund.
+    let mut sales = Browser::new(&app, "fr");
+    let token = sales.signed_in("vente@test.example").await;
+    let page = sales.get(&order).await;
+    assert!(
+        page.has("id=\"return-form\"") && !page.has("id=\"deliver-form\""),
+        "{}",
+        page.html
+    );
+    let forbidden = sales
+        .post(
+            &format!("{order}/deliveries"),
+            &[("_csrf", &token), (&chairs, "1")],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let invoice = app
+        .create(&format!("/api/v1/orders/{}/invoice", sale.order), json!({}))
+        .await;
+    let invoice = format!("/invoices/{}", id(&invoice));
+    let issued = app
+        .post(&format!("/api/v1{invoice}/issue"), json!({}))
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{:?}", issued.body);
+    let page = sales.get(&invoice).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.has("id=\"credit-form\""), "no form it may not send");
+    for path in [
+        format!("{invoice}/credit-notes"),
+        format!("{invoice}/refunds"),
+    ] {
+        let forbidden = sales.post(&path, &[("_csrf", &token)]).await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(sales.get("/payments").await.status, StatusCode::OK);
+
+    // The accountant credits and reads the client, may not change it.
+    let mut accountant = Browser::new(&app, "fr");
+    let token = accountant.signed_in("compta@test.example").await;
+    assert!(accountant.get(&invoice).await.has("id=\"credit-form\""));
+    let page = accountant.get(&client).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("Solde dû") && !page.has("id=\"address-form\""));
+    let forbidden = accountant
+        .post(
+            &format!("{client}/addresses"),
+            &[("_csrf", &token), ("line1", "x")],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let forbidden = accountant
+        .post(
+            &format!("{client}/contacts"),
+            &[("_csrf", &token), ("name", "x")],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    // The technician opens none of these pages; the viewer reads them.
+    let mut technician = Browser::new(&app, "fr");
+    technician.signed_in("tech@test.example").await;
+    for path in ["/deliveries", "/payments", client.as_str()] {
+        assert_eq!(
+            technician.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let mut viewer = Browser::new(&app, "fr");
+    viewer.signed_in("lecture@test.example").await;
+    for path in ["/deliveries", "/payments", client.as_str(), order.as_str()] {
+        let page = viewer.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.has("data-form="), "{path}: no form for a reader");
+    }
+}
