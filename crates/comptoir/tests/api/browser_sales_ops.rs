@@ -1,7 +1,8 @@
 //! The sales screens around the documents in headless chromium: an order
 //! delivered in two parts with the per-line form, its invoice issued then
 //! partly credited, and the client's page with its balance and timeline.
-//! Saves `partial-delivery.png` and `client-detail.png`.
+//! Saves `partial-delivery.png`, `client-detail.png` and
+//! `client-timeline.png`.
 
 use crate::browser::{Browser, browser};
 use crate::helpers::{PASSWORD, id, spawn_app};
@@ -113,6 +114,19 @@ async fn a_clerk_delivers_an_order_in_two_parts_and_credits_part_of_its_invoice(
             .await
             .contains("Avoir émis")
     );
+    show(&browser, "#address-form").await;
+    browser.fill("#f-line1", "12 quai Rambaud").await;
+    browser.fill("#f-postal_code", "69002").await;
+    browser.fill("#f-city", "Lyon").await;
+    browser.click("button[data-form='address']").await;
+    assert!(
+        browser
+            .text("#addresses")
+            .await
+            .contains("12 quai Rambaud, 69002 Lyon")
+    );
     browser.screenshot("client-detail").await;
+    show(&browser, "#documents").await;
+    browser.screenshot("client-timeline").await;
     browser.close().await;
 }

@@ -502,3 +502,101 @@ async fn each_sales_operation_is_refused_to_a_role_without_its_permission() {
         assert!(!page.has("data-form="), "{path}: no form for a reader");
     }
 }
+
+#[tokio::test]
+async fn what_a_paid_invoice_credits_is_refunded_from_its_page() {
+    let app = spawn_app().await;
+    let sale = confirmed_order(&app).await;
+    let delivered = app
+        .post(
+            &format!("/api/v1/orders/{}/deliveries", sale.order),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        delivered.status,
+        StatusCode::CREATED,
+        "{:?}",
+        delivered.body
+    );
+    let invoice = app
+        .create(&format!("/api/v1/orders/{}/invoice", sale.order), json!({}))
+        .await;
+    let invoice_id = id(&invoice);
+    let issued = app
+        .post(&format!("/api/v1/invoices/{invoice_id}/issue"), json!({}))
+        .await;
+    assert_eq!(issued.status, StatusCode::OK);
+    app.create(
+        &format!("/api/v1/invoices/{invoice_id}/payments"),
+        json!({"amount": "1320.00", "method": "transfer"}),
+    )
+    .await;
+    let mut accountant = Browser::new(&app, "fr-FR");
+    user(&app, "compta@test.example", "accountant").await;
+    let token = accountant.signed_in("compta@test.example").await;
+    let page = format!("/invoices/{invoice_id}");
+    assert!(
+        !accountant.get(&page).await.has("id=\"refund-form\""),
+        "nothing owed back yet"
+    );
+
+    // Two tables credited on a paid invoice: 24,00 € owed back.
+    let tables = format!("quantity.{}", billing(&invoice, &sale.tables));
+    let credited = accountant
+        .post(
+            &format!("{page}/credit-notes"),
+            &[("_csrf", &token), (&tables, "2")],
+        )
+        .await;
+    assert_eq!(credited.status, StatusCode::SEE_OTHER, "{}", credited.html);
+    let shown = accountant.get(&page).await;
+    assert!(
+        shown.has("id=\"refund-form\"") && shown.has("value=\"24.00\""),
+        "{}",
+        shown.html
+    );
+    let refunds = format!("{page}/refunds");
+    let refused = accountant
+        .post(
+            &refunds,
+            &[
+                ("_csrf", &token),
+                ("amount", "30"),
+                ("method", "transfer"),
+                ("date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.html
+    );
+    assert!(
+        refused.has("id=\"refund-e-amount\">plus que ce qui est dû au client, 24.00"),
+        "{}",
+        refused.html
+    );
+    assert!(refused.has("value=\"30\""), "what was typed is kept");
+    let refunded = accountant
+        .post(
+            &refunds,
+            &[
+                ("_csrf", &token),
+                ("amount", "24,00"),
+                ("method", "transfer"),
+                ("reference", "VIR-REMB-1"),
+            ],
+        )
+        .await;
+    assert_eq!(refunded.status, StatusCode::SEE_OTHER, "{}", refunded.html);
+    assert!(!accountant.get(&page).await.has("id=\"refund-form\""));
+    let list = accountant.get("/payments?kind=refund").await;
+    assert!(
+        list.has("VIR-REMB-1") && list.has("Remboursement") && list.has("-24,00\u{a0}€"),
+        "{}",
+        list.html
+    );
+}
