@@ -281,6 +281,18 @@ async fn an_order_is_delivered_in_parts_returned_invoiced_credited_and_paid_thro
         list.html
     );
     assert!(list.has("100,00\u{a0}€") && list.has("Brasserie du Port"));
+    let today = Utc::now().date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+    let later = admin.get(&format!("/payments?from={tomorrow}")).await;
+    assert!(!later.has("CHQ-981") && later.has(&format!("value=\"{tomorrow}\"")));
+    let period = admin
+        .get(&format!("/deliveries?from={today}&to={today}&sort=-number"))
+        .await;
+    assert!(period.has(&format!("BL-{year}-00002")), "{}", period.html);
+    assert!(
+        period.has(&format!("&from={today}&to={today}")),
+        "kept in the links"
+    );
     let refunds = admin.get("/payments?kind=refund").await;
     assert!(!refunds.has("CHQ-981") && refunds.has("Aucun résultat"));
 

@@ -5,7 +5,7 @@
 
 use super::document::render_with;
 use super::forms::{Retyped, chosen_lines, line_row, refused};
-use super::{ORDERS, client_names, documents};
+use super::{ORDERS, Period, client_names, documents};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::{ListQuery, ListView, show};
@@ -24,6 +24,7 @@ use comptoir_services::sales::{
     self as service, DeliveryFilters, DeliveryLineRequest, DeliveryLines, DeliveryRequest,
     DocumentDetail,
 };
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -34,16 +35,27 @@ pub fn router() -> Router<WebContext> {
         .route("/orders/{id}/deliveries", post(deliver))
 }
 
+#[derive(Deserialize, Default)]
+struct DeliveryListQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    #[serde(flatten)]
+    period: Period,
+}
+
 async fn list(
     viewer: Allowed<require::SalesRead>,
     State(ctx): State<WebContext>,
-    Query(query): Query<ListQuery>,
+    Query(DeliveryListQuery {
+        list: query,
+        period,
+    }): Query<DeliveryListQuery>,
 ) -> PageResult<Response> {
     let filters = DeliveryFilters {
         order_id: None,
         client_id: None,
-        from: None,
-        to: None,
+        from: period.from(),
+        to: period.to(),
     };
     let listing = service::list_deliveries(
         &ctx.db,
@@ -85,6 +97,7 @@ async fn list(
                 "q": view.q,
                 "sort": view.sort,
             },
+            "period": period.view(),
         }),
     )
     .map(IntoResponse::into_response)

@@ -24,10 +24,12 @@ mod returns;
 
 use crate::WebContext;
 use axum::Router;
+use chrono::NaiveDate;
 use comptoir_db::parties::Client;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
 use comptoir_services::{Actor, records};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -89,6 +91,35 @@ pub fn router() -> Router<WebContext> {
         .merge(payments::router())
         .merge(returns::router())
         .merge(credits::router())
+}
+
+/// A list's period as its URL carries it (`from`, `to`: `YYYY-MM-DD`);
+/// a date edited by hand into something else is ignored, as a bad page
+/// is.
+#[derive(Deserialize, Default)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Period {
+    fn day(text: &Option<String>) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(text.as_deref()?.trim(), "%Y-%m-%d").ok()
+    }
+
+    pub fn from(&self) -> Option<NaiveDate> {
+        Self::day(&self.from)
+    }
+
+    pub fn to(&self) -> Option<NaiveDate> {
+        Self::day(&self.to)
+    }
+
+    /// The period as the list template shows and links it.
+    pub fn view(&self) -> serde_json::Value {
+        let text = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+        serde_json::json!({"from": text(self.from()), "to": text(self.to())})
+    }
 }
 
 /// The documents `ids` name, read one by one (a page holds at most a page

@@ -6,7 +6,7 @@
 
 use super::document::render_with;
 use super::forms::{Retyped, decimal_text, refused};
-use super::{INVOICES, client_names, documents};
+use super::{INVOICES, Period, client_names, documents};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::{ListQuery, ListView, show, typed};
@@ -39,6 +39,8 @@ pub fn router() -> Router<WebContext> {
 struct PaymentListQuery {
     #[serde(flatten)]
     list: ListQuery,
+    #[serde(flatten)]
+    period: Period,
     kind: Option<String>,
     method: Option<String>,
 }
@@ -64,8 +66,8 @@ async fn list(
         client_id: None,
         kind: kind.clone(),
         method: method.clone(),
-        from: None,
-        to: None,
+        from: query.period.from(),
+        to: query.period.to(),
     };
     let listing = service::list_payments(
         &ctx.db,
@@ -112,6 +114,7 @@ async fn list(
             "methods": methods(),
             "kind": kind.unwrap_or_default(),
             "method": method.unwrap_or_default(),
+            "period": query.period.view(),
         }),
     )
     .map(IntoResponse::into_response)
