@@ -145,9 +145,7 @@ async fn deliver(
     Path(id): Path<Uuid>,
     Form(typed): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let order = service::get_order(&ctx.db, &viewer.actor, id).await?;
-    let lines: Vec<Uuid> = order.order.lines.iter().map(|l| l.id).collect();
-    let chosen = chosen_lines(&typed, &lines);
+    let chosen = chosen_lines(&typed);
     let request = DeliveryRequest {
         lines: Some(DeliveryLines::Chosen(
             chosen

@@ -46,18 +46,22 @@ pub fn decimal_text(text: &str) -> String {
         .replace([' ', '\u{a0}', '\u{202f}'], "")
 }
 
-/// The lines given a quantity, in the form's order: an empty or zero
-/// quantity leaves its line out; a quantity that is not a number goes to
-/// the service, whose message then shows next to it.
-pub fn chosen_lines(form: &HashMap<String, String>, lines: &[Uuid]) -> Vec<(Uuid, String)> {
-    lines
+/// The lines given a quantity (the fields `quantity.{line id}`), in the
+/// order of their ids: an empty or zero quantity leaves its line out; a
+/// quantity that is not a number, or a line that is not the document's,
+/// goes to the service, whose message then shows next to it.
+pub fn chosen_lines(form: &HashMap<String, String>) -> Vec<(Uuid, String)> {
+    let mut chosen: Vec<(Uuid, String)> = form
         .iter()
-        .filter_map(|id| {
-            let text = decimal_text(form.get(&format!("quantity.{id}"))?);
+        .filter_map(|(name, value)| {
+            let id = Uuid::parse_str(name.strip_prefix("quantity.")?).ok()?;
+            let text = decimal_text(value);
             let zero = Decimal::from_str(&text).is_ok_and(|d| d.is_zero());
-            (!text.is_empty() && !zero).then_some((*id, text))
+            (!text.is_empty() && !zero).then_some((id, text))
         })
-        .collect()
+        .collect();
+    chosen.sort();
+    chosen
 }
 
 /// The refusal of the form `form`: a validation error is kept with the
@@ -126,14 +130,17 @@ mod tests {
 
     #[test]
     fn only_lines_given_a_quantity_are_chosen_and_their_messages_come_back_to_them() {
-        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let mut ids = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
+        ids.sort();
+        let [a, b, c] = ids;
         let form: HashMap<String, String> = [
             (format!("quantity.{a}"), "0".to_owned()),
             (format!("quantity.{b}"), "1,5".to_owned()),
             (format!("quantity.{c}"), "x".to_owned()),
+            ("quantity.other".to_owned(), "1".to_owned()),
         ]
         .into();
-        let chosen = chosen_lines(&form, &[a, b, c]);
+        let chosen = chosen_lines(&form);
         assert_eq!(chosen, [(b, "1.5".to_owned()), (c, "x".to_owned())]);
         let mut errors = FieldErrors::new();
         errors.add("lines[1].quantity", "must be a number");

@@ -79,9 +79,7 @@ async fn take_back(
     Path(id): Path<Uuid>,
     Form(form): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
-    let order = service::get_order(&ctx.db, &viewer.actor, id).await?;
-    let lines: Vec<Uuid> = order.order.lines.iter().map(|l| l.id).collect();
-    let chosen = chosen_lines(&form, &lines);
+    let chosen = chosen_lines(&form);
     let request = ReturnRequest {
         lines: Some(
             chosen
