@@ -24,6 +24,7 @@ mod purchasing;
 mod roles;
 mod sales;
 mod sales_ops_pages;
+mod sales_ops_roles;
 mod sales_pages;
 mod stock;
 mod storage;
