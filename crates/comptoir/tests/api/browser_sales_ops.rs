@@ -47,6 +47,9 @@ async fn a_clerk_delivers_an_order_in_two_parts_and_credits_part_of_its_invoice(
     browser
         .log_in(&app.address, "admin@test.example", PASSWORD)
         .await;
+    // Signed in once the home page names the reader (the login page's
+    // path also starts with "/").
+    browser.text(".account .who").await;
     browser.open(&app.address, "/orders").await;
     browser
         .click(&format!("a[href='/orders/{}']", sale.order))
