@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 /// A form of the document's page as it was typed, with its fields'
 /// messages; the page shows it again instead of the defaults.
-#[derive(Serialize, Default)]
 pub struct Retyped {
     /// Which form: `deliver`, `return`, `credit` or `refund`.
     pub form: &'static str,
