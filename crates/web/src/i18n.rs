@@ -52,8 +52,22 @@ pub fn message(language: Language, english: &str) -> String {
         Language::Fr => FRENCH_MESSAGES
             .get(english)
             .cloned()
+            .or_else(|| with_value(english))
             .unwrap_or_else(|| english.to_owned()),
     }
+}
+
+/// A message that carries a value ("more than ordered: 3 still to
+/// deliver…"), translated by the catalog's entry with `{}` in its place.
+fn with_value(english: &str) -> Option<String> {
+    FRENCH_MESSAGES.iter().find_map(|(key, french)| {
+        let (before, after) = key.split_once("{}")?;
+        let value = english
+            .strip_prefix(before)?
+            .strip_suffix(after)
+            .filter(|value| !value.is_empty())?;
+        Some(french.replacen("{}", value, 1))
+    })
 }
 
 /// French groups thousands with a narrow no-break space and writes a
@@ -161,6 +175,21 @@ mod tests {
 
     fn d(text: &str) -> Decimal {
         Decimal::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_message_with_a_value_keeps_its_value_in_french() {
+        assert_eq!(
+            message(
+                Language::Fr,
+                "more than ordered: 2.5 still to deliver on this line"
+            ),
+            "plus que commandé : il reste 2.5 à livrer sur cette ligne"
+        );
+        assert_eq!(
+            message(Language::Fr, "more than ordered"),
+            "more than ordered"
+        );
     }
 
     #[test]

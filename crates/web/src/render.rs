@@ -47,6 +47,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "imports/new.html",
     "imports/show.html",
     "imports/progress.html",
+    "sales/operations.html",
+    "sales/deliveries.html",
+    "sales/payments.html",
 );
 
 fn language(state: &State) -> Language {
@@ -191,6 +194,16 @@ const MENU: &[MenuEntry] = &[
     MenuEntry {
         href: "/invoices",
         label: "nav.invoices",
+        permission: Some(Permission::InvoicesRead),
+    },
+    MenuEntry {
+        href: "/deliveries",
+        label: "nav.deliveries",
+        permission: Some(Permission::SalesRead),
+    },
+    MenuEntry {
+        href: "/payments",
+        label: "nav.payments",
         permission: Some(Permission::InvoicesRead),
     },
     MenuEntry {

@@ -33,7 +33,7 @@ pub use documents::{
 pub use events::{BusinessEvent, NewEvent, event_data, record_event};
 pub use orders::{
     LineToConfirm, Locked, active_reservations, deliver_line, invoice_line, lines_to_confirm,
-    lock_with_credit_limit, open_receivables, place_lines, uninvoice_line,
+    lock_with_credit_limit, open_balance, open_receivables, place_lines, uninvoice_line,
 };
 pub use payments::{Payment, PaymentInput, payment, payments_of, record_payment};
 pub use quote_job::{OwnedDocument, expire_quotes, remind_quotes};

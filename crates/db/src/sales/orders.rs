@@ -5,7 +5,7 @@
 
 use super::documents::{LINE_COLUMNS, SalesDocument, SalesLine, prefixed};
 use crate::error::DbError;
-use crate::pool::{Sql, Tx};
+use crate::pool::{Db, Sql, Tx};
 use crate::resource::Table;
 use crate::stock::Reservation;
 use comptoir_domain::numbers::{Money, Quantity};
@@ -196,22 +196,42 @@ pub async fn active_reservations(
     .await
 }
 
+/// What a client owes on issued invoices, summed as integers, and how
+/// many invoices owe it.
+const OPEN_RECEIVABLES: &str = "SELECT CAST(COALESCE(SUM(total_incl_tax - amount_paid - amount_credited), 0) AS BIGINT), \
+     COUNT(*) \
+     FROM sales_documents WHERE organization_id = $1 AND client_id = $2 \
+     AND kind = 'invoice' AND status IN ('issued', 'partially_paid')";
+
 /// What a client owes on issued invoices.
 pub async fn open_receivables(
     tx: &mut Tx,
     organization_id: Uuid,
     client_id: Uuid,
 ) -> Result<Money, DbError> {
-    let (units,): (i64,) = tx
+    let (units, _): (i64, i64) = tx
         .fetch_one(
-            Sql::new(
-                "SELECT CAST(COALESCE(SUM(total_incl_tax - amount_paid - amount_credited), 0) AS BIGINT) \
-                 FROM sales_documents WHERE organization_id = $1 AND client_id = $2 \
-                 AND kind = 'invoice' AND status IN ('issued', 'partially_paid')",
-            )
-            .bind(organization_id)
-            .bind(client_id),
+            Sql::new(OPEN_RECEIVABLES)
+                .bind(organization_id)
+                .bind(client_id),
         )
         .await?;
     Ok(Money::from_units(units))
+}
+
+/// What a client owes on issued invoices and how many invoices are open,
+/// read outside a transaction (a client's page).
+pub async fn open_balance(
+    db: &Db,
+    organization_id: Uuid,
+    client_id: Uuid,
+) -> Result<(Money, i64), DbError> {
+    let (units, count): (i64, i64) = db
+        .fetch_one(
+            Sql::new(OPEN_RECEIVABLES)
+                .bind(organization_id)
+                .bind(client_id),
+        )
+        .await?;
+    Ok((Money::from_units(units), count))
 }

@@ -70,7 +70,7 @@ pub async fn list_invoices(
 }
 
 /// The rows of one page of the documents `filter` selects.
-async fn rows(
+pub(super) async fn rows(
     db: &Db,
     filter: Filter,
     sort: Option<Sort>,

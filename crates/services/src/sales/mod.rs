@@ -17,7 +17,9 @@
 //! - `invoicing`: invoicing an order, issuing, credit notes.
 //! - `payments`: payments and refunds.
 //! - `returns`: goods taken back, restocked and credited.
+//! - `accounts`: a client's account — open balance, documents, events.
 
+mod accounts;
 mod deliveries;
 mod documents;
 mod drafts;
@@ -30,6 +32,7 @@ mod quotes;
 mod returns;
 mod views;
 
+pub use accounts::{ClientAccount, client_account};
 pub use deliveries::{
     DeliveryLineRequest, DeliveryLines, DeliveryNote, DeliveryRequest, Everything, deliver_order,
 };

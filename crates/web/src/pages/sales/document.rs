@@ -3,7 +3,11 @@
 //! buttons its state and the reader's role allow — the state machines of
 //! `domain::sales` and the permission matrix decide, as in the services.
 
-use super::{CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names};
+use super::forms::Retyped;
+use super::{
+    CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names, credits, deliveries, payments,
+    returns,
+};
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
 use crate::pages::show;
@@ -188,6 +192,19 @@ pub async fn render(
     id: Uuid,
     refusal: Option<Refusal>,
 ) -> PageResult<Response> {
+    render_with(viewer, ctx, kind, id, refusal, None).await
+}
+
+/// The document's page, and when one of its forms was refused field by
+/// field, that form as typed with its messages (then with 422).
+pub async fn render_with(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    kind: &'static Kind,
+    id: Uuid,
+    refusal: Option<Refusal>,
+    retyped: Option<Retyped>,
+) -> PageResult<Response> {
     // An order is read as the API's order route reads it, with its
     // delivery notes.
     let (detail, deliveries) = if kind.kind == DocumentKind::Order {
@@ -216,7 +233,18 @@ pub async fn render(
     let document = &detail.document;
     let client = client_names(&ctx.db, &viewer.actor, &[document.client_id]).await;
     let (actions, pay) = actions(kind.kind, document.status, &viewer.actor);
-    let status = refusal.as_ref().map(|r| r.status).unwrap_or(StatusCode::OK);
+    let status = match (&refusal, &retyped) {
+        (Some(refusal), _) => refusal.status,
+        (None, Some(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        (None, None) => StatusCode::OK,
+    };
+    let retyped = retyped.as_ref();
+    let forms = json!({
+        "deliver": deliveries::form(&detail, &viewer.actor, retyped),
+        "return": returns::form(&detail, &viewer.actor, retyped),
+        "credit": credits::form(&detail, &viewer.actor, retyped),
+        "refund": payments::refund_form(&detail, &viewer.actor, retyped),
+    });
     let page = show(
         viewer,
         "sales/document.html",
@@ -238,6 +266,7 @@ pub async fn render(
             "methods": ["transfer", "card", "cash", "check", "other"],
             "events": events.items,
             "refusal": refusal.map(|r| r.messages),
+            "forms": forms,
         }),
     )?;
     Ok((status, page).into_response())

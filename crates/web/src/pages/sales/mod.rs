@@ -8,16 +8,28 @@
 //! - `document`: a document's page and the actions its state and the
 //!   reader's role allow.
 //! - `actions`: the POST forms the buttons send.
+//! - `deliveries`, `payments`: their lists, and on the document's page a
+//!   partial delivery (orders) and a refund (invoices).
+//! - `returns`, `credits`: goods taken back from an order, lines of an
+//!   issued invoice credited; `forms`: what these per-line forms share.
 
 mod actions;
+mod credits;
+mod deliveries;
 mod document;
+mod forms;
 mod lists;
+mod payments;
+mod returns;
 
 use crate::WebContext;
 use axum::Router;
+use chrono::NaiveDate;
 use comptoir_db::parties::Client;
+use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
 use comptoir_services::{Actor, records};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -75,6 +87,58 @@ pub fn router() -> Router<WebContext> {
         .merge(lists::router())
         .merge(document::router())
         .merge(actions::router())
+        .merge(deliveries::router())
+        .merge(payments::router())
+        .merge(returns::router())
+        .merge(credits::router())
+}
+
+/// A list's period as its URL carries it (`from`, `to`: `YYYY-MM-DD`);
+/// a date edited by hand into something else is ignored, as a bad page
+/// is.
+#[derive(Deserialize, Default)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Period {
+    fn day(text: &Option<String>) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(text.as_deref()?.trim(), "%Y-%m-%d").ok()
+    }
+
+    pub fn from(&self) -> Option<NaiveDate> {
+        Self::day(&self.from)
+    }
+
+    pub fn to(&self) -> Option<NaiveDate> {
+        Self::day(&self.to)
+    }
+
+    /// The period as the list template shows and links it.
+    pub fn view(&self) -> serde_json::Value {
+        let text = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+        serde_json::json!({"from": text(self.from()), "to": text(self.to())})
+    }
+}
+
+/// The documents `ids` name, read one by one (a page holds at most a page
+/// of rows); an unknown id is left out.
+async fn documents(
+    db: &comptoir_db::Db,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> BTreeMap<Uuid, SalesDocument> {
+    let mut documents = BTreeMap::new();
+    for &id in ids {
+        if documents.contains_key(&id) {
+            continue;
+        }
+        if let Ok(document) = records::get::<SalesDocument>(db, actor, id).await {
+            documents.insert(id, document);
+        }
+    }
+    documents
 }
 
 /// The names of the clients `ids` name, read one by one (a page holds at

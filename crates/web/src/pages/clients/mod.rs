@@ -1,5 +1,7 @@
-//! Clients: the list (search, sort, pages in the URL), a client's page,
-//! and the form that creates or changes one.
+//! Clients: the list (search, sort, pages in the URL) and the form that
+//! creates or changes one; `detail`: a client's page.
+
+mod detail;
 
 use super::{ListQuery, ListView, by_field, show, typed};
 use crate::WebContext;
@@ -17,12 +19,14 @@ use comptoir_domain::permissions::Permission;
 use comptoir_services::parties::{self as service, ClientFilters, ClientRequest, IdentityFields};
 use comptoir_services::require;
 use comptoir_services::{ServiceError, records};
+use detail::client_page;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
     Router::new()
+        .merge(detail::router())
         .route("/clients", get(list).post(create))
         .route("/clients/new", get(new_form))
         .route("/clients/{id}", get(client_page).post(update))
@@ -276,24 +280,6 @@ fn refused_form(
         ),
         other => Err(other.into()),
     }
-}
-
-async fn client_page(
-    viewer: Allowed<require::ClientsRead>,
-    State(ctx): State<WebContext>,
-    Path(id): Path<Uuid>,
-) -> PageResult<Response> {
-    let client: Client = records::get(&ctx.db, &viewer.actor, id).await?;
-    show(
-        &viewer,
-        "clients/show.html",
-        "clients.client",
-        json!({
-            "client": client,
-            "may_write": viewer.actor.may(Permission::ClientsWrite),
-        }),
-    )
-    .map(IntoResponse::into_response)
 }
 
 async fn edit_form(
