@@ -37,4 +37,22 @@
       target.form.requestSubmit();
     }
   });
+
+  // A button marked data-remove="selector" takes its closest such element
+  // out of the page (a row of the document editor) instead of sending the
+  // form, and says the form changed so the server recomputes what follows.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-remove]");
+    if (!button) {
+      return;
+    }
+    var gone = button.closest(button.dataset.remove);
+    var form = button.form;
+    if (!gone || !form) {
+      return;
+    }
+    event.preventDefault();
+    gone.remove();
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 })();

@@ -42,6 +42,12 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "products/categories.html",
     "sales/list.html",
     "sales/document.html",
+    "sales/editor.html",
+    "sales/editor_macros.html",
+    "sales/editor_line.html",
+    "sales/editor_clients.html",
+    "sales/editor_products.html",
+    "sales/editor_totals.html",
 );
 
 fn language(state: &State) -> Language {

@@ -3,6 +3,7 @@
 //! buttons its state and the reader's role allow — the state machines of
 //! `domain::sales` and the permission matrix decide, as in the services.
 
+use super::editor::editable;
 use super::{CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names};
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -17,7 +18,7 @@ use chrono::Utc;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
-    QuoteAction, QuoteStatus, invoice_transition, order_transition, quote_transition,
+    QuoteAction, QuoteStatus, invoice_transition, may_delete, order_transition, quote_transition,
 };
 use comptoir_services::require::{self, Requirement};
 use comptoir_services::sales::{self as service, EventFilters};
@@ -216,6 +217,10 @@ pub async fn render(
     let document = &detail.document;
     let client = client_names(&ctx.db, &viewer.actor, &[document.client_id]).await;
     let (actions, pay) = actions(kind.kind, document.status, &viewer.actor);
+    let writes = kind.editor && viewer.actor.may(kind.write);
+    // A draft order converted from a quote is cancelled, not deleted.
+    let deletable = may_delete(kind.kind, document.status).is_ok()
+        && !(kind.kind == DocumentKind::Order && document.source_id.is_some());
     let status = refusal.as_ref().map(|r| r.status).unwrap_or(StatusCode::OK);
     let page = show(
         viewer,
@@ -234,6 +239,8 @@ pub async fn render(
             "read_only": document.status != DocumentStatus::Draft,
             "actions": actions,
             "pay": pay,
+            "edit": writes && editable(kind.kind, document.status),
+            "delete": writes && deletable,
             "today": Utc::now().date_naive(),
             "methods": ["transfer", "card", "cash", "check", "other"],
             "events": events.items,

@@ -8,14 +8,19 @@
 //! - `document`: a document's page and the actions its state and the
 //!   reader's role allow.
 //! - `actions`: the POST forms the buttons send.
+//! - `editor`: the draft editor (client picker, line rows, totals the
+//!   server recomputes as lines change), creating, changing and deleting
+//!   drafts.
 
 mod actions;
 mod document;
+mod editor;
 mod lists;
 
 use crate::WebContext;
 use axum::Router;
 use comptoir_db::parties::Client;
+use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
 use comptoir_services::{Actor, records};
 use std::collections::BTreeMap;
@@ -30,6 +35,11 @@ pub struct Kind {
     pub title: &'static str,
     /// The catalog key of one document's title.
     pub one: &'static str,
+    /// What its drafts need to be written, as the API's write routes.
+    pub write: Permission,
+    /// Whether the editor writes its drafts (a credit note is made from
+    /// its invoice).
+    pub editor: bool,
 }
 
 pub const QUOTES: Kind = Kind {
@@ -37,24 +47,32 @@ pub const QUOTES: Kind = Kind {
     base: "/quotes",
     title: "sales.quotes",
     one: "sales.quote",
+    write: Permission::SalesWrite,
+    editor: true,
 };
 pub const ORDERS: Kind = Kind {
     kind: DocumentKind::Order,
     base: "/orders",
     title: "sales.orders",
     one: "sales.order",
+    write: Permission::SalesWrite,
+    editor: true,
 };
 pub const INVOICES: Kind = Kind {
     kind: DocumentKind::Invoice,
     base: "/invoices",
     title: "sales.invoices",
     one: "sales.invoice",
+    write: Permission::InvoicesWrite,
+    editor: true,
 };
 pub const CREDIT_NOTES: Kind = Kind {
     kind: DocumentKind::CreditNote,
     base: "/credit-notes",
     title: "sales.credit_notes",
     one: "sales.credit_note",
+    write: Permission::InvoicesWrite,
+    editor: false,
 };
 
 impl Kind {
@@ -75,6 +93,7 @@ pub fn router() -> Router<WebContext> {
         .merge(lists::router())
         .merge(document::router())
         .merge(actions::router())
+        .merge(editor::router())
 }
 
 /// The names of the clients `ids` name, read one by one (a page holds at
