@@ -32,6 +32,15 @@ async fn wait_for(browser: &Browser, css: &str, expected: &str, value: bool) {
     panic!("{css} never read {expected:?} (last {last:?})");
 }
 
+async fn rows(browser: &Browser) -> usize {
+    browser
+        .client
+        .find_all(Locator::Css("#lines tr"))
+        .await
+        .expect("rows")
+        .len()
+}
+
 /// Types `text` in the product box of row `row` (from 1) and picks the
 /// first product found.
 async fn pick_product(browser: &Browser, row: usize, text: &str, price: &str) {
@@ -105,6 +114,34 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     wait_for(&browser, "#total-incl", "127,35 €", false).await;
     wait_for(&browser, "#total-excl", "117,00 €", false).await;
     wait_for(&browser, "#total-tax", "10,35 €", false).await;
+
+    // A free-text line typed by hand, and an empty row added then removed.
+    for row in [3, 4] {
+        browser.click("button[data-add-line]").await;
+        browser
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&format!("#lines tr:nth-child({row})")))
+            .await
+            .expect("a row added");
+    }
+    browser
+        .click("#lines tr:nth-child(4) button[data-remove]")
+        .await;
+    assert_eq!(rows(&browser).await, 3);
+    let third = "#lines tr:nth-child(3)";
+    for (field, text) in [
+        ("description", "Installation"),
+        ("unit_price", "29"),
+        ("vat_rate", "20"),
+    ] {
+        browser
+            .fill(&format!("{third} input[name$='.{field}']"), text)
+            .await;
+    }
+    wait_for(&browser, "#total-incl", "162,15 €", false).await;
+    wait_for(&browser, "#total-tax", "16,15 €", false).await;
     wait_for(&browser, "#lines tr:nth-child(1) output", "27,00 €", false).await;
     let breakdown = browser.text("#totals table.breakdown").await;
     assert!(
@@ -121,7 +158,7 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     browser.click("button[data-save]").await;
     browser.arrives_at("/quotes/").await;
     wait_for(&browser, "h1 .badge", "Brouillon", false).await;
-    assert!(browser.text("main").await.contains("127,35"));
+    assert!(browser.text("main").await.contains("162,15"));
     for (action, status) in [("send", "Envoyé"), ("accept", "Accepté")] {
         browser
             .click(&format!("button[data-action='{action}']"))
@@ -140,7 +177,7 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     browser.arrives_at("/invoices/").await;
     browser.click("button[data-action='issue']").await;
     wait_for(&browser, "h1 .badge", "Émise", false).await;
-    assert!(browser.text("main").await.contains("127,35"));
+    assert!(browser.text("main").await.contains("162,15"));
     browser.click("button[data-action='pay']").await;
     wait_for(&browser, "h1 .badge", "Payée", false).await;
     wait_for(&browser, "#balance-due", "0,00 €", false).await;
