@@ -175,6 +175,15 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     }
     browser.click("button[data-action='invoice']").await;
     browser.arrives_at("/invoices/").await;
+    wait_for(&browser, "h1 .badge", "Brouillon", false).await;
+    assert!(
+        browser
+            .client
+            .find(Locator::Css("a[data-edit]"))
+            .await
+            .is_err(),
+        "an invoice billing an order is not rewritten in the editor"
+    );
     browser.click("button[data-action='issue']").await;
     wait_for(&browser, "h1 .badge", "Émise", false).await;
     assert!(browser.text("main").await.contains("162,15"));

@@ -3,7 +3,7 @@
 //! buttons its state and the reader's role allow — the state machines of
 //! `domain::sales` and the permission matrix decide, as in the services.
 
-use super::editor::editable;
+use super::editor::may_edit;
 use super::{CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names};
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -239,7 +239,7 @@ pub async fn render(
             "read_only": document.status != DocumentStatus::Draft,
             "actions": actions,
             "pay": pay,
-            "edit": writes && editable(kind.kind, document.status),
+            "edit": writes && may_edit(kind.kind, document),
             "delete": writes && deletable,
             "today": Utc::now().date_naive(),
             "methods": ["transfer", "card", "cash", "check", "other"],

@@ -56,9 +56,14 @@ impl LineForm {
 
     /// A row added and never filled is no line.
     fn is_blank(&self) -> bool {
-        [&self.product_id, &self.description, &self.unit_price]
-            .iter()
-            .all(|text| text.trim().is_empty())
+        [
+            &self.product_id,
+            &self.product,
+            &self.description,
+            &self.unit_price,
+        ]
+        .iter()
+        .all(|text| text.trim().is_empty())
     }
 
     /// The row filled with a line as the service validated it.
@@ -86,6 +91,12 @@ impl LineForm {
     }
 
     fn request(&self, prefix: &str, errors: &mut FieldErrors) -> LineRequest {
+        // A product searched for and never picked (typed without script,
+        // or left half-done) is not silently a free-text line.
+        let searched = |text: &str| !text.trim().is_empty();
+        if !searched(&self.product_id) && searched(&self.product) && !searched(&self.description) {
+            errors.add(format!("{prefix}product_id"), "pick a product in the list");
+        }
         LineRequest {
             product_id: id(errors, &format!("{prefix}product_id"), &self.product_id),
             variant_id: id(errors, &format!("{prefix}variant_id"), &self.variant_id),

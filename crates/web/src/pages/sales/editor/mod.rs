@@ -26,6 +26,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
 use comptoir_db::parties::Client;
+use comptoir_db::sales::SalesDocument;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
@@ -103,6 +104,15 @@ pub fn editable(kind: DocumentKind, status: DocumentStatus) -> bool {
         DocumentKind::Invoice | DocumentKind::CreditNote => InvoiceStatus::try_from(status)
             .is_ok_and(|s| invoice_transition(s, InvoiceAction::Edit).is_ok()),
     }
+}
+
+/// Whether the editor rewrites `document`: its state allows, and it is
+/// not an invoice billing an order — rewriting that one whole would cut
+/// its lines from the order lines they bill (the order's invoiced
+/// quantities); it is deleted and billed again instead.
+pub fn may_edit(kind: DocumentKind, document: &SalesDocument) -> bool {
+    editable(kind, document.status)
+        && !(kind == DocumentKind::Invoice && document.source_id.is_some())
 }
 
 /// What the editor page shows besides the form.
@@ -225,7 +235,7 @@ async fn edit_form(
     kind: &'static Kind,
 ) -> PageResult<Response> {
     let detail = service::get_document(&ctx.db, &viewer.actor, kind.kind, id).await?;
-    if !editable(kind.kind, detail.document.status) {
+    if !may_edit(kind.kind, &detail.document) {
         // Past the draft, the document's page shows it read-only.
         return Ok(Redirect::to(&format!("{}/{id}", kind.base)).into_response());
     }
@@ -290,6 +300,17 @@ async fn save(
     let outcome: ServiceResult<_> = match id {
         None => service::create_draft(&ctx.db, &viewer.actor, kind.kind, request).await,
         Some(id) => {
+            if kind.kind == DocumentKind::Invoice {
+                let current = service::get_document(&ctx.db, &viewer.actor, kind.kind, id).await?;
+                if !may_edit(kind.kind, &current.document) {
+                    return Err(PageError::Refused {
+                        status: StatusCode::CONFLICT,
+                        message:
+                            "an invoice billing an order is deleted and billed again, not rewritten"
+                                .into(),
+                    });
+                }
+            }
             let Some(version) = form.version.trim().parse::<i64>().ok() else {
                 return Err(PageError::BadRequest(
                     "the form lacks the version it was read at",
