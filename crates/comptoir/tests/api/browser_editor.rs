@@ -1,7 +1,8 @@
 //! The document editor in a real browser: a clerk writes a quote by
 //! typing (client picked by its name, two products by theirs, a quantity
 //! changed, the totals following from the server), saves it, then clicks
-//! it through to a paid invoice. Saves `document-editor.png`.
+//! it through to a paid invoice. Saves `document-editor.png` and
+//! `document-draft.png`.
 
 use crate::browser::{Browser, browser};
 use crate::editor_pages::catalog;
@@ -159,6 +160,7 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     browser.arrives_at("/quotes/").await;
     wait_for(&browser, "h1 .badge", "Brouillon", false).await;
     assert!(browser.text("main").await.contains("162,15"));
+    browser.screenshot("document-draft").await;
     for (action, status) in [("send", "Envoyé"), ("accept", "Accepté")] {
         browser
             .click(&format!("button[data-action='{action}']"))
