@@ -45,6 +45,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/editor.html",
     "sales/editor_macros.html",
     "sales/editor_line.html",
+    "sales/editor_rows.html",
     "sales/editor_clients.html",
     "sales/editor_products.html",
     "sales/editor_totals.html",

@@ -156,6 +156,21 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
         .expect("scrolled");
     browser.screenshot("document-editor").await;
 
+    // Another client: the product rows are priced for them, then back.
+    let chair_price = "#lines tr:nth-child(1) input[name$='.unit_price']";
+    browser.fill("#f-client_q", "atelier").await;
+    wait_for(&browser, chair_price, "10", true).await;
+    wait_for(
+        &browser,
+        "#lines tr:nth-child(3) input[name$='.unit_price']",
+        "29",
+        true,
+    )
+    .await;
+    browser.fill("#f-client_q", "brass").await;
+    wait_for(&browser, chair_price, "9", true).await;
+    wait_for(&browser, "#total-incl", "162,15 €", false).await;
+
     browser.click("button[data-save]").await;
     browser.arrives_at("/quotes/").await;
     wait_for(&browser, "h1 .badge", "Brouillon", false).await;

@@ -14,6 +14,8 @@ use serde_json::json;
 /// at 25.00 (VAT 5.5 %).
 pub(crate) struct Catalog {
     pub(crate) client: String,
+    /// A client without a discount.
+    pub(crate) other: String,
     pub(crate) chair: String,
     pub(crate) book: String,
 }
@@ -25,7 +27,8 @@ pub(crate) async fn catalog(app: &TestApp) -> Catalog {
             json!({"name": "Brasserie du Port", "discount_percent": "10"}),
         )
         .await;
-    app.create("/api/v1/clients", json!({"name": "Atelier Martin"}))
+    let other = app
+        .create("/api/v1/clients", json!({"name": "Atelier Martin"}))
         .await;
     let chair = app
         .create(
@@ -41,6 +44,7 @@ pub(crate) async fn catalog(app: &TestApp) -> Catalog {
         .await;
     Catalog {
         client: id(&client),
+        other: id(&other),
         chair: id(&chair),
         book: id(&book),
     }
@@ -99,8 +103,8 @@ async fn a_clerk_writes_a_quote_in_the_editor_then_changes_and_deletes_drafts() 
     assert!(found.has("Brasserie du Port") && !found.has("Atelier Martin"));
     assert!(found.has(&format!("value=\"{}\" selected", catalog.client)));
     assert_eq!(
-        found.headers["hx-trigger-after-swap"], "editor-changed",
-        "the totals follow the client"
+        found.headers["hx-trigger-after-swap"], "client-changed, editor-changed",
+        "the rows' prices and the totals follow the client"
     );
     let none = admin.get("/sales/editor/clients?client_q=personne").await;
     assert!(none.has("Aucun client trouvé"));
@@ -139,6 +143,29 @@ async fn a_clerk_writes_a_quote_in_the_editor_then_changes_and_deletes_drafts() 
     );
     let blank = admin.get("/sales/editor/line?kind=quote").await;
     assert!(blank.has("class=\"line\"") && blank.has("value=\"1\""));
+
+    // Another client: the product rows priced again, free text kept.
+    let mut other_client = two_lines(&catalog, &token, "3");
+    other_client[1].1 = &catalog.other;
+    other_client.extend([
+        ("lines[b2].description", "Livraison"),
+        ("lines[b2].quantity", "1"),
+        ("lines[b2].unit_price", "15"),
+        ("lines[b2].vat_rate", "20"),
+    ]);
+    let repriced = admin.post("/quotes/lines", &other_client).await;
+    assert_eq!(repriced.status, StatusCode::OK, "{}", repriced.html);
+    assert!(
+        repriced.has("name=\"lines[0].unit_price\" value=\"10\""),
+        "{}",
+        repriced.html
+    );
+    assert!(repriced.has("name=\"lines[a1].unit_price\" value=\"25\""));
+    assert!(repriced.has("name=\"lines[b2].unit_price\" value=\"15\""));
+    assert!(repriced.has("id=\"line-zz\""), "the empty row stays");
+    other_client.push(("lines[c3].description", "Sans prix"));
+    let unpriceable = admin.post("/quotes/lines", &other_client).await;
+    assert_eq!(unpriceable.status, StatusCode::NO_CONTENT);
 
     // The totals, recomputed by the server: two VAT rates.
     let preview = admin

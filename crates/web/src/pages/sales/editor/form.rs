@@ -55,7 +55,7 @@ impl LineForm {
     }
 
     /// A row added and never filled is no line.
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         [
             &self.product_id,
             &self.product,

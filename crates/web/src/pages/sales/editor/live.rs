@@ -13,6 +13,7 @@ use crate::error::PageResult;
 use crate::pages::{ListQuery, by_field, show, typed};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -104,7 +105,9 @@ async fn clients(
         "sales.client",
         json!({"clients": clients, "selected": selected, "searched": true}),
     )?;
-    Ok(([CHANGED], fragment).into_response())
+    // The rows are priced for the client chosen, then the totals follow.
+    let changed = ("hx-trigger-after-swap", "client-changed, editor-changed");
+    Ok(([changed], fragment).into_response())
 }
 
 /// The products matching what is typed in a row's product box, each a
@@ -306,6 +309,58 @@ pub async fn preview(
         values,
     )
     .map(IntoResponse::into_response)
+}
+
+/// The rows priced again for the client now chosen: product lines get
+/// the resolver's price for that client, free-text lines stay as typed.
+/// Nothing to swap (204) while the form cannot be priced yet.
+pub async fn repriced(
+    viewer: Viewer,
+    State(ctx): State<WebContext>,
+    Form(pairs): Form<Vec<(String, String)>>,
+    kind: &'static Kind,
+) -> PageResult<Response> {
+    let (mut form, _) = EditorForm::parse(pairs);
+    for line in form
+        .lines
+        .iter_mut()
+        .filter(|l| !l.product_id.trim().is_empty())
+    {
+        line.unit_price.clear();
+    }
+    let (request, errors) = form.request();
+    if !errors.is_empty() {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let preview = match service::preview_draft(&ctx.db, &viewer.actor, kind.kind, request).await {
+        Ok(preview) => preview,
+        Err(ServiceError::Validation(_)) => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(other) => return Err(other.into()),
+    };
+    let mut priced = preview.lines.iter();
+    let lines: Vec<LineForm> = form
+        .lines
+        .into_iter()
+        .map(|typed| match typed.is_blank() {
+            true => typed,
+            false => match priced.next() {
+                Some(line) => LineForm::filled(typed.key, &typed.product, line),
+                None => typed,
+            },
+        })
+        .collect();
+    let fragment = show(
+        &viewer,
+        "sales/editor_rows.html",
+        "sales.lines",
+        json!({
+            "lines": lines,
+            "errors": {},
+            "kind": kind.kind.as_str(),
+            "currency": preview.currency,
+        }),
+    )?;
+    Ok(([CHANGED], fragment).into_response())
 }
 
 /// A refusal as the totals say it: the line's number (from 1), the

@@ -8,7 +8,8 @@
 //! - `form`: the form as typed, to the service's request and back.
 //! - `live`: what htmx asks as the reader types — clients and products
 //!   found, a row filled with the product's price for the client, the
-//!   totals and VAT breakdown the server recomputes.
+//!   rows priced again when the client changes, the totals and VAT
+//!   breakdown the server recomputes.
 
 mod form;
 mod live;
@@ -82,6 +83,14 @@ fn routes<R: Requirement + Send + Sync + 'static>(kind: &'static Kind) -> Router
             post(move |v: Allowed<R>, s: State<WebContext>, id: Path<Uuid>| {
                 delete(v.0, s, id, kind)
             }),
+        )
+        .route(
+            &format!("{base}/lines"),
+            post(
+                move |v: Allowed<R>, s: State<WebContext>, f: Form<Vec<(String, String)>>| {
+                    live::repriced(v.0, s, f, kind)
+                },
+            ),
         )
         .route(
             &format!("{base}/preview"),
