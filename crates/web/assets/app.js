@@ -37,4 +37,30 @@
       target.form.requestSubmit();
     }
   });
+
+  // Enter in an input marked data-no-submit (a search box listing
+  // choices below it) does not send its form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("input[data-no-submit]")) {
+      event.preventDefault();
+    }
+  });
+
+  // A button marked data-remove="selector" takes its closest such element
+  // out of the page (a row of the document editor) instead of sending the
+  // form, and says the form changed so the server recomputes what follows.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-remove]");
+    if (!button) {
+      return;
+    }
+    var gone = button.closest(button.dataset.remove);
+    var form = button.form;
+    if (!gone || !form) {
+      return;
+    }
+    event.preventDefault();
+    gone.remove();
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 })();

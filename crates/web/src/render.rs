@@ -50,6 +50,13 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/operations.html",
     "sales/deliveries.html",
     "sales/payments.html",
+    "sales/editor.html",
+    "sales/editor_macros.html",
+    "sales/editor_line.html",
+    "sales/editor_rows.html",
+    "sales/editor_clients.html",
+    "sales/editor_products.html",
+    "sales/editor_totals.html",
 );
 
 fn language(state: &State) -> Language {

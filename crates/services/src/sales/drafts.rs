@@ -11,6 +11,7 @@ use crate::{Actor, ServiceError, ServiceResult};
 use chrono::{Datelike, Utc};
 use comptoir_db::sales::{self as store, DocumentInput, LineInput, SalesDocument, SalesLine};
 use comptoir_db::{Db, Tx, numbering};
+use comptoir_domain::documents::{LineAmounts, Totals, discounted_totals};
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, OrderAction, QuoteAction, may_delete,
 };
@@ -89,6 +90,32 @@ pub async fn create_draft(
     let document = create(&mut tx, actor, kind, number, None, &input).await?;
     tx.commit().await?;
     detail(db, actor.organization_id, document).await
+}
+
+/// What a draft's body would come to, stored nowhere: its lines as
+/// validated (descriptions, prices for the client and VAT filled from
+/// the catalog) and its totals, computed as a stored draft's are.
+pub struct DraftPreview {
+    pub currency: String,
+    pub lines: Vec<LineInput>,
+    pub totals: Totals,
+}
+
+/// Validates the body of a draft as `create_draft` would and computes its
+/// totals without writing anything; the editor shows them as lines change.
+pub async fn preview_draft(
+    db: &Db,
+    actor: &Actor,
+    kind: DocumentKind,
+    request: DocumentRequest,
+) -> ServiceResult<DraftPreview> {
+    let input = validate_document(db, actor.organization_id, kind, request).await?;
+    let amounts: Vec<LineAmounts> = input.lines.iter().map(|line| line.amounts).collect();
+    Ok(DraftPreview {
+        totals: discounted_totals(&amounts, input.discount_percent),
+        currency: input.currency,
+        lines: input.lines,
+    })
 }
 
 /// Whether the state of `document` lets it be rewritten.

@@ -8,7 +8,7 @@
 //! - `documents`: the draft body (`DocumentRequest`) and its validation.
 //! - `views`: the representations (`DocumentDetail`, `DocumentRow`,
 //!   `InvoiceMoney`) and an invoice's balance.
-//! - `drafts`: creating, reading, replacing and deleting drafts.
+//! - `drafts`: creating, reading, replacing, previewing and deleting drafts.
 //! - `lists`: the lists of documents, events, deliveries and payments.
 //! - `events`: business events, with or without an actor.
 //! - `quotes`: send, accept, refuse, convert, version; `sweep_quotes`.
@@ -37,7 +37,9 @@ pub use deliveries::{
     DeliveryLineRequest, DeliveryLines, DeliveryNote, DeliveryRequest, Everything, deliver_order,
 };
 pub use documents::{DocumentRequest, LineRequest};
-pub use drafts::{create_draft, delete_draft, get_document, replace_draft};
+pub use drafts::{
+    DraftPreview, create_draft, delete_draft, get_document, preview_draft, replace_draft,
+};
 pub use invoicing::{
     CreditLineRequest, CreditNoteRequest, credit_invoice, invoice_order, issue_credit_note,
     issue_invoice,

@@ -3,6 +3,7 @@
 //! buttons its state and the reader's role allow — the state machines of
 //! `domain::sales` and the permission matrix decide, as in the services.
 
+use super::editor::may_edit;
 use super::forms::Retyped;
 use super::{
     CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names, credits, deliveries, payments,
@@ -21,7 +22,7 @@ use chrono::Utc;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
-    QuoteAction, QuoteStatus, invoice_transition, order_transition, quote_transition,
+    QuoteAction, QuoteStatus, invoice_transition, may_delete, order_transition, quote_transition,
 };
 use comptoir_services::require::{self, Requirement};
 use comptoir_services::sales::{self as service, EventFilters};
@@ -245,6 +246,10 @@ pub async fn render_with(
         "credit": credits::form(&detail, &viewer.actor, retyped),
         "refund": payments::refund_form(&detail, &viewer.actor, retyped),
     });
+    let writes = kind.editor && viewer.actor.may(kind.write);
+    // A draft order converted from a quote is cancelled, not deleted.
+    let deletable = may_delete(kind.kind, document.status).is_ok()
+        && !(kind.kind == DocumentKind::Order && document.source_id.is_some());
     let page = show(
         viewer,
         "sales/document.html",
@@ -262,6 +267,8 @@ pub async fn render_with(
             "read_only": document.status != DocumentStatus::Draft,
             "actions": actions,
             "pay": pay,
+            "edit": writes && may_edit(kind.kind, document),
+            "delete": writes && deletable,
             "today": Utc::now().date_naive(),
             "methods": ["transfer", "card", "cash", "check", "other"],
             "events": events.items,

@@ -124,6 +124,7 @@ async fn list<R: Requirement>(
             "status": status.unwrap_or_default(),
             "overdue": overdue,
             "is_invoice": kind.kind == DocumentKind::Invoice,
+            "may_write": kind.editor && viewer.actor.may(kind.write),
         }),
     )
     .map(IntoResponse::into_response)

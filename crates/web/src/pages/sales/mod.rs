@@ -12,12 +12,16 @@
 //!   partial delivery (orders) and a refund (invoices).
 //! - `returns`, `credits`: goods taken back from an order, lines of an
 //!   issued invoice credited; `forms`: what these per-line forms share.
+//! - `editor`: the draft editor (client picker, line rows, totals the
+//!   server recomputes as lines change), creating, changing and deleting
+//!   drafts.
 
 mod actions;
 mod credits;
 mod deliveries;
 mod document;
 mod forms;
+mod editor;
 mod lists;
 mod payments;
 mod returns;
@@ -27,6 +31,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use comptoir_db::parties::Client;
 use comptoir_db::sales::SalesDocument;
+use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
 use comptoir_services::{Actor, records};
 use serde::Deserialize;
@@ -42,6 +47,11 @@ pub struct Kind {
     pub title: &'static str,
     /// The catalog key of one document's title.
     pub one: &'static str,
+    /// What its drafts need to be written, as the API's write routes.
+    pub write: Permission,
+    /// Whether the editor writes its drafts (a credit note is made from
+    /// its invoice).
+    pub editor: bool,
 }
 
 pub const QUOTES: Kind = Kind {
@@ -49,24 +59,32 @@ pub const QUOTES: Kind = Kind {
     base: "/quotes",
     title: "sales.quotes",
     one: "sales.quote",
+    write: Permission::SalesWrite,
+    editor: true,
 };
 pub const ORDERS: Kind = Kind {
     kind: DocumentKind::Order,
     base: "/orders",
     title: "sales.orders",
     one: "sales.order",
+    write: Permission::SalesWrite,
+    editor: true,
 };
 pub const INVOICES: Kind = Kind {
     kind: DocumentKind::Invoice,
     base: "/invoices",
     title: "sales.invoices",
     one: "sales.invoice",
+    write: Permission::InvoicesWrite,
+    editor: true,
 };
 pub const CREDIT_NOTES: Kind = Kind {
     kind: DocumentKind::CreditNote,
     base: "/credit-notes",
     title: "sales.credit_notes",
     one: "sales.credit_note",
+    write: Permission::InvoicesWrite,
+    editor: false,
 };
 
 impl Kind {
@@ -91,6 +109,7 @@ pub fn router() -> Router<WebContext> {
         .merge(payments::router())
         .merge(returns::router())
         .merge(credits::router())
+        .merge(editor::router())
 }
 
 /// A list's period as its URL carries it (`from`, `to`: `YYYY-MM-DD`);
