@@ -1,9 +1,10 @@
 //! Clients: the list (search, sort, pages in the URL), a client's page,
 //! and the form that creates or changes one.
 
-use super::{ListQuery, ListView, by_field, show, typed};
+use super::parties::{FormPage, IdentityForm, Refused, every_error, refused, text};
+use super::{ListQuery, ListView, show, typed};
 use crate::WebContext;
-use crate::error::{PageError, PageResult};
+use crate::error::PageResult;
 use crate::session::Allowed;
 use axum::Form;
 use axum::Router;
@@ -14,9 +15,9 @@ use axum::routing::get;
 use comptoir_db::parties::Client;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
-use comptoir_services::parties::{self as service, ClientFilters, ClientRequest, IdentityFields};
+use comptoir_services::parties::{self as service, ClientFilters, ClientRequest};
+use comptoir_services::records;
 use comptoir_services::require;
-use comptoir_services::{ServiceError, records};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -73,56 +74,22 @@ async fn list(
 /// The client form as typed: every field text, kept as is to show again.
 #[derive(Deserialize, Serialize, Default, Clone)]
 struct ClientForm {
-    code: Option<String>,
-    kind: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    vat_number: Option<String>,
-    siren: Option<String>,
-    siret: Option<String>,
-    payment_terms_days: Option<String>,
+    #[serde(flatten)]
+    identity: IdentityForm,
     status: Option<String>,
     discount_percent: Option<String>,
     credit_limit: Option<String>,
-    notes: Option<String>,
-    version: Option<String>,
 }
 
 impl ClientForm {
     fn from_client(client: &Client) -> Self {
         let json = serde_json::to_value(client).unwrap_or_default();
-        let text = |field: &str| match &json[field] {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            other => Some(other.to_string()),
-        };
         ClientForm {
-            code: text("code"),
-            kind: text("kind"),
-            name: text("name"),
-            email: text("email"),
-            phone: text("phone"),
-            vat_number: text("vat_number"),
-            siren: text("siren"),
-            siret: text("siret"),
-            payment_terms_days: text("payment_terms_days"),
-            status: text("status"),
-            discount_percent: text("discount_percent"),
-            credit_limit: text("credit_limit"),
-            notes: text("notes"),
-            version: text("version"),
+            identity: IdentityForm::from_json(&json),
+            status: text(&json, "status"),
+            discount_percent: text(&json, "discount_percent"),
+            credit_limit: text(&json, "credit_limit"),
         }
-    }
-
-    /// The payment terms as a number of days, or the field's error.
-    fn payment_terms(&self, errors: &mut FieldErrors) -> Option<i64> {
-        let text = typed(self.payment_terms_days.clone())?;
-        let days = text.parse::<i64>().ok();
-        if days.is_none() {
-            errors.add("payment_terms_days", "must be a whole number");
-        }
-        days
     }
 
     /// The request the API would receive, and the errors found reading
@@ -130,18 +97,8 @@ impl ClientForm {
     fn request(&self) -> (ClientRequest, FieldErrors) {
         let mut errors = FieldErrors::new();
         let request = ClientRequest {
-            code: typed(self.code.clone()),
-            identity: IdentityFields {
-                kind: typed(self.kind.clone()),
-                name: typed(self.name.clone()),
-                email: typed(self.email.clone()),
-                phone: typed(self.phone.clone()),
-                vat_number: typed(self.vat_number.clone()),
-                siren: typed(self.siren.clone()),
-                siret: typed(self.siret.clone()),
-                payment_terms_days: self.payment_terms(&mut errors),
-                notes: typed(self.notes.clone()),
-            },
+            code: typed(self.identity.code.clone()),
+            identity: self.identity.fields(&mut errors),
             status: typed(self.status.clone()),
             discount_percent: typed(self.discount_percent.clone()),
             credit_limit: typed(self.credit_limit.clone()),
@@ -150,69 +107,30 @@ impl ClientForm {
         (request, errors)
     }
 
-    /// The change as a merge patch: an emptied field is cleared, the code
-    /// is kept when left empty.
+    /// The change as a merge patch.
     fn patch(&self) -> (Value, FieldErrors) {
         let mut errors = FieldErrors::new();
-        let days = self.payment_terms(&mut errors);
-        let mut patch = json!({
-            "kind": typed(self.kind.clone()),
-            "name": typed(self.name.clone()),
-            "email": typed(self.email.clone()),
-            "phone": typed(self.phone.clone()),
-            "vat_number": typed(self.vat_number.clone()),
-            "siren": typed(self.siren.clone()),
-            "siret": typed(self.siret.clone()),
-            "payment_terms_days": days,
-            "status": typed(self.status.clone()),
-            "discount_percent": typed(self.discount_percent.clone()),
-            "credit_limit": typed(self.credit_limit.clone()),
-            "notes": typed(self.notes.clone()),
-        });
-        if let Some(code) = typed(self.code.clone()) {
-            patch["code"] = code.into();
-        }
+        let mut patch = self.identity.patch(&mut errors);
+        patch["status"] = typed(self.status.clone()).into();
+        patch["discount_percent"] = typed(self.discount_percent.clone()).into();
+        patch["credit_limit"] = typed(self.credit_limit.clone()).into();
         (patch, errors)
     }
 }
 
-/// The form page: new when `id` is `None`; with the values typed, the
-/// errors next to their fields, and a message above them.
-fn form_page(
-    viewer: &Allowed<require::ClientsWrite>,
-    status: StatusCode,
-    id: Option<Uuid>,
-    form: &ClientForm,
-    errors: FieldErrors,
-    notice: Option<&str>,
-) -> PageResult<Response> {
-    let title = if id.is_some() {
-        "clients.edit"
-    } else {
-        "clients.new"
-    };
-    let page = show(
-        viewer,
-        "clients/form.html",
-        title,
-        json!({
-            "id": id,
-            "form": form,
-            "errors": by_field(errors),
-            "notice": notice,
-        }),
-    )?;
-    Ok((status, page).into_response())
-}
+const FORM: FormPage = FormPage {
+    template: "clients/form.html",
+    new: "clients.new",
+    edit: "clients.edit",
+};
 
 async fn new_form(viewer: Allowed<require::ClientsWrite>) -> PageResult<Response> {
     let form = ClientForm {
-        kind: Some("company".into()),
+        identity: IdentityForm::blank(),
         status: Some("active".into()),
-        payment_terms_days: Some("30".into()),
         ..Default::default()
     };
-    form_page(
+    FORM.render(
         &viewer,
         StatusCode::OK,
         None,
@@ -227,14 +145,10 @@ async fn create(
     State(ctx): State<WebContext>,
     Form(form): Form<ClientForm>,
 ) -> PageResult<Response> {
-    let (request, mut errors) = form.request();
+    let (request, errors) = form.request();
     if !errors.is_empty() {
-        if let Err(more) = request.validate() {
-            for error in more.into_vec() {
-                errors.add(error.field, error.message);
-            }
-        }
-        return form_page(
+        let errors = every_error(errors, request.validate());
+        return FORM.render(
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
@@ -245,36 +159,7 @@ async fn create(
     }
     match service::create_client(&ctx.db, &viewer.actor, request).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
-        Err(error) => refused_form(&viewer, None, &form, error),
-    }
-}
-
-/// A refusal the form can show: field errors next to their fields, a
-/// conflict above them; anything else is an error page.
-fn refused_form(
-    viewer: &Allowed<require::ClientsWrite>,
-    id: Option<Uuid>,
-    form: &ClientForm,
-    error: ServiceError,
-) -> PageResult<Response> {
-    match error {
-        ServiceError::Validation(errors) => form_page(
-            viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            id,
-            form,
-            errors,
-            None,
-        ),
-        ServiceError::Conflict { message, .. } => form_page(
-            viewer,
-            StatusCode::CONFLICT,
-            id,
-            form,
-            FieldErrors::new(),
-            Some(&message),
-        ),
-        other => Err(other.into()),
+        Err(error) => FORM.refused(&viewer, None, &form, refused(error)?),
     }
 }
 
@@ -303,7 +188,7 @@ async fn edit_form(
 ) -> PageResult<Response> {
     let client: Client = records::get(&ctx.db, &viewer.actor, id).await?;
     let form = ClientForm::from_client(&client);
-    form_page(
+    FORM.render(
         &viewer,
         StatusCode::OK,
         Some(id),
@@ -321,7 +206,7 @@ async fn update(
 ) -> PageResult<Response> {
     let (patch, errors) = form.patch();
     if !errors.is_empty() {
-        return form_page(
+        return FORM.render(
             &viewer,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(id),
@@ -330,27 +215,18 @@ async fn update(
             None,
         );
     }
-    let version = typed(form.version.clone()).and_then(|v| v.parse::<i64>().ok());
-    let Some(version) = version else {
-        return Err(PageError::BadRequest(
-            "the form lacks the version it was read at",
-        ));
-    };
+    let version = form.identity.version()?;
     match service::update_client(&ctx.db, &viewer.actor, id, Some(version), patch).await {
         Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
-        Err(ServiceError::PreconditionFailed { .. }) => {
-            // Show what is stored now; the reader's edit is lost, as they
-            // were told, rather than written over someone else's.
-            let current: Client = records::get(&ctx.db, &viewer.actor, id).await?;
-            form_page(
-                &viewer,
-                StatusCode::PRECONDITION_FAILED,
-                Some(id),
-                &ClientForm::from_client(&current),
-                FieldErrors::new(),
-                Some("changed by someone else meanwhile"),
-            )
-        }
-        Err(error) => refused_form(&viewer, Some(id), &form, error),
+        Err(error) => match refused(error)? {
+            Refused::Stale => {
+                // Show what is stored now; the reader's edit is lost, as
+                // they were told, rather than written over someone else's.
+                let current: Client = records::get(&ctx.db, &viewer.actor, id).await?;
+                let current = ClientForm::from_client(&current);
+                FORM.refused(&viewer, Some(id), &current, Refused::Stale)
+            }
+            refusal => FORM.refused(&viewer, Some(id), &form, refusal),
+        },
     }
 }

@@ -5,7 +5,10 @@ pub mod catalog;
 pub mod clients;
 pub mod home;
 pub mod login;
+pub mod parties;
+pub mod purchasing;
 pub mod sales;
+pub mod suppliers;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -24,6 +27,8 @@ pub fn router() -> Router<WebContext> {
         .merge(clients::router())
         .merge(catalog::router())
         .merge(sales::router())
+        .merge(suppliers::router())
+        .merge(purchasing::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.

@@ -13,6 +13,8 @@ mod actions;
 mod document;
 mod lists;
 
+pub use document::Refusal;
+
 use crate::WebContext;
 use axum::Router;
 use comptoir_db::parties::Client;
