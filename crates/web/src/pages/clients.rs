@@ -1,7 +1,7 @@
 //! Clients: the list (search, sort, pages in the URL), a client's page,
 //! and the form that creates or changes one.
 
-use super::parties::{FormPage, IdentityForm, Refused, every_error, refused, text};
+use super::parties::{self, FormPage, IdentityForm, PartyForm, text};
 use super::{ListQuery, ListView, show, typed};
 use crate::WebContext;
 use crate::error::PageResult;
@@ -9,15 +9,14 @@ use crate::session::Allowed;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use comptoir_db::Db;
 use comptoir_db::parties::Client;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
 use comptoir_services::parties::{self as service, ClientFilters, ClientRequest};
-use comptoir_services::records;
-use comptoir_services::require;
+use comptoir_services::{Actor, ServiceResult, records, require};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -81,8 +80,25 @@ struct ClientForm {
     credit_limit: Option<String>,
 }
 
-impl ClientForm {
-    fn from_client(client: &Client) -> Self {
+impl PartyForm for ClientForm {
+    type Record = Client;
+    type Request = ClientRequest;
+    const PAGE: FormPage = FormPage {
+        template: "clients/form.html",
+        new: "clients.new",
+        edit: "clients.edit",
+    };
+    const BASE: &'static str = "/clients";
+
+    fn blank() -> Self {
+        ClientForm {
+            identity: IdentityForm::blank(),
+            status: Some("active".into()),
+            ..Default::default()
+        }
+    }
+
+    fn of(client: &Client) -> Self {
         let json = serde_json::to_value(client).unwrap_or_default();
         ClientForm {
             identity: IdentityForm::from_json(&json),
@@ -92,8 +108,14 @@ impl ClientForm {
         }
     }
 
-    /// The request the API would receive, and the errors found reading
-    /// the form's text as numbers.
+    fn identity(&self) -> &IdentityForm {
+        &self.identity
+    }
+
+    fn id(client: &Client) -> Uuid {
+        client.id
+    }
+
     fn request(&self) -> (ClientRequest, FieldErrors) {
         let mut errors = FieldErrors::new();
         let request = ClientRequest {
@@ -107,7 +129,10 @@ impl ClientForm {
         (request, errors)
     }
 
-    /// The change as a merge patch.
+    fn validate(request: ClientRequest) -> FieldErrors {
+        request.validate().err().unwrap_or_default()
+    }
+
     fn patch(&self) -> (Value, FieldErrors) {
         let mut errors = FieldErrors::new();
         let mut patch = self.identity.patch(&mut errors);
@@ -116,28 +141,28 @@ impl ClientForm {
         patch["credit_limit"] = typed(self.credit_limit.clone()).into();
         (patch, errors)
     }
+
+    fn create(
+        db: &Db,
+        actor: &Actor,
+        request: ClientRequest,
+    ) -> impl Future<Output = ServiceResult<Client>> + Send {
+        service::create_client(db, actor, request)
+    }
+
+    fn update(
+        db: &Db,
+        actor: &Actor,
+        id: Uuid,
+        version: i64,
+        patch: Value,
+    ) -> impl Future<Output = ServiceResult<Client>> + Send {
+        service::update_client(db, actor, id, Some(version), patch)
+    }
 }
 
-const FORM: FormPage = FormPage {
-    template: "clients/form.html",
-    new: "clients.new",
-    edit: "clients.edit",
-};
-
 async fn new_form(viewer: Allowed<require::ClientsWrite>) -> PageResult<Response> {
-    let form = ClientForm {
-        identity: IdentityForm::blank(),
-        status: Some("active".into()),
-        ..Default::default()
-    };
-    FORM.render(
-        &viewer,
-        StatusCode::OK,
-        None,
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+    parties::new_form::<ClientForm>(&viewer)
 }
 
 async fn create(
@@ -145,22 +170,7 @@ async fn create(
     State(ctx): State<WebContext>,
     Form(form): Form<ClientForm>,
 ) -> PageResult<Response> {
-    let (request, errors) = form.request();
-    if !errors.is_empty() {
-        let errors = every_error(errors, request.validate());
-        return FORM.render(
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            &form,
-            errors,
-            None,
-        );
-    }
-    match service::create_client(&ctx.db, &viewer.actor, request).await {
-        Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
-        Err(error) => FORM.refused(&viewer, None, &form, refused(error)?),
-    }
+    parties::create(&viewer, &ctx, form).await
 }
 
 async fn client_page(
@@ -186,16 +196,7 @@ async fn edit_form(
     State(ctx): State<WebContext>,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let client: Client = records::get(&ctx.db, &viewer.actor, id).await?;
-    let form = ClientForm::from_client(&client);
-    FORM.render(
-        &viewer,
-        StatusCode::OK,
-        Some(id),
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+    parties::edit_form::<ClientForm>(&viewer, &ctx, id).await
 }
 
 async fn update(
@@ -204,29 +205,5 @@ async fn update(
     Path(id): Path<Uuid>,
     Form(form): Form<ClientForm>,
 ) -> PageResult<Response> {
-    let (patch, errors) = form.patch();
-    if !errors.is_empty() {
-        return FORM.render(
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(id),
-            &form,
-            errors,
-            None,
-        );
-    }
-    let version = form.identity.version()?;
-    match service::update_client(&ctx.db, &viewer.actor, id, Some(version), patch).await {
-        Ok(client) => Ok(Redirect::to(&format!("/clients/{}", client.id)).into_response()),
-        Err(error) => match refused(error)? {
-            Refused::Stale => {
-                // Show what is stored now; the reader's edit is lost, as
-                // they were told, rather than written over someone else's.
-                let current: Client = records::get(&ctx.db, &viewer.actor, id).await?;
-                let current = ClientForm::from_client(&current);
-                FORM.refused(&viewer, Some(id), &current, Refused::Stale)
-            }
-            refusal => FORM.refused(&viewer, Some(id), &form, refusal),
-        },
-    }
+    parties::update(&viewer, &ctx, id, form).await
 }

@@ -1,15 +1,20 @@
 //! What the client and supplier pages share: the identity part of their
 //! forms (read as typed, turned into the services' request or merge
-//! patch), and how a refused save comes back to its form.
+//! patch), how a refused save comes back to its form, and the form's
+//! flows — new, create, edit, update with its stale-version answer — over
+//! a [`PartyForm`].
 
 use super::{by_field, show, typed};
+use crate::WebContext;
 use crate::error::{PageError, PageResult};
 use crate::session::Viewer;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use comptoir_db::resource::Table;
+use comptoir_db::{Db, Record};
 use comptoir_domain::FieldErrors;
-use comptoir_services::ServiceError;
 use comptoir_services::parties::IdentityFields;
+use comptoir_services::{Actor, ServiceError, ServiceResult, records};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -124,11 +129,9 @@ impl IdentityForm {
 
 /// The form's own errors and the services' findings on the rest, so a
 /// refused form shows every mistake at once.
-pub fn every_error<T>(mut errors: FieldErrors, validated: Result<T, FieldErrors>) -> FieldErrors {
-    if let Err(more) = validated {
-        for error in more.into_vec() {
-            errors.add(error.field, error.message);
-        }
+fn every_error(mut errors: FieldErrors, more: FieldErrors) -> FieldErrors {
+    for error in more.into_vec() {
+        errors.add(error.field, error.message);
     }
     errors
 }
@@ -224,5 +227,118 @@ impl FormPage {
                 Some(STALE),
             ),
         }
+    }
+}
+
+/// What tells a client's form from a supplier's; the flows are the same.
+pub trait PartyForm: Serialize + Sized + Send + Sync {
+    type Record: Record + Table + Send;
+    type Request: Send;
+    const PAGE: FormPage;
+    /// A record's page is `{BASE}/{id}`.
+    const BASE: &'static str;
+
+    /// A new record's form.
+    fn blank() -> Self;
+    /// A stored record's form.
+    fn of(record: &Self::Record) -> Self;
+    fn identity(&self) -> &IdentityForm;
+    fn id(record: &Self::Record) -> Uuid;
+    /// The request the API would receive, and the errors found reading
+    /// the form's text.
+    fn request(&self) -> (Self::Request, FieldErrors);
+    /// What the services find wrong with a request.
+    fn validate(request: Self::Request) -> FieldErrors;
+    /// The change as a merge patch.
+    fn patch(&self) -> (Value, FieldErrors);
+    fn create(
+        db: &Db,
+        actor: &Actor,
+        request: Self::Request,
+    ) -> impl Future<Output = ServiceResult<Self::Record>> + Send;
+    fn update(
+        db: &Db,
+        actor: &Actor,
+        id: Uuid,
+        version: i64,
+        patch: Value,
+    ) -> impl Future<Output = ServiceResult<Self::Record>> + Send;
+}
+
+fn to_page<F: PartyForm>(id: Uuid) -> Response {
+    Redirect::to(&format!("{}/{id}", F::BASE)).into_response()
+}
+
+pub fn new_form<F: PartyForm>(viewer: &Viewer) -> PageResult<Response> {
+    let form = F::blank();
+    F::PAGE.render(
+        viewer,
+        StatusCode::OK,
+        None,
+        &form,
+        FieldErrors::new(),
+        None,
+    )
+}
+
+/// Creates the record and goes to its page, or shows the form again.
+pub async fn create<F: PartyForm>(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    form: F,
+) -> PageResult<Response> {
+    let (request, errors) = form.request();
+    if !errors.is_empty() {
+        let errors = every_error(errors, F::validate(request));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return F::PAGE.render(viewer, status, None, &form, errors, None);
+    }
+    match F::create(&ctx.db, &viewer.actor, request).await {
+        Ok(record) => Ok(to_page::<F>(F::id(&record))),
+        Err(error) => F::PAGE.refused(viewer, None, &form, refused(error)?),
+    }
+}
+
+pub async fn edit_form<F: PartyForm>(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    id: Uuid,
+) -> PageResult<Response> {
+    let record: F::Record = records::get(&ctx.db, &viewer.actor, id).await?;
+    let form = F::of(&record);
+    F::PAGE.render(
+        viewer,
+        StatusCode::OK,
+        Some(id),
+        &form,
+        FieldErrors::new(),
+        None,
+    )
+}
+
+/// Saves the change at the version the form was read at; over someone
+/// else's change, the form shows what is stored now: the reader's edit is
+/// lost, as they are told, rather than written over someone else's.
+pub async fn update<F: PartyForm>(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    id: Uuid,
+    form: F,
+) -> PageResult<Response> {
+    let (patch, errors) = form.patch();
+    if !errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return F::PAGE.render(viewer, status, Some(id), &form, errors, None);
+    }
+    let version = form.identity().version()?;
+    match F::update(&ctx.db, &viewer.actor, id, version, patch).await {
+        Ok(_) => Ok(to_page::<F>(id)),
+        Err(error) => match refused(error)? {
+            Refused::Stale => {
+                let current: F::Record = records::get(&ctx.db, &viewer.actor, id).await?;
+                F::PAGE.refused(viewer, Some(id), &F::of(&current), Refused::Stale)
+            }
+            refusal => F::PAGE.refused(viewer, Some(id), &form, refusal),
+        },
     }
 }

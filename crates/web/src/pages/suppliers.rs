@@ -3,7 +3,7 @@
 //! the form that creates or changes one — the client pages' twin, sharing
 //! their identity fields and refusals (`parties`).
 
-use super::parties::{FormPage, IdentityForm, Refused, every_error, refused};
+use super::parties::{self, FormPage, IdentityForm, PartyForm};
 use super::purchasing::supplier_orders;
 use super::{ListQuery, ListView, show, typed};
 use crate::WebContext;
@@ -12,14 +12,14 @@ use crate::session::Allowed;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use comptoir_db::Db;
 use comptoir_db::parties::{Address, Contact, Party, Supplier};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
 use comptoir_services::parties::{self as service, SupplierFilters, SupplierRequest, details};
-use comptoir_services::{records, require};
+use comptoir_services::{Actor, ServiceResult, records, require};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -82,7 +82,29 @@ struct SupplierForm {
 }
 
 impl SupplierForm {
-    fn from_supplier(supplier: &Supplier) -> Self {
+    fn active(&self) -> bool {
+        self.active.as_deref() != Some("false")
+    }
+}
+
+impl PartyForm for SupplierForm {
+    type Record = Supplier;
+    type Request = SupplierRequest;
+    const PAGE: FormPage = FormPage {
+        template: "suppliers/form.html",
+        new: "suppliers.new",
+        edit: "suppliers.edit",
+    };
+    const BASE: &'static str = "/suppliers";
+
+    fn blank() -> Self {
+        SupplierForm {
+            identity: IdentityForm::blank(),
+            active: Some("true".into()),
+        }
+    }
+
+    fn of(supplier: &Supplier) -> Self {
         let json = serde_json::to_value(supplier).unwrap_or_default();
         SupplierForm {
             identity: IdentityForm::from_json(&json),
@@ -90,8 +112,12 @@ impl SupplierForm {
         }
     }
 
-    fn active(&self) -> bool {
-        self.active.as_deref() != Some("false")
+    fn identity(&self) -> &IdentityForm {
+        &self.identity
+    }
+
+    fn id(supplier: &Supplier) -> Uuid {
+        supplier.id
     }
 
     fn request(&self) -> (SupplierRequest, FieldErrors) {
@@ -104,33 +130,38 @@ impl SupplierForm {
         (request, errors)
     }
 
+    fn validate(request: SupplierRequest) -> FieldErrors {
+        request.validate().err().unwrap_or_default()
+    }
+
     fn patch(&self) -> (Value, FieldErrors) {
         let mut errors = FieldErrors::new();
         let mut patch = self.identity.patch(&mut errors);
         patch["active"] = self.active().into();
         (patch, errors)
     }
+
+    fn create(
+        db: &Db,
+        actor: &Actor,
+        request: SupplierRequest,
+    ) -> impl Future<Output = ServiceResult<Supplier>> + Send {
+        service::create_supplier(db, actor, request)
+    }
+
+    fn update(
+        db: &Db,
+        actor: &Actor,
+        id: Uuid,
+        version: i64,
+        patch: Value,
+    ) -> impl Future<Output = ServiceResult<Supplier>> + Send {
+        service::update_supplier(db, actor, id, Some(version), patch)
+    }
 }
 
-const FORM: FormPage = FormPage {
-    template: "suppliers/form.html",
-    new: "suppliers.new",
-    edit: "suppliers.edit",
-};
-
 async fn new_form(viewer: Allowed<require::SuppliersWrite>) -> PageResult<Response> {
-    let form = SupplierForm {
-        identity: IdentityForm::blank(),
-        active: Some("true".into()),
-    };
-    FORM.render(
-        &viewer,
-        StatusCode::OK,
-        None,
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+    parties::new_form::<SupplierForm>(&viewer)
 }
 
 async fn create(
@@ -138,16 +169,7 @@ async fn create(
     State(ctx): State<WebContext>,
     Form(form): Form<SupplierForm>,
 ) -> PageResult<Response> {
-    let (request, errors) = form.request();
-    if !errors.is_empty() {
-        let errors = every_error(errors, request.validate());
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return FORM.render(&viewer, status, None, &form, errors, None);
-    }
-    match service::create_supplier(&ctx.db, &viewer.actor, request).await {
-        Ok(supplier) => Ok(Redirect::to(&format!("/suppliers/{}", supplier.id)).into_response()),
-        Err(error) => FORM.refused(&viewer, None, &form, refused(error)?),
-    }
+    parties::create(&viewer, &ctx, form).await
 }
 
 async fn supplier_page(
@@ -191,16 +213,7 @@ async fn edit_form(
     State(ctx): State<WebContext>,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let supplier: Supplier = records::get(&ctx.db, &viewer.actor, id).await?;
-    let form = SupplierForm::from_supplier(&supplier);
-    FORM.render(
-        &viewer,
-        StatusCode::OK,
-        Some(id),
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+    parties::edit_form::<SupplierForm>(&viewer, &ctx, id).await
 }
 
 async fn update(
@@ -209,22 +222,5 @@ async fn update(
     Path(id): Path<Uuid>,
     Form(form): Form<SupplierForm>,
 ) -> PageResult<Response> {
-    let (patch, errors) = form.patch();
-    if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return FORM.render(&viewer, status, Some(id), &form, errors, None);
-    }
-    let version = form.identity.version()?;
-    match service::update_supplier(&ctx.db, &viewer.actor, id, Some(version), patch).await {
-        Ok(supplier) => Ok(Redirect::to(&format!("/suppliers/{}", supplier.id)).into_response()),
-        Err(error) => match refused(error)? {
-            Refused::Stale => {
-                // What is stored now, as on the client form.
-                let current: Supplier = records::get(&ctx.db, &viewer.actor, id).await?;
-                let current = SupplierForm::from_supplier(&current);
-                FORM.refused(&viewer, Some(id), &current, Refused::Stale)
-            }
-            refusal => FORM.refused(&viewer, Some(id), &form, refusal),
-        },
-    }
+    parties::update(&viewer, &ctx, id, form).await
 }
