@@ -176,7 +176,27 @@ pub struct FormPage {
     pub edit: &'static str,
 }
 
+/// What every form template reads: the record's id (none when new), the
+/// values typed, the errors by field, and a message above them.
+pub fn form_values(
+    id: Option<Uuid>,
+    form: &impl Serialize,
+    errors: FieldErrors,
+    notice: Option<&str>,
+) -> Value {
+    json!({
+        "id": id,
+        "form": form,
+        "errors": by_field(errors),
+        "notice": notice,
+    })
+}
+
 impl FormPage {
+    pub fn title(&self, id: Option<Uuid>) -> &'static str {
+        if id.is_some() { self.edit } else { self.new }
+    }
+
     /// The form page: new when `id` is `None`; with the values typed, the
     /// errors next to their fields, and a message above them.
     pub fn render(
@@ -188,18 +208,8 @@ impl FormPage {
         errors: FieldErrors,
         notice: Option<&str>,
     ) -> PageResult<Response> {
-        let title = if id.is_some() { self.edit } else { self.new };
-        let page = show(
-            viewer,
-            self.template,
-            title,
-            json!({
-                "id": id,
-                "form": form,
-                "errors": by_field(errors),
-                "notice": notice,
-            }),
-        )?;
+        let values = form_values(id, form, errors, notice);
+        let page = show(viewer, self.template, self.title(id), values)?;
         Ok((status, page).into_response())
     }
 

@@ -6,8 +6,8 @@
 use super::{Choice, Names, product_choices, supplier_choices, warehouse_choices};
 use crate::WebContext;
 use crate::error::PageResult;
-use crate::pages::parties::{Refused, refused, text};
-use crate::pages::{ListQuery, ListView, by_field, show, typed};
+use crate::pages::parties::{FormPage, Refused, form_values, refused, text};
+use crate::pages::{ListQuery, ListView, show, typed};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -142,6 +142,12 @@ impl RuleForm {
     }
 }
 
+const FORM: FormPage = FormPage {
+    template: "purchasing/rule_form.html",
+    new: "rules.new",
+    edit: "rules.edit",
+};
+
 async fn form_page(
     viewer: &Viewer,
     ctx: &WebContext,
@@ -162,25 +168,11 @@ async fn form_page(
         warehouse_choices(&ctx.db, &viewer.actor).await?,
         supplier_choices(&ctx.db, &viewer.actor).await?,
     );
-    let title = if id.is_some() {
-        "rules.edit"
-    } else {
-        "rules.new"
-    };
-    let page = show(
-        viewer,
-        "purchasing/rule_form.html",
-        title,
-        json!({
-            "id": id,
-            "form": form,
-            "errors": by_field(errors),
-            "notice": notice,
-            "products": products,
-            "warehouses": warehouses,
-            "suppliers": suppliers,
-        }),
-    )?;
+    let mut values = form_values(id, form, errors, notice.as_deref());
+    values["products"] = json!(products);
+    values["warehouses"] = json!(warehouses);
+    values["suppliers"] = json!(suppliers);
+    let page = show(viewer, FORM.template, FORM.title(id), values)?;
     Ok((status, page).into_response())
 }
 
