@@ -65,6 +65,16 @@ async fn each_page_renders_for_a_role_that_may_see_it_and_is_refused_to_one_that
         )
         .await;
     let order = id(&order);
+    app.create(
+        &format!("/api/v1/suppliers/{}/addresses", s.supplier),
+        json!({"kind": "billing", "line1": "12 rue des Ateliers", "postal_code": "13002", "city": "Marseille"}),
+    )
+    .await;
+    app.create(
+        &format!("/api/v1/suppliers/{}/contacts", s.supplier),
+        json!({"name": "Paul Martin", "role": "Commercial", "email": "paul@mobilier.example"}),
+    )
+    .await;
     user(&app, "magasin@test.example", "warehouse").await;
     user(&app, "vente@test.example", "sales").await;
     user(&app, "tech@test.example", "technician").await;
@@ -93,6 +103,11 @@ async fn each_page_renders_for_a_role_that_may_see_it_and_is_refused_to_one_that
     let page = admin.get(&format!("/suppliers/{}", s.supplier)).await;
     assert!(
         page.has("Mobilier Pro") && page.has("ACH-"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.has("12 rue des Ateliers, 13002 Marseille") && page.has("Paul Martin (Commercial)"),
         "{}",
         page.html
     );
