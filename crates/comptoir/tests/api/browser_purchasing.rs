@@ -1,7 +1,7 @@
 //! Purchasing in a real browser: a purchase order drafted in the form
 //! (supplier and product picked, a quantity typed), sent, and received in
-//! part, saving `purchase-order.png`; then the replenishment suggestions,
-//! saving `replenishment.png`.
+//! part, saving `purchase-order-form.png` and `purchase-order.png`; then
+//! the replenishment suggestions, saving `replenishment.png`.
 
 use crate::browser::{Browser, browser};
 use crate::helpers::{PASSWORD, spawn_app};
@@ -22,10 +22,14 @@ async fn pick(browser: &Browser, css: &str, value: &str) {
         .expect("picked");
 }
 
-/// Waits until the text of `css` contains `text`.
+/// Waits until the text of `css` contains `text`; an element of the page
+/// being left (gone stale) is read again on the next page.
 async fn shows(browser: &Browser, css: &str, text: &str) {
     for _ in 0..100 {
-        if browser.text(css).await.contains(text) {
+        if let Ok(element) = browser.client.find(Locator::Css(css)).await
+            && let Ok(shown) = element.text().await
+            && shown.contains(text)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -62,6 +66,7 @@ async fn a_buyer_drafts_sends_and_receives_part_of_a_purchase_order_in_the_brows
     pick(&browser, "#f-warehouse_id", &s.warehouse).await;
     pick(&browser, "#l0-product_id", &s.chair).await;
     browser.fill("#l0-quantity", "12").await;
+    browser.screenshot("purchase-order-form").await;
     browser
         .click("form[action='/purchase-orders'] button[type=submit]")
         .await;
