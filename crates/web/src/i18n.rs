@@ -52,8 +52,19 @@ pub fn message(language: Language, english: &str) -> String {
         Language::Fr => FRENCH_MESSAGES
             .get(english)
             .cloned()
+            .or_else(|| with_value(english))
             .unwrap_or_else(|| english.to_owned()),
     }
+}
+
+/// A message carrying a value ("more than ordered: 6 still expected on
+/// this line"): its catalog entry has `{}` where the value stands.
+fn with_value(english: &str) -> Option<String> {
+    FRENCH_MESSAGES.iter().find_map(|(pattern, french)| {
+        let (before, after) = pattern.split_once("{}")?;
+        let value = english.strip_prefix(before)?.strip_suffix(after)?;
+        Some(french.replace("{}", value))
+    })
 }
 
 /// French groups thousands with a narrow no-break space and writes a
@@ -228,5 +239,12 @@ mod tests {
         assert_eq!(message(Language::Fr, "is required"), "obligatoire",);
         assert_eq!(message(Language::En, "is required"), "is required");
         assert_eq!(message(Language::Fr, "no such message"), "no such message");
+        assert_eq!(
+            message(
+                Language::Fr,
+                "more than ordered: 6 still expected on this line"
+            ),
+            "plus que commandé : 6 encore attendu(s) sur cette ligne"
+        );
     }
 }

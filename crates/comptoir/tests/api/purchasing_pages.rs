@@ -296,7 +296,9 @@ async fn an_order_drafted_sent_and_received_in_part_shows_what_is_still_expected
         .await;
     assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        too_much.has(&format!("id=\"e-{line}\"")),
+        too_much.has(&format!(
+            "id=\"e-{line}\">plus que commandé : 10 encore attendu(s)"
+        )),
         "{}",
         too_much.html
     );
