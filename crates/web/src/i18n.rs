@@ -257,5 +257,12 @@ mod tests {
         assert_eq!(message(Language::Fr, "is required"), "obligatoire",);
         assert_eq!(message(Language::En, "is required"), "is required");
         assert_eq!(message(Language::Fr, "no such message"), "no such message");
+        assert_eq!(
+            message(
+                Language::Fr,
+                "more than ordered: 6 still expected on this line"
+            ),
+            "plus que commandé : 6 encore attendu(s) sur cette ligne"
+        );
     }
 }

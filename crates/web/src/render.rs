@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "clients/list.html",
     "clients/form.html",
     "clients/show.html",
+    "parties.html",
     "products/list.html",
     "products/show.html",
     "products/form.html",
@@ -57,6 +58,17 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/editor_clients.html",
     "sales/editor_products.html",
     "sales/editor_totals.html",
+    "totals.html",
+    "suppliers/list.html",
+    "suppliers/form.html",
+    "suppliers/show.html",
+    "purchasing/macros.html",
+    "purchasing/list.html",
+    "purchasing/order.html",
+    "purchasing/form.html",
+    "purchasing/rules.html",
+    "purchasing/rule_form.html",
+    "purchasing/replenishment.html",
 );
 
 fn language(state: &State) -> Language {
@@ -217,6 +229,21 @@ const MENU: &[MenuEntry] = &[
         href: "/imports",
         label: "nav.imports",
         permission: Some(Permission::DataImport),
+    },
+    MenuEntry {
+        href: "/suppliers",
+        label: "nav.suppliers",
+        permission: Some(Permission::SuppliersRead),
+    },
+    MenuEntry {
+        href: "/purchase-orders",
+        label: "nav.purchase_orders",
+        permission: Some(Permission::PurchasesRead),
+    },
+    MenuEntry {
+        href: "/replenishment",
+        label: "nav.replenishment",
+        permission: Some(Permission::StockRead),
     },
 ];
 
@@ -408,6 +435,13 @@ mod tests {
                 role.allows(Permission::CatalogRead),
                 "{role:?}"
             );
+            for (href, permission) in [
+                ("/suppliers", Permission::SuppliersRead),
+                ("/purchase-orders", Permission::PurchasesRead),
+                ("/replenishment", Permission::StockRead),
+            ] {
+                assert_eq!(hrefs.contains(&href), role.allows(permission), "{role:?}");
+            }
         }
     }
 }

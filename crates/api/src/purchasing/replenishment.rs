@@ -126,7 +126,7 @@ async fn order_suggestions(
     auth: Authorized<require::PurchasesWrite>,
     State(ctx): State<ApiContext>,
 ) -> ApiResult<(StatusCode, axum::Json<Vec<PurchaseOrderDetail>>)> {
-    let orders = service::order_suggestions(&ctx.db, &auth.caller()).await?;
+    let orders = service::order_suggestions(&ctx.db, &auth.caller(), None).await?;
     Ok((StatusCode::CREATED, axum::Json(orders)))
 }
 

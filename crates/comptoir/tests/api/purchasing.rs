@@ -2,15 +2,17 @@ use crate::helpers::{TestApp, field_names, id, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct Setup {
-    supplier: String,
-    warehouse: String,
-    stock: String,
-    chair: String,
-    table: String,
+/// A supplier listing chairs at 6.00, a warehouse, a chair (bought at
+/// 7.20) and a table; the page tests start from it too.
+pub(crate) struct Setup {
+    pub(crate) supplier: String,
+    pub(crate) warehouse: String,
+    pub(crate) stock: String,
+    pub(crate) chair: String,
+    pub(crate) table: String,
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub(crate) async fn setup(app: &TestApp) -> Setup {
     let supplier = id(&app
         .create("/api/v1/suppliers", json!({"name": "Mobilier Pro"}))
         .await);

@@ -21,7 +21,9 @@ pub use orders::{
     list_orders, send_order, update_order,
 };
 pub use receipts::{Receipt, ReceiptLine, ReceiptRequest, receive};
-pub use replenishment::{StockAlert, Suggestion, alerts, order_suggestions, suggestions};
+pub use replenishment::{
+    StockAlert, Suggestion, SuggestionKey, alerts, order_suggestions, suggestions,
+};
 pub use rules::{
     ReorderRuleRequest, RuleFilters, create_rule, delete_rule, list_rules, update_rule,
 };

@@ -59,6 +59,14 @@ pub async fn alerts(db: &Db, actor: &Actor) -> ServiceResult<Vec<StockAlert>> {
         .collect())
 }
 
+/// Which suggestion: an item in a warehouse (one rule each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuggestionKey {
+    pub product_id: Uuid,
+    pub variant_id: Option<Uuid>,
+    pub warehouse_id: Uuid,
+}
+
 /// What to order to bring a product back up to its maximum.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
@@ -77,6 +85,16 @@ pub struct Suggestion {
     pub supplier_id: Option<Uuid>,
     #[schema(value_type = Option<String>)]
     pub unit_price: Option<UnitPrice>,
+}
+
+impl Suggestion {
+    pub fn key(&self) -> SuggestionKey {
+        SuggestionKey {
+            product_id: self.product_id,
+            variant_id: self.variant_id,
+            warehouse_id: self.warehouse_id,
+        }
+    }
 }
 
 /// For every item under its minimum, enough to reach its maximum, counting
@@ -117,12 +135,20 @@ pub async fn suggestions(db: &Db, actor: &Actor) -> ServiceResult<Vec<Suggestion
     Ok(suggestions)
 }
 
-/// Turns the suggestions into draft purchase orders, one per supplier and
-/// warehouse; suggestions without a known supplier are left out.
-pub async fn order_suggestions(db: &Db, actor: &Actor) -> ServiceResult<Vec<PurchaseOrderDetail>> {
+/// Turns the suggestions — all, or `only` those named — into draft
+/// purchase orders, one per supplier and warehouse; suggestions without a
+/// known supplier are left out.
+pub async fn order_suggestions(
+    db: &Db,
+    actor: &Actor,
+    only: Option<&[SuggestionKey]>,
+) -> ServiceResult<Vec<PurchaseOrderDetail>> {
     let organization_id = actor.organization_id;
     let mut by_supplier: BTreeMap<(Uuid, Uuid), Vec<Suggestion>> = BTreeMap::new();
     for suggestion in suggestions(db, actor).await? {
+        if only.is_some_and(|keys| !keys.contains(&suggestion.key())) {
+            continue;
+        }
         if let Some(supplier_id) = suggestion.supplier_id {
             by_supplier
                 .entry((supplier_id, suggestion.warehouse_id))

@@ -5,8 +5,11 @@ pub mod catalog;
 pub mod clients;
 pub mod home;
 pub mod login;
+pub mod parties;
+pub mod purchasing;
 pub mod sales;
 pub mod transfer;
+pub mod suppliers;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -27,6 +30,8 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         .merge(catalog::router())
         .merge(sales::router())
         .merge(transfer::router(upload_limit_bytes))
+        .merge(suppliers::router())
+        .merge(purchasing::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.

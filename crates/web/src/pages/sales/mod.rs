@@ -26,6 +26,8 @@ mod lists;
 mod payments;
 mod returns;
 
+pub use document::Refusal;
+
 use crate::WebContext;
 use axum::Router;
 use chrono::NaiveDate;
