@@ -7,10 +7,8 @@ use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_db::auth::User;
-use comptoir_domain::permissions::{Permission, Role};
 use comptoir_services::records;
-use comptoir_services::users::{self as service, CreateUserRequest, UpdateUserRequest};
-use serde::Serialize;
+use comptoir_services::users::{self as service, CreateUserRequest, RoleMatrix, UpdateUserRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -105,42 +103,9 @@ async fn deactivate_user(
     change_user(&ctx, &auth, id, if_match, request).await
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RoleDescription {
-    pub role: Role,
-    pub permissions: Vec<Permission>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PermissionDescription {
-    pub permission: Permission,
-    pub description: &'static str,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RoleMatrix {
-    pub roles: Vec<RoleDescription>,
-    pub permissions: Vec<PermissionDescription>,
-}
-
 /// The permission matrix: what each role may do.
 #[utoipa::path(get, path = "/roles", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = RoleMatrix)))]
 async fn list_roles(_user: CurrentUser) -> axum::Json<RoleMatrix> {
-    axum::Json(RoleMatrix {
-        roles: Role::ALL
-            .iter()
-            .map(|role| RoleDescription {
-                role: *role,
-                permissions: role.permissions(),
-            })
-            .collect(),
-        permissions: Permission::ALL
-            .iter()
-            .map(|p| PermissionDescription {
-                permission: *p,
-                description: p.description(),
-            })
-            .collect(),
-    })
+    axum::Json(service::role_matrix())
 }

@@ -12,8 +12,8 @@ use comptoir_db::resource::{Listing, Page, Sort, Table};
 use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::Email;
-use comptoir_domain::permissions::Role;
-use serde::Deserialize;
+use comptoir_domain::permissions::{Permission, Role};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 audited!(User => "user");
@@ -137,4 +137,43 @@ pub async fn update(
         },
     )
     .await
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleDescription {
+    pub role: Role,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PermissionDescription {
+    pub permission: Permission,
+    pub description: &'static str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleMatrix {
+    pub roles: Vec<RoleDescription>,
+    pub permissions: Vec<PermissionDescription>,
+}
+
+/// The permission matrix as `domain::permissions` defines it: what each
+/// role may do.
+pub fn role_matrix() -> RoleMatrix {
+    RoleMatrix {
+        roles: Role::ALL
+            .iter()
+            .map(|role| RoleDescription {
+                role: *role,
+                permissions: role.permissions(),
+            })
+            .collect(),
+        permissions: Permission::ALL
+            .iter()
+            .map(|p| PermissionDescription {
+                permission: *p,
+                description: p.description(),
+            })
+            .collect(),
+    }
 }
