@@ -71,7 +71,7 @@ async fn change_user(
     Ok(axum::Json(updated))
 }
 
-/// Change a user's name, role or active flag.
+/// Change a user's name, role, active flag or language.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = ["users.manage"])),
     params(("id" = Uuid, Path)),
     request_body = UpdateUserRequest, responses((status = 200, body = User), (status = 422, body = ErrorBody)))]
@@ -99,6 +99,7 @@ async fn deactivate_user(
         name: None,
         role: None,
         active: Some(false),
+        language: None,
     };
     change_user(&ctx, &auth, id, if_match, request).await
 }

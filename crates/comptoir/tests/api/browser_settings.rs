@@ -1,7 +1,8 @@
 //! The settings in a real browser: an admin creates a user through the
 //! form (fixing a bad e-mail first), changes the invoices' number format,
-//! and finds both in the audit log. Saves `settings-users.png`,
-//! `numbering.png` and `audit-log.png`.
+//! finds both in the audit log, and checks the sales chain. Saves
+//! `settings-users.png`, `numbering.png`, `audit-log.png`, `roles.png`
+//! and `compliance.png`.
 
 use crate::browser::browser;
 use crate::helpers::{PASSWORD, spawn_app};
@@ -75,8 +76,11 @@ async fn an_admin_creates_a_user_changes_a_number_format_and_reads_both_in_the_l
         .await;
     let year = chrono::Utc::now().format("%y").to_string();
     let next = format!("F{year}/000001");
+    // The form posts back to the page it is on: wait for the new page by
+    // its source, which outlives the old page's elements.
     for _ in 0..100 {
-        if browser.text("main table").await.contains(&next) {
+        let source = browser.client.source().await.expect("page source");
+        if source.contains(&next) && !source.contains("e-pattern-FAC") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -94,5 +98,18 @@ async fn an_admin_creates_a_user_changes_a_number_format_and_reads_both_in_the_l
     let log = browser.text("main table").await;
     assert!(log.contains("number_format"), "{log}");
     browser.screenshot("audit-log").await;
+    browser.open(&app.address, "/settings/roles").await;
+    browser.screenshot("roles").await;
+    browser.open(&app.address, "/settings/compliance").await;
+    browser
+        .click("form[action='/settings/compliance'] button")
+        .await;
+    assert!(
+        browser
+            .text("[data-testid=chain-report]")
+            .await
+            .contains("Chaîne intègre")
+    );
+    browser.screenshot("compliance").await;
     browser.close().await;
 }

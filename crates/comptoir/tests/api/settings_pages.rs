@@ -211,6 +211,7 @@ async fn a_user_is_changed_with_the_version_read_and_an_admin_cannot_demote_itse
                 ("name", "Léa Durand"),
                 ("role", "manager"),
                 ("active", "false"),
+                ("language", "en"),
             ],
         )
         .await;
@@ -218,6 +219,7 @@ async fn a_user_is_changed_with_the_version_read_and_an_admin_cannot_demote_itse
     let stored = app.get(&format!("/api/v1/users/{lea}")).await.body;
     assert_eq!(stored["role"], "manager");
     assert_eq!(stored["active"], false);
+    assert_eq!(stored["language"], "en");
     let list = admin.get("/settings/users").await;
     assert!(list.has("Léa Durand") && list.has("Désactivé"));
     let mut her = Browser::new(&app, "fr");

@@ -1,6 +1,7 @@
 //! User accounts: the list (search, sort, pages in the URL), the form
-//! that creates one, the form that changes a user's name, role or active
-//! flag (with the version it was read at), and the role matrix.
+//! that creates one, the form that changes a user's name, role, active
+//! flag or language (with the version it was read at), and the role
+//! matrix.
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -70,6 +71,7 @@ struct UserForm {
     #[serde(skip_serializing)]
     password: Option<String>,
     active: Option<String>,
+    language: Option<String>,
     version: Option<String>,
 }
 
@@ -81,6 +83,7 @@ impl UserForm {
             role: Some(user.role.as_str().to_owned()),
             password: None,
             active: Some(user.active.to_string()),
+            language: Some(user.language.as_str().to_owned()),
             version: Some(user.version.to_string()),
         }
     }
@@ -204,6 +207,7 @@ async fn update(
         name: Some(form.name.clone().unwrap_or_default()),
         role: typed(form.role.clone()),
         active: Some(form.active.as_deref() == Some("true")),
+        language: typed(form.language.clone()),
     };
     match service::update(&ctx.db, &viewer.actor, id, Some(version), request).await {
         Ok(_) => Ok(Redirect::to("/settings/users").into_response()),
