@@ -1,8 +1,8 @@
 //! The settings in a real browser: an admin creates a user through the
 //! form (fixing a bad e-mail first), changes the invoices' number format,
 //! finds both in the audit log, and checks the sales chain. Saves
-//! `settings-users.png`, `numbering.png`, `audit-log.png`, `roles.png`
-//! and `compliance.png`.
+//! `settings.png`, `settings-user-form.png`, `settings-users.png`,
+//! `numbering.png`, `audit-log.png`, `roles.png` and `compliance.png`.
 
 use crate::browser::browser;
 use crate::helpers::{PASSWORD, spawn_app};
@@ -19,6 +19,7 @@ async fn an_admin_creates_a_user_changes_a_number_format_and_reads_both_in_the_l
         .await;
     browser.click("nav a[href='/settings']").await;
     browser.arrives_at("/settings").await;
+    browser.screenshot("settings").await;
     browser.click("main a[href='/settings/users']").await;
     browser.arrives_at("/settings/users").await;
     browser.click("a.button[href='/settings/users/new']").await;
@@ -36,6 +37,7 @@ async fn an_admin_creates_a_user_changes_a_number_format_and_reads_both_in_the_l
     browser.fill("#f-password", PASSWORD).await;
     browser.click("main form button[type=submit]").await;
     assert_eq!(browser.text("#e-email").await, "adresse e-mail non valide");
+    browser.screenshot("settings-user-form").await;
     assert_eq!(
         browser
             .client
