@@ -7,10 +7,8 @@ use crate::extract::{IfMatch, Json, ListParams, PageOf, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use comptoir_db::auth::User;
-use comptoir_domain::permissions::{Permission, Role};
 use comptoir_services::records;
-use comptoir_services::users::{self as service, CreateUserRequest, UpdateUserRequest};
-use serde::Serialize;
+use comptoir_services::users::{self as service, CreateUserRequest, RoleMatrix, UpdateUserRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -73,7 +71,7 @@ async fn change_user(
     Ok(axum::Json(updated))
 }
 
-/// Change a user's name, role or active flag.
+/// Change a user's name, role, active flag or language.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", security(("bearer" = ["users.manage"])),
     params(("id" = Uuid, Path)),
     request_body = UpdateUserRequest, responses((status = 200, body = User), (status = 422, body = ErrorBody)))]
@@ -101,46 +99,14 @@ async fn deactivate_user(
         name: None,
         role: None,
         active: Some(false),
+        language: None,
     };
     change_user(&ctx, &auth, id, if_match, request).await
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RoleDescription {
-    pub role: Role,
-    pub permissions: Vec<Permission>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PermissionDescription {
-    pub permission: Permission,
-    pub description: &'static str,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RoleMatrix {
-    pub roles: Vec<RoleDescription>,
-    pub permissions: Vec<PermissionDescription>,
 }
 
 /// The permission matrix: what each role may do.
 #[utoipa::path(get, path = "/roles", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = RoleMatrix)))]
 async fn list_roles(_user: CurrentUser) -> axum::Json<RoleMatrix> {
-    axum::Json(RoleMatrix {
-        roles: Role::ALL
-            .iter()
-            .map(|role| RoleDescription {
-                role: *role,
-                permissions: role.permissions(),
-            })
-            .collect(),
-        permissions: Permission::ALL
-            .iter()
-            .map(|p| PermissionDescription {
-                permission: *p,
-                description: p.description(),
-            })
-            .collect(),
-    })
+    axum::Json(service::role_matrix())
 }

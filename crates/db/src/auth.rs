@@ -31,6 +31,10 @@ pub struct User {
     #[sqlx(try_from = "String")]
     pub role: Role,
     pub active: bool,
+    /// The language the user reads the pages in: `fr` or `en`.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String, example = "fr")]
+    pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -39,7 +43,7 @@ pub struct User {
 impl Table for User {
     const TABLE: &'static str = "users";
     const COLUMNS: &'static str =
-        "id, organization_id, email, name, role, active, created_at, updated_at, version";
+        "id, organization_id, email, name, role, active, language, created_at, updated_at, version";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
         ("email", "email"),
         ("name", "name"),
@@ -132,6 +136,7 @@ pub struct UserChanges {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    pub language: Language,
 }
 
 pub async fn update_user(
@@ -143,13 +148,14 @@ pub async fn update_user(
 ) -> Result<User, DbError> {
     tx.fetch_optional(
         Sql::new(format!(
-            "UPDATE users SET name = $1, role = $2, active = $3, updated_at = $4, version = version + 1 \
-             WHERE id = $5 AND organization_id = $6 AND version = $7 RETURNING {}",
+            "UPDATE users SET name = $1, role = $2, active = $3, language = $4, updated_at = $5, \
+             version = version + 1 WHERE id = $6 AND organization_id = $7 AND version = $8 RETURNING {}",
             User::COLUMNS
         ))
         .bind(changes.name.as_str())
         .bind(changes.role)
         .bind(changes.active)
+        .bind(changes.language.as_str())
         .bind(now())
         .bind(id)
         .bind(organization_id)

@@ -84,3 +84,16 @@ pub async fn set_format(
     .await?;
     Ok(())
 }
+
+/// The value every counter of the organization last gave, by counter name
+/// (`FAC:2026`…); a counter never used is absent.
+pub async fn counters(db: &Db, organization_id: Uuid) -> Result<HashMap<String, i64>, DbError> {
+    Ok(db
+        .fetch_all::<(String, i64)>(
+            Sql::new("SELECT name, value FROM counters WHERE organization_id = $1")
+                .bind(organization_id),
+        )
+        .await?
+        .into_iter()
+        .collect())
+}

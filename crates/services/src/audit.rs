@@ -5,6 +5,7 @@ use crate::validate::query_filter;
 use crate::{Actor, ServiceResult};
 use chrono::{DateTime, Utc};
 use comptoir_db::audit::{self as store, AuditEntry, AuditQuery};
+use comptoir_db::auth::User;
 use comptoir_db::resource::{Listing, Page, Sort};
 use comptoir_db::{Db, Tx};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,8 @@ pub(crate) async fn log<T: Serialize>(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilters {
+    /// `create`, `update`, `delete`, `close`…
+    pub action: Option<String>,
     pub resource_type: Option<String>,
     pub resource_id: Option<Uuid>,
     pub user_id: Option<Uuid>,
@@ -60,6 +63,7 @@ pub async fn list(
     page: Page,
 ) -> ServiceResult<Listing<AuditEntry>> {
     let query = AuditQuery {
+        action: filters.action,
         resource_type: filters.resource_type,
         resource_id: filters.resource_id,
         user_id: filters.user_id,
@@ -67,4 +71,38 @@ pub async fn list(
         to: query_filter("to", filters.to.as_deref(), timestamp)?,
     };
     Ok(store::list(db, actor.organization_id, query, sort, page).await?)
+}
+
+/// Users listed at most beside a page of the log; an organization with
+/// more shows the others by id.
+const MAX_AUTHORS: i64 = 1000;
+
+/// A page of the log and the organization's users, so that a reader
+/// sees who acted by name and may pick whose entries to show.
+pub struct AuditLog {
+    pub entries: Listing<AuditEntry>,
+    pub users: Vec<User>,
+}
+
+pub async fn list_with_users(
+    db: &Db,
+    actor: &Actor,
+    filters: AuditFilters,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<AuditLog> {
+    let entries = list(db, actor, filters, sort, page).await?;
+    let users = crate::users::list(
+        db,
+        actor,
+        None,
+        None,
+        Page {
+            page: 1,
+            page_size: MAX_AUTHORS,
+        },
+    )
+    .await?
+    .items;
+    Ok(AuditLog { entries, users })
 }

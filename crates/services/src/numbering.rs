@@ -11,6 +11,7 @@ use comptoir_db::numbering as store;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::numbering::{NumberFormat, Series};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// How one series is numbered.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -25,15 +26,22 @@ pub struct SeriesFormat {
     /// The first number of this year in this format.
     #[schema(example = "FAC-2026-00001")]
     pub example: String,
+    /// The number the series' next document of this year will get.
+    #[schema(example = "FAC-2026-00042")]
+    pub next: String,
 }
 
 impl SeriesFormat {
-    fn new(series: Series, format: &NumberFormat) -> Self {
+    /// `counters` holds the value each counter last gave.
+    fn new(series: Series, format: &NumberFormat, counters: &HashMap<String, i64>) -> Self {
+        let year = Utc::now().year();
+        let last = counters.get(&series.counter(year)).copied().unwrap_or(0);
         Self {
             series,
             numbers: series.numbers(),
             pattern: format.as_str().to_owned(),
-            example: format.render(Utc::now().year(), 1),
+            example: format.render(year, 1),
+            next: format.render(year, last + 1),
         }
     }
 }
@@ -41,9 +49,10 @@ impl SeriesFormat {
 /// How each series of the organization is numbered.
 pub async fn formats(db: &Db, actor: &Actor) -> ServiceResult<Vec<SeriesFormat>> {
     let formats = store::formats(db, actor.organization_id).await?;
+    let counters = store::counters(db, actor.organization_id).await?;
     Ok(formats
         .iter()
-        .map(|(series, format)| SeriesFormat::new(*series, format))
+        .map(|(series, format)| SeriesFormat::new(*series, format, &counters))
         .collect())
 }
 
@@ -66,12 +75,13 @@ pub async fn set_format(
     let format = required_parsed(&mut errors, "pattern", request.pattern, NumberFormat::parse);
     errors.finish(|| ())?;
     let format = format.expect("checked");
+    let counters = store::counters(db, actor.organization_id).await?;
     let before = store::formats(db, actor.organization_id)
         .await?
         .into_iter()
         .find(|(s, _)| *s == series)
-        .map(|(s, f)| SeriesFormat::new(s, &f));
-    let after = SeriesFormat::new(series, &format);
+        .map(|(s, f)| SeriesFormat::new(s, &f, &counters));
+    let after = SeriesFormat::new(series, &format, &counters);
     let mut tx = db.begin().await?;
     store::set_format(&mut tx, actor.organization_id, series, &format).await?;
     log(

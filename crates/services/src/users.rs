@@ -12,8 +12,9 @@ use comptoir_db::resource::{Listing, Page, Sort, Table};
 use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::identifiers::Email;
-use comptoir_domain::permissions::Role;
-use serde::Deserialize;
+use comptoir_domain::language::Language;
+use comptoir_domain::permissions::{Permission, Role};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 audited!(User => "user");
@@ -37,6 +38,8 @@ pub struct UpdateUserRequest {
     pub name: Option<String>,
     pub role: Option<String>,
     pub active: Option<bool>,
+    /// `fr` or `en`: the language the user reads the pages in.
+    pub language: Option<String>,
 }
 
 pub async fn list(
@@ -94,7 +97,7 @@ pub async fn create(db: &Db, actor: &Actor, request: CreateUserRequest) -> Servi
     .await
 }
 
-/// Changes a user's name, role or active flag; a deactivated user's
+/// Changes a user's name, role, active flag or language; a deactivated user's
 /// sessions are revoked in the same transaction. Whoever caches sessions
 /// must drop them afterwards: the user's role or flag changed.
 pub async fn update(
@@ -121,13 +124,21 @@ pub async fn update(
                 .check_opt("role", request.role.as_deref().map(Role::parse))
                 .unwrap_or(current.role);
             let active = request.active.unwrap_or(current.active);
+            let language = errors
+                .check_opt("language", request.language.as_deref().map(Language::parse))
+                .unwrap_or(current.language);
             if id == acting_user && (!active || role != Role::Admin) {
                 errors.add("role", "you cannot demote or deactivate yourself");
             }
             let Some(name) = name.filter(|_| errors.is_empty()) else {
                 return Err(errors.into());
             };
-            let changes = UserChanges { name, role, active };
+            let changes = UserChanges {
+                name,
+                role,
+                active,
+                language,
+            };
             let updated =
                 store::update_user(tx, organization_id, id, current.version, &changes).await?;
             if !updated.active {
@@ -137,4 +148,43 @@ pub async fn update(
         },
     )
     .await
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleDescription {
+    pub role: Role,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PermissionDescription {
+    pub permission: Permission,
+    pub description: &'static str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleMatrix {
+    pub roles: Vec<RoleDescription>,
+    pub permissions: Vec<PermissionDescription>,
+}
+
+/// The permission matrix as `domain::permissions` defines it: what each
+/// role may do.
+pub fn role_matrix() -> RoleMatrix {
+    RoleMatrix {
+        roles: Role::ALL
+            .iter()
+            .map(|role| RoleDescription {
+                role: *role,
+                permissions: role.permissions(),
+            })
+            .collect(),
+        permissions: Permission::ALL
+            .iter()
+            .map(|p| PermissionDescription {
+                permission: *p,
+                description: p.description(),
+            })
+            .collect(),
+    }
 }

@@ -167,6 +167,15 @@ pub fn date(language: Language, value: NaiveDate) -> String {
     }
 }
 
+/// An instant, in UTC and said so: `31/12/2026 09:30:05 UTC`.
+pub fn instant(language: Language, at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{} {} UTC",
+        date(language, at.date_naive()),
+        at.format("%H:%M:%S")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@
 //! Templates translate with `t("key")`, ask `may("permission")` of the
 //! reader's role, and write values with the filters
 //! `money`, `number`, `quantity`, `percent` (of a ratio), `rate` (of a
-//! percentage: a VAT rate, a discount), `date` and `message`, all in
+//! percentage: a VAT rate, a discount), `date`, `instant` (a timestamp)
+//! and `message`, all in
 //! the page's language (`lang` in the context).
 
 use crate::assets;
@@ -69,6 +70,13 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "purchasing/rules.html",
     "purchasing/rule_form.html",
     "purchasing/replenishment.html",
+    "settings/index.html",
+    "settings/users.html",
+    "settings/user_form.html",
+    "settings/roles.html",
+    "settings/numbering.html",
+    "settings/audit.html",
+    "settings/compliance.html",
 );
 
 fn language(state: &State) -> Language {
@@ -166,6 +174,17 @@ fn environment() -> Environment<'static> {
             decimal(&value)? / Decimal::ONE_HUNDRED,
         ))
     });
+    env.add_filter("instant", |state: &State, value: Value| {
+        let text = value.to_string();
+        chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|at| i18n::instant(language(state), at.with_timezone(&chrono::Utc)))
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{text} is not an instant"),
+                )
+            })
+    });
     env.add_filter("date", |state: &State, value: Value| {
         if value.is_none() {
             return Ok(String::new());
@@ -177,73 +196,88 @@ fn environment() -> Environment<'static> {
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(environment);
 
-/// A menu entry, shown to the roles whose permission it names.
+/// A menu entry, shown to the roles granted any of its permissions (to
+/// everyone when it names none).
 struct MenuEntry {
     href: &'static str,
     label: &'static str,
-    permission: Option<Permission>,
+    permissions: &'static [Permission],
 }
+
+/// The permissions of the settings' sections: a role granted any of them
+/// has a section to open (`pages::settings` checks they agree).
+pub(crate) const SETTINGS: &[Permission] = &[
+    Permission::UsersManage,
+    Permission::SettingsManage,
+    Permission::AuditRead,
+    Permission::InvoicesRead,
+];
 
 const MENU: &[MenuEntry] = &[
     MenuEntry {
         href: "/",
         label: "nav.dashboard",
-        permission: None,
+        permissions: &[],
     },
     MenuEntry {
         href: "/clients",
         label: "nav.clients",
-        permission: Some(Permission::ClientsRead),
+        permissions: &[Permission::ClientsRead],
     },
     MenuEntry {
         href: "/products",
         label: "nav.products",
-        permission: Some(Permission::CatalogRead),
+        permissions: &[Permission::CatalogRead],
     },
     MenuEntry {
         href: "/quotes",
         label: "nav.quotes",
-        permission: Some(Permission::SalesRead),
+        permissions: &[Permission::SalesRead],
     },
     MenuEntry {
         href: "/orders",
         label: "nav.orders",
-        permission: Some(Permission::SalesRead),
+        permissions: &[Permission::SalesRead],
     },
     MenuEntry {
         href: "/invoices",
         label: "nav.invoices",
-        permission: Some(Permission::InvoicesRead),
+        permissions: &[Permission::InvoicesRead],
+    },
+    MenuEntry {
+        href: "/settings",
+        label: "nav.settings",
+        permissions: SETTINGS,
     },
     MenuEntry {
         href: "/deliveries",
         label: "nav.deliveries",
-        permission: Some(Permission::SalesRead),
+        permissions: &[Permission::SalesRead],
     },
     MenuEntry {
         href: "/payments",
         label: "nav.payments",
-        permission: Some(Permission::InvoicesRead),
+        permissions: &[Permission::InvoicesRead],
     },
     MenuEntry {
         href: "/imports",
         label: "nav.imports",
-        permission: Some(Permission::DataImport),
+        permissions: &[Permission::DataImport],
     },
     MenuEntry {
         href: "/suppliers",
         label: "nav.suppliers",
-        permission: Some(Permission::SuppliersRead),
+        permissions: &[Permission::SuppliersRead],
     },
     MenuEntry {
         href: "/purchase-orders",
         label: "nav.purchase_orders",
-        permission: Some(Permission::PurchasesRead),
+        permissions: &[Permission::PurchasesRead],
     },
     MenuEntry {
         href: "/replenishment",
         label: "nav.replenishment",
-        permission: Some(Permission::StockRead),
+        permissions: &[Permission::StockRead],
     },
 ];
 
@@ -257,7 +291,9 @@ struct NavItem {
 /// The menu a role sees, with the entry of `path` marked current.
 fn menu(role: Role, path: &str) -> Vec<NavItem> {
     MENU.iter()
-        .filter(|entry| entry.permission.is_none_or(|p| role.allows(p)))
+        .filter(|entry| {
+            entry.permissions.is_empty() || entry.permissions.iter().any(|p| role.allows(*p))
+        })
         .map(|entry| NavItem {
             href: entry.href,
             label: entry.label,
@@ -393,12 +429,17 @@ mod tests {
             .iter()
             .map(|r| format!("role.{}", r.as_str()))
             .collect();
+        let series: Vec<String> = comptoir_domain::numbering::Series::ALL
+            .iter()
+            .map(|s| format!("settings.numbering.series.{}", s.as_str()))
+            .collect();
         let mut keys: Vec<&str> = fixed
             .chain(MENU.iter().map(|entry| entry.label))
             .chain(roles.iter().map(String::as_str))
             .chain(["clients.kind.company", "clients.kind.individual"])
             .chain(catalog_keys.iter().map(String::as_str))
             .chain(import_keys.iter().map(String::as_str))
+            .chain(series.iter().map(String::as_str))
             .chain([
                 "clients.status.prospect",
                 "clients.status.active",
@@ -442,6 +483,11 @@ mod tests {
             ] {
                 assert_eq!(hrefs.contains(&href), role.allows(permission), "{role:?}");
             }
+            assert_eq!(
+                hrefs.contains(&"/settings"),
+                SETTINGS.iter().any(|p| role.allows(*p)),
+                "{role:?}"
+            );
         }
     }
 }

@@ -171,6 +171,7 @@ pub fn pending_entry_from(
 }
 
 pub struct AuditQuery {
+    pub action: Option<String>,
     pub resource_type: Option<String>,
     pub resource_id: Option<Uuid>,
     pub user_id: Option<Uuid>,
@@ -190,6 +191,7 @@ pub async fn list(
 ) -> Result<Listing<AuditEntry>, DbError> {
     chain_organization(db, organization_id).await?;
     let filter = Filter::organization(organization_id)
+        .eq("action", query.action)
         .eq("resource_type", query.resource_type)
         .eq("resource_id", query.resource_id)
         .eq("user_id", query.user_id)

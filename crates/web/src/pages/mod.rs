@@ -10,6 +10,7 @@ pub mod purchasing;
 pub mod sales;
 pub mod transfer;
 pub mod suppliers;
+pub mod settings;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -32,6 +33,7 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         .merge(transfer::router(upload_limit_bytes))
         .merge(suppliers::router())
         .merge(purchasing::router())
+        .merge(settings::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.
