@@ -42,6 +42,19 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "products/categories.html",
     "sales/list.html",
     "sales/document.html",
+    "stock/levels.html",
+    "stock/movements.html",
+    "stock/movement_form.html",
+    "stock/scanned.html",
+    "stock/warehouses.html",
+    "stock/warehouse.html",
+    "stock/place_form.html",
+    "stock/inventories.html",
+    "stock/inventory_count.html",
+    "stock/count_line.html",
+    "stock/count_progress.html",
+    "stock/count_saved.html",
+    "stock/inventory_review.html",
 );
 
 fn language(state: &State) -> Language {
@@ -170,6 +183,26 @@ const MENU: &[MenuEntry] = &[
         label: "nav.invoices",
         permission: Some(Permission::InvoicesRead),
     },
+    MenuEntry {
+        href: "/stock",
+        label: "nav.stock",
+        permission: Some(Permission::StockRead),
+    },
+    MenuEntry {
+        href: "/stock/movements",
+        label: "nav.movements",
+        permission: Some(Permission::StockRead),
+    },
+    MenuEntry {
+        href: "/inventories",
+        label: "nav.inventories",
+        permission: Some(Permission::StockRead),
+    },
+    MenuEntry {
+        href: "/warehouses",
+        label: "nav.warehouses",
+        permission: Some(Permission::StockRead),
+    },
 ];
 
 #[derive(Serialize)]
@@ -179,18 +212,28 @@ struct NavItem {
     current: bool,
 }
 
-/// The menu a role sees, with the entry of `path` marked current.
+/// The menu a role sees, with the entry of `path` marked current: the
+/// longest that leads to it (`/stock/movements/new` is under the ledger,
+/// not under `/stock`).
 fn menu(role: Role, path: &str) -> Vec<NavItem> {
+    let leads = |href: &str| {
+        if href == "/" {
+            path == "/"
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        }
+    };
+    let current = MENU
+        .iter()
+        .map(|entry| entry.href)
+        .filter(|href| leads(href))
+        .max_by_key(|href| href.len());
     MENU.iter()
         .filter(|entry| entry.permission.is_none_or(|p| role.allows(p)))
         .map(|entry| NavItem {
             href: entry.href,
             label: entry.label,
-            current: if entry.href == "/" {
-                path == "/"
-            } else {
-                path == entry.href || path.starts_with(&format!("{}/", entry.href))
-            },
+            current: Some(entry.href) == current,
         })
         .collect()
 }
@@ -338,6 +381,18 @@ mod tests {
                 role.allows(Permission::CatalogRead),
                 "{role:?}"
             );
+            assert_eq!(
+                hrefs.contains(&"/inventories"),
+                role.allows(Permission::StockRead),
+                "{role:?}"
+            );
         }
+        let ledger = menu(Role::Warehouse, "/stock/movements/new");
+        let current: Vec<_> = ledger
+            .iter()
+            .filter(|i| i.current)
+            .map(|i| i.href)
+            .collect();
+        assert_eq!(current, ["/stock/movements"]);
     }
 }

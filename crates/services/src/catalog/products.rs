@@ -164,6 +164,24 @@ pub async fn list(
     records::list(db, filter, sort, page).await
 }
 
+/// The active product a scanned barcode names, if any: what a scanner
+/// types into the stock pages.
+pub async fn by_barcode(db: &Db, actor: &Actor, barcode: &str) -> ServiceResult<Option<Product>> {
+    let filters = ProductFilters {
+        category_id: None,
+        kind: None,
+        active: None,
+        barcode: Some(barcode.trim().to_owned()),
+        include_archived: None,
+    };
+    let filter = product_filter(actor.organization_id, filters, None)?;
+    let page = Page {
+        page: 1,
+        page_size: 1,
+    };
+    Ok(records::list(db, filter, None, page).await?.items.pop())
+}
+
 async fn check_references(
     tx: &mut Tx,
     organization_id: Uuid,

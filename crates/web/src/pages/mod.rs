@@ -6,6 +6,7 @@ pub mod clients;
 pub mod home;
 pub mod login;
 pub mod sales;
+pub mod stock;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -24,6 +25,7 @@ pub fn router() -> Router<WebContext> {
         .merge(clients::router())
         .merge(catalog::router())
         .merge(sales::router())
+        .merge(stock::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.
