@@ -1,8 +1,8 @@
 //! The stock screens in a real browser: a movement entered the way a USB
 //! scanner types (the barcode, then Enter), and an inventory counted on
 //! the count screen at a tablet's size (1024×768), reviewed and closed.
-//! Saves `stock-levels.png`, `inventory-count.png` and
-//! `inventory-review.png`.
+//! Saves `stock-levels.png`, `stock-movement.png`, `inventory-count.png`
+//! and `inventory-review.png`.
 
 use crate::browser::{Browser, browser};
 use crate::helpers::{PASSWORD, TestApp, id, spawn_app};
@@ -114,6 +114,7 @@ async fn a_scanned_barcode_and_enter_record_a_movement_in_the_browser() {
     wait_for(&browser, "#product-block", "Chaise bistrot").await;
     focus_reaches(&browser, "f-quantity").await;
     assert_eq!(browser.path().await, "/stock/movements/new");
+    browser.screenshot("stock-movement").await;
     type_here(&browser, &format!("5{ENTER}")).await;
     browser.arrives_at("/stock/movements?product=").await;
     assert!(browser.text("table tbody").await.contains("Entrée"));

@@ -97,6 +97,55 @@ async fn the_stock_pages_follow_the_permission_matrix() {
     }
     assert!(home.has("Chaise bistrot") && home.has("LYS / STOCK"));
 
+    // A warehouse without a code comes back with the message next to
+    // the field; a stale version shows what is stored now.
+    let token = home.hidden("_csrf");
+    let refused = clerk
+        .post(
+            "/warehouses",
+            &[("_csrf", &token), ("name", "Annecy"), ("active", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.has("id=\"e-code\"") && refused.has("value=\"Annecy\""));
+    let path = format!("/warehouses/{}", place.warehouse);
+    let stale = clerk
+        .post(
+            &path,
+            &[
+                ("_csrf", &token),
+                ("code", "LYS"),
+                ("name", "Lyon Sud"),
+                ("version", "0"),
+                ("is_default", "1"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.html
+    );
+    assert!(stale.has("value=\"Lyon\""));
+    let version = clerk.get(&format!("{path}/edit")).await.hidden("version");
+    let renamed = clerk
+        .post(
+            &path,
+            &[
+                ("_csrf", &token),
+                ("code", "LYS"),
+                ("name", "Lyon Sud"),
+                ("version", &version),
+                ("is_default", "1"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.html);
+    assert!(clerk.get(&path).await.has("Lyon Sud"));
+
     // Sales reads the stock but records nothing.
     let mut seller = Browser::new(&app, "fr-FR");
     seller.signed_in("vente@test.example").await;
@@ -175,6 +224,11 @@ async fn a_movement_entered_by_barcode_changes_the_level_shown() {
         .await;
     assert_eq!(waiting.status, StatusCode::OK, "{}", waiting.html);
     assert!(waiting.has("Chaise bistrot"));
+    let quantity = &waiting.html[waiting.html.find("id=\"f-quantity\"").unwrap()..];
+    assert!(
+        quantity[..quantity.find('>').unwrap()].contains(" autofocus"),
+        "{quantity}"
+    );
     let product = waiting.hidden("product_id");
 
     // A quantity that is not a number comes back next to its field, what
