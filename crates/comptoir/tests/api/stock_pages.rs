@@ -416,6 +416,9 @@ async fn an_inventory_opened_counted_reviewed_and_closed_moves_the_levels() {
     assert!(review.has("Chaise bistrot") && review.has("data-action=\"close\""));
     let differences = &review.html[review.html.find("id=\"differences\"").unwrap()..];
     assert!(!differences.contains("Table ronde"));
+    // Two chairs short at their purchase price of 25.00.
+    let total = &review.html[review.html.find("id=\"total-value\"").unwrap()..];
+    assert!(total[..80].contains("-50,00"), "{total}");
     assert!(
         differences.contains("−2") || differences.contains("-2"),
         "{differences}"
