@@ -296,6 +296,31 @@ async fn a_movement_entered_by_barcode_changes_the_level_shown() {
     let ledger = clerk.get(issued.location()).await;
     assert!(ledger.has("BL-7") && ledger.has("Sortie"));
 
+    // A variant's barcode names the variant.
+    let tables = app.get("/api/v1/products?q=TABLE").await;
+    let table = tables.body["items"][0]["id"].as_str().unwrap().to_owned();
+    app.create(
+        &format!("/api/v1/products/{table}/variants"),
+        json!({"code": "TABLE-XL", "options": {"taille": "XL"}, "barcode": "3760000000024"}),
+    )
+    .await;
+    let scanned = clerk.get("/stock/scan?barcode=3760000000024").await;
+    assert!(scanned.has("TABLE-XL") && scanned.has("name=\"variant_id\""));
+    let received = clerk
+        .post(
+            "/stock/movements",
+            &[
+                ("_csrf", &token),
+                ("barcode", "3760000000024"),
+                ("type", "receipt"),
+                ("quantity", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(received.status, StatusCode::SEE_OTHER, "{}", received.html);
+    let levels = clerk.get("/stock?q=table").await;
+    assert!(levels.has("Table ronde — XL"), "{}", levels.html);
+
     // A transfer to a new shelf moves the level between locations.
     let token = clerk.get("/stock").await.hidden("_csrf");
     let made = clerk

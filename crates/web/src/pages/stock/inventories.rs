@@ -3,7 +3,7 @@
 //! buttons the state machine and the reader's role allow. The count
 //! screen is in `count`.
 
-use super::{Places, products, uuid};
+use super::{Places, products, uuid, variants};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::{ListQuery, ListView, show, typed};
@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use comptoir_db::catalog::Product;
+use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::inventories::{Inventory, InventoryLine};
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::stock::{InventoryAction, InventoryStatus, inventory_transition};
@@ -182,7 +182,7 @@ fn cost(product: &Product) -> Decimal {
     }
 }
 
-/// The inventory's lines with their product and location, by location
+/// The inventory's lines with their product (or variant) and location, by location
 /// then product code: the order a counter walks the shelves.
 pub async fn lines(
     db: &comptoir_db::Db,
@@ -193,16 +193,29 @@ pub async fn lines(
     let labels = places.labels();
     let ids: Vec<Uuid> = detail.lines.iter().map(|l| l.product_id).collect();
     let products: BTreeMap<Uuid, Product> = products(db, actor, &ids).await;
+    let ids: Vec<Uuid> = detail.lines.iter().filter_map(|l| l.variant_id).collect();
+    let variants: BTreeMap<Uuid, Variant> = variants(db, actor, &ids).await;
     let mut lines: Vec<LineView> = detail
         .lines
         .into_iter()
         .map(|line| {
             let product = products.get(&line.product_id);
+            let variant = line.variant_id.and_then(|id| variants.get(&id));
             let cost = product.map(cost);
+            let name = product.map(|p| p.name.clone()).unwrap_or_default();
             LineView {
-                code: product.map(|p| p.code.clone()).unwrap_or_default(),
-                name: product.map(|p| p.name.clone()).unwrap_or_default(),
-                barcode: product.and_then(|p| p.barcode.clone()),
+                code: match variant {
+                    Some(v) => v.code.clone(),
+                    None => product.map(|p| p.code.clone()).unwrap_or_default(),
+                },
+                name: match variant {
+                    Some(v) => format!("{name} — {}", v.name),
+                    None => name,
+                },
+                barcode: match variant {
+                    Some(v) => v.barcode.clone(),
+                    None => product.and_then(|p| p.barcode.clone()),
+                },
                 location: labels.get(&line.location_id).cloned().unwrap_or_default(),
                 value: line
                     .difference

@@ -2,7 +2,7 @@
 //! product (code or name) and reorder alert, sorted and paged in the URL;
 //! the products under their reorder minimum above them.
 
-use super::{Places, products, uuid};
+use super::{Places, products, uuid, variants};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::{ListQuery, ListView, show, typed};
@@ -64,6 +64,8 @@ async fn levels(
     let mut ids: Vec<Uuid> = listing.items.iter().map(|l| l.product_id).collect();
     ids.extend(alerts.iter().map(|a| a.product_id));
     let products = products(&ctx.db, &viewer.actor, &ids).await;
+    let ids: Vec<Uuid> = listing.items.iter().filter_map(|l| l.variant_id).collect();
+    let variants = variants(&ctx.db, &viewer.actor, &ids).await;
     let view = ListView::new(listing, &query.list);
     show(
         &viewer,
@@ -75,6 +77,7 @@ async fn levels(
             "alert": alert,
             "alerts": alerts,
             "products": products,
+            "variants": variants,
             "places": places,
             "locations": places.labels(),
             "warehouse_names": places.warehouse_names(),

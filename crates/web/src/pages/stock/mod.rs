@@ -19,7 +19,7 @@ mod places;
 use crate::WebContext;
 use axum::Router;
 use comptoir_db::Db;
-use comptoir_db::catalog::Product;
+use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::resource::Page;
 use comptoir_db::stock::{Location, Warehouse};
 use comptoir_services::stock::{LocationFilters, places as service};
@@ -127,6 +127,20 @@ pub async fn products(db: &Db, actor: &Actor, ids: &[Uuid]) -> BTreeMap<Uuid, Pr
         }
     }
     products
+}
+
+/// The variants `ids` name, read one by one like [`products`].
+pub async fn variants(db: &Db, actor: &Actor, ids: &[Uuid]) -> BTreeMap<Uuid, Variant> {
+    let mut variants = BTreeMap::new();
+    for &id in ids {
+        if variants.contains_key(&id) {
+            continue;
+        }
+        if let Ok(variant) = records::get::<Variant>(db, actor, id).await {
+            variants.insert(id, variant);
+        }
+    }
+    variants
 }
 
 /// A form's UUID field: empty or malformed reads as absent.

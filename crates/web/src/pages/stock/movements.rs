@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{NaiveDate, NaiveTime};
-use comptoir_db::catalog::Product;
+use comptoir_db::catalog::{Product, Variant};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::stock::MovementType;
@@ -111,6 +111,7 @@ async fn ledger(
 struct MovementForm {
     barcode: Option<String>,
     product_id: Option<String>,
+    variant_id: Option<String>,
     #[serde(rename = "type")]
     movement_type: Option<String>,
     quantity: Option<String>,
@@ -137,6 +138,12 @@ async fn form_page(
             .ok(),
         None => None,
     };
+    let variant = match uuid(&form.variant_id) {
+        Some(id) => records::get::<Variant>(&ctx.db, &viewer.actor, id)
+            .await
+            .ok(),
+        None => None,
+    };
     let page = show(
         viewer,
         "stock/movement_form.html",
@@ -144,6 +151,7 @@ async fn form_page(
         json!({
             "form": form,
             "product": product,
+            "variant": variant,
             "barcode": null,
             "errors": by_field(errors),
             "notice": notice,
@@ -184,7 +192,10 @@ async fn resolve(
 ) -> PageResult<()> {
     if let Some(barcode) = typed(form.barcode.clone()) {
         match catalog::by_barcode(&ctx.db, &viewer.actor, &barcode).await? {
-            Some(product) => form.product_id = Some(product.id.to_string()),
+            Some(scanned) => {
+                form.product_id = Some(scanned.product.id.to_string());
+                form.variant_id = scanned.variant.map(|v| v.id.to_string());
+            }
             None => errors.add("barcode", "no product has this barcode"),
         }
     }
@@ -218,7 +229,7 @@ async fn create(
     let request = MovementRequest {
         movement_type: typed(form.movement_type.clone()),
         product_id: uuid(&form.product_id),
-        variant_id: None,
+        variant_id: uuid(&form.variant_id),
         quantity: typed(form.quantity.clone()).map(|q| q.replace(',', ".")),
         from_location_id: uuid(&form.from_location_id),
         to_location_id: uuid(&form.to_location_id),
@@ -273,24 +284,29 @@ struct ScanQuery {
     barcode: Option<String>,
 }
 
-/// The product block of the entry form for a scanned barcode: its id in a
-/// hidden field and its name, or the barcode's error.
+/// The product block of the entry form for a scanned barcode: the
+/// product's (and variant's) id in hidden fields and its name, or the
+/// barcode's error.
 async fn scan(
     viewer: Allowed<require::StockWrite>,
     State(ctx): State<WebContext>,
     Query(query): Query<ScanQuery>,
 ) -> PageResult<Response> {
     let barcode = typed(query.barcode).unwrap_or_default();
-    let product = if barcode.is_empty() {
+    let scanned = if barcode.is_empty() {
         None
     } else {
         catalog::by_barcode(&ctx.db, &viewer.actor, &barcode).await?
+    };
+    let (product, variant) = match scanned {
+        Some(scanned) => (Some(scanned.product), scanned.variant),
+        None => (None, None),
     };
     show(
         &viewer,
         "stock/scanned.html",
         "stock.movement.new",
-        json!({"product": product, "barcode": barcode}),
+        json!({"product": product, "variant": variant, "barcode": barcode}),
     )
     .map(IntoResponse::into_response)
 }
