@@ -63,4 +63,105 @@
     gone.remove();
     form.dispatchEvent(new Event("change", { bubbles: true }));
   });
+
+  // A scan field (data-scan="/url"): a USB scanner types a barcode then
+  // Enter. Enter asks the server what the barcode names instead of sending
+  // the form; the answer (a fragment) goes into data-scan-target, and the
+  // cursor moves to data-scan-next once a product was found.
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || !input.matches || !input.matches("input[data-scan]")) {
+      return;
+    }
+    event.preventDefault();
+    var target = document.getElementById(input.dataset.scanTarget);
+    var url = input.dataset.scan + "?barcode=" + encodeURIComponent(input.value.trim());
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        target.innerHTML = html;
+        var next = document.getElementById(input.dataset.scanNext);
+        if (target.querySelector("[data-found]") && next) {
+          next.focus();
+          next.select();
+        } else {
+          input.select();
+        }
+      });
+  });
+
+  // The count screen's scan-or-search field (data-count-search="#list"):
+  // typing narrows the lines by code or name; Enter on a barcode or a
+  // code puts the cursor in its line's count, the line in view.
+  function countLines(input) {
+    return document.querySelectorAll(input.dataset.countSearch + " > li");
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-count-search]")) {
+      return;
+    }
+    var q = input.value.trim().toLowerCase();
+    countLines(input).forEach(function (line) {
+      var match = !q || line.dataset.code.indexOf(q) >= 0 || line.dataset.name.indexOf(q) >= 0 ||
+        line.dataset.barcode === q;
+      line.hidden = !match;
+    });
+    document.getElementById("scan-missing").hidden = true;
+  });
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || !input.matches || !input.matches("input[data-count-search]")) {
+      return;
+    }
+    event.preventDefault();
+    var q = input.value.trim().toLowerCase();
+    var found = null;
+    countLines(input).forEach(function (line) {
+      if (!found && q && (line.dataset.barcode === q || line.dataset.code === q)) {
+        found = line;
+      }
+    });
+    if (!found) {
+      var shown = Array.prototype.filter.call(countLines(input), function (line) { return !line.hidden; });
+      found = shown.length === 1 ? shown[0] : null;
+    }
+    document.getElementById("scan-missing").hidden = !!found;
+    if (found) {
+      countLines(input).forEach(function (line) { line.hidden = false; });
+      var count = found.querySelector("input[name=counted]");
+      found.scrollIntoView({ block: "center" });
+      count.focus();
+      count.select();
+    } else {
+      input.select();
+    }
+  });
+
+  // A form freed once htmx has its answer, for another try.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.dataset) {
+      delete form.dataset.submitting;
+    }
+  });
+
+  // A form swapped in by htmx with data-refocus="#field" hands the cursor
+  // back, emptied, to that field (on the count screen, the next scan),
+  // unless it came back refused: then the cursor stays in it to correct.
+  // After the settle, since htmx puts the focus back where it was.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var swapped = event.target;
+    var form = swapped.querySelector && swapped.querySelector("form[data-refocus]");
+    if (!form) {
+      return;
+    }
+    var wrong = form.querySelector("[aria-invalid=true]");
+    var field = wrong || document.querySelector(form.dataset.refocus);
+    if (!wrong) {
+      field.value = "";
+    }
+    field.focus();
+    field.select();
+  });
 })();

@@ -77,6 +77,19 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "settings/numbering.html",
     "settings/audit.html",
     "settings/compliance.html",
+    "stock/levels.html",
+    "stock/movements.html",
+    "stock/movement_form.html",
+    "stock/scanned.html",
+    "stock/warehouses.html",
+    "stock/warehouse.html",
+    "stock/place_form.html",
+    "stock/inventories.html",
+    "stock/inventory_count.html",
+    "stock/count_line.html",
+    "stock/count_progress.html",
+    "stock/count_saved.html",
+    "stock/inventory_review.html",
 );
 
 fn language(state: &State) -> Language {
@@ -225,11 +238,6 @@ const MENU: &[MenuEntry] = &[
         permissions: &[Permission::ClientsRead],
     },
     MenuEntry {
-        href: "/products",
-        label: "nav.products",
-        permissions: &[Permission::CatalogRead],
-    },
-    MenuEntry {
         href: "/quotes",
         label: "nav.quotes",
         permissions: &[Permission::SalesRead],
@@ -240,19 +248,14 @@ const MENU: &[MenuEntry] = &[
         permissions: &[Permission::SalesRead],
     },
     MenuEntry {
-        href: "/invoices",
-        label: "nav.invoices",
-        permissions: &[Permission::InvoicesRead],
-    },
-    MenuEntry {
-        href: "/settings",
-        label: "nav.settings",
-        permissions: SETTINGS,
-    },
-    MenuEntry {
         href: "/deliveries",
         label: "nav.deliveries",
         permissions: &[Permission::SalesRead],
+    },
+    MenuEntry {
+        href: "/invoices",
+        label: "nav.invoices",
+        permissions: &[Permission::InvoicesRead],
     },
     MenuEntry {
         href: "/payments",
@@ -260,9 +263,29 @@ const MENU: &[MenuEntry] = &[
         permissions: &[Permission::InvoicesRead],
     },
     MenuEntry {
-        href: "/imports",
-        label: "nav.imports",
-        permissions: &[Permission::DataImport],
+        href: "/products",
+        label: "nav.products",
+        permissions: &[Permission::CatalogRead],
+    },
+    MenuEntry {
+        href: "/stock",
+        label: "nav.stock",
+        permissions: &[Permission::StockRead],
+    },
+    MenuEntry {
+        href: "/stock/movements",
+        label: "nav.movements",
+        permissions: &[Permission::StockRead],
+    },
+    MenuEntry {
+        href: "/inventories",
+        label: "nav.inventories",
+        permissions: &[Permission::StockRead],
+    },
+    MenuEntry {
+        href: "/warehouses",
+        label: "nav.warehouses",
+        permissions: &[Permission::StockRead],
     },
     MenuEntry {
         href: "/suppliers",
@@ -279,6 +302,16 @@ const MENU: &[MenuEntry] = &[
         label: "nav.replenishment",
         permissions: &[Permission::StockRead],
     },
+    MenuEntry {
+        href: "/imports",
+        label: "nav.imports",
+        permissions: &[Permission::DataImport],
+    },
+    MenuEntry {
+        href: "/settings",
+        label: "nav.settings",
+        permissions: SETTINGS,
+    },
 ];
 
 #[derive(Serialize)]
@@ -288,8 +321,22 @@ struct NavItem {
     current: bool,
 }
 
-/// The menu a role sees, with the entry of `path` marked current.
+/// The menu a role sees, with the entry of `path` marked current: the
+/// longest that leads to it (`/stock/movements/new` is under the ledger,
+/// not under `/stock`).
 fn menu(role: Role, path: &str) -> Vec<NavItem> {
+    let leads = |href: &str| {
+        if href == "/" {
+            path == "/"
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        }
+    };
+    let current = MENU
+        .iter()
+        .map(|entry| entry.href)
+        .filter(|href| leads(href))
+        .max_by_key(|href| href.len());
     MENU.iter()
         .filter(|entry| {
             entry.permissions.is_empty() || entry.permissions.iter().any(|p| role.allows(*p))
@@ -297,11 +344,7 @@ fn menu(role: Role, path: &str) -> Vec<NavItem> {
         .map(|entry| NavItem {
             href: entry.href,
             label: entry.label,
-            current: if entry.href == "/" {
-                path == "/"
-            } else {
-                path == entry.href || path.starts_with(&format!("{}/", entry.href))
-            },
+            current: Some(entry.href) == current,
         })
         .collect()
 }
@@ -486,8 +529,18 @@ mod tests {
             assert_eq!(
                 hrefs.contains(&"/settings"),
                 SETTINGS.iter().any(|p| role.allows(*p)),
+            assert_eq!(
+                hrefs.contains(&"/inventories"),
+                role.allows(Permission::StockRead),
                 "{role:?}"
             );
         }
+        let ledger = menu(Role::Warehouse, "/stock/movements/new");
+        let current: Vec<_> = ledger
+            .iter()
+            .filter(|i| i.current)
+            .map(|i| i.href)
+            .collect();
+        assert_eq!(current, ["/stock/movements"]);
     }
 }

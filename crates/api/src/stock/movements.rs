@@ -56,7 +56,8 @@ async fn list_movements(
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 
-/// Stock levels per product, variant and location.
+/// Stock levels per product, variant and location; `q` searches the
+/// product's code and name.
 #[utoipa::path(get, path = "/stock", tag = "stock", security(("bearer" = ["stock.read"])),
     params(ListParams, LevelFilters), responses((status = 200, body = PageOf<StockLevel>)))]
 async fn list_levels(
@@ -67,6 +68,14 @@ async fn list_levels(
 ) -> ApiResult<axum::Json<PageOf<StockLevel>>> {
     let page = params.page()?;
     let sort = params.sort::<StockLevel>()?;
-    let listing = movements::levels(&ctx.db, &auth.caller(), filters, sort, page).await?;
+    let listing = movements::levels(
+        &ctx.db,
+        &auth.caller(),
+        filters,
+        params.q.as_deref(),
+        sort,
+        page,
+    )
+    .await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }

@@ -43,15 +43,18 @@ pub struct StockLevel {
 
 impl Table for StockLevel {
     const TABLE: &'static str = "(SELECT l.id, l.organization_id, l.product_id, l.variant_id, l.variant_key, l.location_id, \
-        loc.warehouse_id, l.physical, l.reserved, l.physical - l.reserved AS available, l.updated_at \
-        FROM stock_levels l JOIN locations loc ON loc.id = l.location_id) levels";
+        loc.warehouse_id, l.physical, l.reserved, l.physical - l.reserved AS available, l.updated_at, \
+        p.code AS product_code, p.name AS product_name \
+        FROM stock_levels l JOIN locations loc ON loc.id = l.location_id \
+        JOIN products p ON p.id = l.product_id) levels";
     const COLUMNS: &'static str = "product_id, variant_id, location_id, warehouse_id, physical, reserved, available, updated_at";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
+        ("product", "product_code"),
         ("physical", "physical"),
         ("available", "available"),
         ("updated_at", "updated_at"),
     ];
-    const SEARCHABLE: &'static [&'static str] = &[];
+    const SEARCHABLE: &'static [&'static str] = &["product_code", "product_name"];
     const DEFAULT_SORT: &'static str = "product_id";
 }
 

@@ -8,14 +8,14 @@ use crate::validate::{
     MAX_NAME, MAX_TEXT, check_reference, optional, parsed, query_filter, required, required_parsed,
 };
 use crate::{Actor, ServiceError, ServiceResult};
-use comptoir_db::catalog::{self as store, Category, Product, ProductInput};
+use comptoir_db::catalog::{self as store, Category, Product, ProductInput, Variant};
 use comptoir_db::resource::{self, Listing, Page, Sort, Table};
 use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{ProductKind, Unit, VatCategory, check_vat};
 use comptoir_domain::identifiers::{Barcode, Code};
 use comptoir_domain::numbers::{Percent, UnitPrice};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -162,6 +162,56 @@ pub async fn list(
 ) -> ServiceResult<Listing<Product>> {
     let filter = product_filter(actor.organization_id, filters, q)?;
     records::list(db, filter, sort, page).await
+}
+
+/// What a scanned barcode names: a product, or one of its variants.
+#[derive(Serialize)]
+pub struct Scanned {
+    pub product: Product,
+    pub variant: Option<Variant>,
+}
+
+/// The product or variant a scanned barcode names, if any: what a
+/// scanner types into the stock pages. Archived products are left out.
+pub async fn by_barcode(db: &Db, actor: &Actor, barcode: &str) -> ServiceResult<Option<Scanned>> {
+    let barcode = barcode.trim().to_owned();
+    let one = Page {
+        page: 1,
+        page_size: 1,
+    };
+    let filters = ProductFilters {
+        category_id: None,
+        kind: None,
+        active: None,
+        barcode: Some(barcode.clone()),
+        include_archived: None,
+    };
+    let filter = product_filter(actor.organization_id, filters, None)?;
+    if let Some(product) = records::list::<Product>(db, filter, None, one)
+        .await?
+        .items
+        .pop()
+    {
+        return Ok(Some(Scanned {
+            product,
+            variant: None,
+        }));
+    }
+    let filter = Filter::organization(actor.organization_id)
+        .eq("barcode", Some(barcode))
+        .eq("active", Some(true));
+    let Some(variant) = records::list::<Variant>(db, filter, None, one)
+        .await?
+        .items
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let product: Product = records::get(db, actor, variant.product_id).await?;
+    Ok(product.active.then_some(Scanned {
+        product,
+        variant: Some(variant),
+    }))
 }
 
 async fn check_references(

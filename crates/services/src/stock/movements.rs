@@ -8,7 +8,7 @@ use crate::records;
 use crate::validate::{MAX_NAME, check_reference, optional, required_parsed};
 use crate::{Actor, ServiceResult};
 use comptoir_db::Db;
-use comptoir_db::resource::{Listing, Page, Sort};
+use comptoir_db::resource::{Listing, Page, Sort, Table};
 use comptoir_db::stock::{
     self as store, Item, Location, Movement, MovementNote, QuickWrite, StockLevel,
 };
@@ -148,14 +148,15 @@ pub async fn list(
 }
 
 /// One page of the levels (per product, variant and location) `filters`
-/// select.
+/// select, `q` searching the product's code and name.
 pub async fn levels(
     db: &Db,
     actor: &Actor,
     filters: LevelFilters,
+    q: Option<&str>,
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<StockLevel>> {
-    let filter = level_filter(actor.organization_id, filters);
+    let filter = level_filter(actor.organization_id, filters).search(StockLevel::SEARCHABLE, q);
     records::list(db, filter, sort, page).await
 }

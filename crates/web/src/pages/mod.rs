@@ -11,6 +11,7 @@ pub mod sales;
 pub mod transfer;
 pub mod suppliers;
 pub mod settings;
+pub mod stock;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -34,6 +35,7 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         .merge(suppliers::router())
         .merge(purchasing::router())
         .merge(settings::router())
+        .merge(stock::router())
 }
 
 /// Renders `template` for the reader, titled by the catalog key `title`.
