@@ -529,6 +529,8 @@ mod tests {
             assert_eq!(
                 hrefs.contains(&"/settings"),
                 SETTINGS.iter().any(|p| role.allows(*p)),
+                "{role:?}"
+            );
             assert_eq!(
                 hrefs.contains(&"/inventories"),
                 role.allows(Permission::StockRead),

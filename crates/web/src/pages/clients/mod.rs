@@ -18,7 +18,7 @@ use comptoir_db::parties::Client;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
 use comptoir_services::parties::{self as service, ClientFilters, ClientRequest};
-use comptoir_services::{Actor, ServiceResult, records, require};
+use comptoir_services::{Actor, ServiceResult, require};
 use detail::client_page;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
