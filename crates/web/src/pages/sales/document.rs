@@ -232,7 +232,7 @@ pub async fn render_with(
     )
     .await?;
     let document = &detail.document;
-    let client = client_names(&ctx.db, &viewer.actor, &[document.client_id]).await;
+    let client = client_names(&ctx.db, &viewer.actor, &[document.client_id]).await?;
     let (actions, pay) = actions(kind.kind, document.status, &viewer.actor);
     let status = match (&refusal, &retyped) {
         (Some(refusal), _) => refusal.status,

@@ -94,7 +94,7 @@ async fn list<R: Requirement>(
         .iter()
         .map(|row| row.document.client_id)
         .collect();
-    let names = client_names(&ctx.db, &viewer.actor, &ids).await;
+    let names = client_names(&ctx.db, &viewer.actor, &ids).await?;
     let view = ListView::new(listing, &query.list);
     let items: Vec<Value> = view
         .items

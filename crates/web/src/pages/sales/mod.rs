@@ -20,8 +20,8 @@ mod actions;
 mod credits;
 mod deliveries;
 mod document;
-mod forms;
 mod editor;
+mod forms;
 mod lists;
 mod payments;
 mod returns;
@@ -29,9 +29,9 @@ mod returns;
 pub use document::Refusal;
 
 use crate::WebContext;
+use crate::error::PageResult;
 use axum::Router;
 use chrono::NaiveDate;
-use comptoir_db::parties::Client;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
@@ -162,19 +162,14 @@ async fn documents(
     documents
 }
 
-/// The names of the clients `ids` name, read one by one (a page holds at
-/// most a page of rows); an unknown id has no name.
-async fn client_names(db: &comptoir_db::Db, actor: &Actor, ids: &[Uuid]) -> BTreeMap<Uuid, String> {
-    let mut names = BTreeMap::new();
-    for &id in ids {
-        if names.contains_key(&id) {
-            continue;
-        }
-        if let Ok(client) = records::get::<Client>(db, actor, id).await {
-            names.insert(id, client.name);
-        }
-    }
-    names
+/// The names of the clients `ids` name, read at once; an unknown id has
+/// no name.
+async fn client_names(
+    db: &comptoir_db::Db,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> PageResult<BTreeMap<Uuid, String>> {
+    Ok(comptoir_services::parties::client_names(db, actor, ids).await?)
 }
 
 #[cfg(test)]

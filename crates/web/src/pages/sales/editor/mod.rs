@@ -182,7 +182,7 @@ async fn page(
     if let Ok(chosen) = Uuid::parse_str(&form.client_id)
         && !listing.items.iter().any(|c| c.id == chosen)
     {
-        let names = client_names(&ctx.db, &viewer.actor, &[chosen]).await;
+        let names = client_names(&ctx.db, &viewer.actor, &[chosen]).await?;
         if let Some(name) = names.get(&chosen) {
             clients.insert(0, json!({"id": form.client_id, "name": name, "code": null}));
         }
