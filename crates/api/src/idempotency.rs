@@ -54,7 +54,8 @@ async fn run(ctx: ApiContext, request: Request, next: Next) -> Result<Response, 
     hasher.update(&bytes);
     let request_hash = hex::encode(hasher.finalize());
 
-    match idempotency::claim(&ctx.db, claims.sub, &key, &request_hash).await? {
+    let lifetime = chrono::Duration::hours(24);
+    match idempotency::claim(&ctx.db, claims.sub, &key, &request_hash, lifetime).await? {
         Claim::Mismatch => Err(ApiError::conflict(
             "this Idempotency-Key was used with another request",
         )),

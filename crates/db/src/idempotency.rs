@@ -16,13 +16,16 @@ pub enum Claim {
     Mismatch,
 }
 
+/// Claims `key` for `user_id`; a claim older than `lifetime` is forgotten
+/// first, so the key acts again.
 pub async fn claim(
     db: &Db,
     user_id: Uuid,
     key: &str,
     request_hash: &str,
+    lifetime: chrono::Duration,
 ) -> Result<Claim, DbError> {
-    let expired_before = now() - chrono::Duration::hours(24);
+    let expired_before = now() - lifetime;
     db.execute(
         Sql::new(
             "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3",

@@ -11,6 +11,7 @@ mod assets;
 mod charts;
 mod error;
 mod i18n;
+mod once;
 mod pages;
 mod render;
 mod session;

@@ -16,6 +16,7 @@
 
 use crate::WebContext;
 use crate::error::PageError;
+use crate::once::once;
 use crate::render::{self, Frame, Reader};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -404,7 +405,7 @@ pub async fn authenticate(State(ctx): State<WebContext>, request: Request, next:
         Ok(request) => request,
         Err(refusal) => return error_page(&viewer, refusal),
     };
-    let mut response = next.run(request).await;
+    let mut response = once(&ctx.db, &viewer, request, next, FORM_LIMIT).await;
     if let Some(refusal) = response.extensions_mut().remove::<PageError>() {
         return error_page(&viewer, refusal);
     }

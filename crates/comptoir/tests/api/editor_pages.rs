@@ -260,7 +260,10 @@ async fn a_clerk_writes_a_quote_in_the_editor_then_changes_and_deletes_drafts() 
         "{}",
         page.html
     );
-    let stale = admin.post(&format!("{quote}/edit"), &change).await;
+    // Another change typed on the page read before the save: stale.
+    let mut late = two_lines(&catalog, &token, "5");
+    late.push(("version", &version));
+    let stale = admin.post(&format!("{quote}/edit"), &late).await;
     assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
     assert!(stale.has("modifié entre-temps") && stale.has("value=\"4\""));
 
@@ -273,7 +276,9 @@ async fn a_clerk_writes_a_quote_in_the_editor_then_changes_and_deletes_drafts() 
     assert_eq!(read_only.location(), quote);
     let page = admin.get(&quote).await;
     assert!(!page.has("data-edit") && !page.has("data-delete"));
-    let late = admin.post(&format!("{quote}/edit"), &change).await;
+    let mut after_sending = two_lines(&catalog, &token, "6");
+    after_sending.push(("version", &version));
+    let late = admin.post(&format!("{quote}/edit"), &after_sending).await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert!(
         late.has("modifié entre-temps") && late.has("Envoyé"),

@@ -182,8 +182,11 @@ async fn a_quote_walks_to_a_paid_invoice_through_the_pages() {
         page.has("value=\"1234.80\""),
         "the amount defaults to the balance due"
     );
-    let again = admin
-        .post(&format!("{invoice}/issue"), &[("_csrf", &token)])
+    // A colleague, in another session, presses the button again.
+    let mut colleague = Browser::new(&app, "fr-FR,fr;q=0.9");
+    let colleague_token = colleague.signed_in("admin@test.example").await;
+    let again = colleague
+        .post(&format!("{invoice}/issue"), &[("_csrf", &colleague_token)])
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(

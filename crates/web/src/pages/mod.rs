@@ -8,10 +8,10 @@ pub mod login;
 pub mod parties;
 pub mod purchasing;
 pub mod sales;
-pub mod transfer;
-pub mod suppliers;
 pub mod settings;
 pub mod stock;
+pub mod suppliers;
+pub mod transfer;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
