@@ -587,6 +587,11 @@ async fn the_dashboard_shows_the_apis_figures_to_who_may_read_reports() {
     );
     assert!(home.has("data-chart=\"revenue\"") && home.has("data-chart=\"clients\""));
     assert!(home.has("<title>Boulangerie Durand : 1\u{202f}234,50\u{a0}€</title>"));
+    assert!(
+        home.has("<a href=\"/invoices?overdue=1\">Dont en retard</a>"),
+        "a figure links to the list behind it: {}",
+        home.html
+    );
 
     let mut viewer = Browser::new(&app, "fr");
     viewer.signed_in("lecture@test.example").await;

@@ -334,7 +334,14 @@ async fn the_export_links_download_the_rows_the_list_selects() {
     );
     assert!(reply.bytes().await.unwrap().starts_with(b"PK"), "a zip");
 
-    for path in ["/products", "/quotes", "/orders", "/invoices"] {
+    for path in [
+        "/products",
+        "/quotes",
+        "/orders",
+        "/invoices",
+        "/suppliers",
+        "/stock",
+    ] {
         let page = browser.get(path).await;
         assert!(page.has(&format!("{path}/export?format=csv")), "{path}");
         let export = browser.get(&format!("{path}/export?format=csv")).await;

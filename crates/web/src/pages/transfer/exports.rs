@@ -18,9 +18,10 @@ use axum::routing::get;
 use comptoir_db::Filter;
 use comptoir_domain::sales::DocumentKind;
 use comptoir_services::catalog::{ProductFilters, product_filter};
-use comptoir_services::parties::{ClientFilters, client_filter};
+use comptoir_services::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
 use comptoir_services::require;
 use comptoir_services::sales::{DocumentFilters, InvoiceFilters, document_filter};
+use comptoir_services::stock::{LevelFilters, level_filter};
 use comptoir_services::transfer::exports::{self as service, Content, Export, Format, Listing};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -32,6 +33,8 @@ pub fn router() -> Router<WebContext> {
         .route("/quotes/export", get(quotes))
         .route("/orders/export", get(orders))
         .route("/invoices/export", get(invoices))
+        .route("/suppliers/export", get(suppliers))
+        .route("/stock/export", get(levels))
 }
 
 /// An export's URL: the list's search and filters (each list reads the
@@ -48,6 +51,10 @@ struct ExportQuery {
     kind: Option<String>,
     /// Invoices: `1` keeps only the overdue ones.
     overdue: Option<String>,
+    /// Stock levels: a warehouse's id.
+    warehouse: Option<String>,
+    /// Stock levels: `1` keeps the items under their reorder minimum.
+    alert: Option<String>,
 }
 
 impl ExportQuery {
@@ -139,6 +146,48 @@ async fn products(
         &ctx,
         organization_id,
         Listing::Products,
+        filter,
+        query.format()?,
+    )
+    .await
+}
+
+async fn suppliers(
+    viewer: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<ExportQuery>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let status = query.status.as_deref().unwrap_or_default();
+    let filters = SupplierFilters {
+        active: (status == "inactive").then_some(false),
+        include_archived: (status == "all").then_some(true),
+    };
+    let filter = supplier_filter(organization_id, filters, query.search().as_deref());
+    let format = query.format()?;
+    download(&ctx, organization_id, Listing::Suppliers, filter, format).await
+}
+
+/// Stock levels, by warehouse and alert as the list filters them (its
+/// product search is the list's own: the export takes every product).
+async fn levels(
+    viewer: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<ExportQuery>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let filters = LevelFilters {
+        product_id: None,
+        variant_id: None,
+        warehouse_id: typed(query.warehouse.clone()).and_then(|w| Uuid::parse_str(&w).ok()),
+        location_id: None,
+        below_min: Some(typed(query.alert.clone()).is_some()),
+    };
+    let filter = level_filter(organization_id, filters);
+    download(
+        &ctx,
+        organization_id,
+        Listing::Stock,
         filter,
         query.format()?,
     )
