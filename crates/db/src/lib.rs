@@ -32,4 +32,4 @@ pub mod stock;
 
 pub use error::DbError;
 pub use pool::{Arg, Backend, Db, Record, Sql, Tx, now};
-pub use resource::{Filter, Fixed, Listing, Page, Sort};
+pub use resource::{Count, Filter, Fixed, Listing, Page, Sort};

@@ -3,6 +3,7 @@
 //! prepared as drafts by a return, then issued here; numbered
 //! `AV-YYYY-NNNNN` in their own gapless series and frozen once issued.
 
+use super::exact;
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
@@ -37,7 +38,8 @@ async fn list_credit_notes(
     let sort = params.sort::<SalesDocument>()?;
     let q = params.q.as_deref();
     let listing =
-        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, sort, page).await?;
+        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, exact(sort, page))
+            .await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 

@@ -2,6 +2,7 @@
 //! it the next `FAC-YYYY-NNNNN` of the year in the issuing transaction
 //! and freezes it (the database refuses any later change but payments).
 
+use super::exact;
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
@@ -63,8 +64,7 @@ async fn list_invoices(
         filters,
         invoice_filters,
         q,
-        sort,
-        page,
+        exact(sort, page),
     )
     .await?;
     Ok(axum::Json(PageOf::new(listing, page)))

@@ -13,6 +13,18 @@ mod quotes;
 use crate::context::ApiContext;
 use utoipa_axum::router::OpenApiRouter;
 
+/// A list page as the API answers it: every row counted, for `total`.
+fn exact(
+    sort: Option<comptoir_db::Sort>,
+    page: comptoir_db::Page,
+) -> comptoir_services::sales::Paging {
+    comptoir_services::sales::Paging {
+        sort,
+        page,
+        count: comptoir_db::Count::Exact,
+    }
+}
+
 pub fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .merge(quotes::router())

@@ -3,6 +3,7 @@
 //! nothing; deliveries (`BL-YYYY-NNNNN`) consume the reservations; the
 //! delivered quantities are invoiced.
 
+use super::exact;
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
@@ -59,7 +60,8 @@ async fn list_orders(
     let sort = params.sort::<SalesDocument>()?;
     let q = params.q.as_deref();
     let listing =
-        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, sort, page).await?;
+        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, exact(sort, page))
+            .await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 

@@ -1,6 +1,7 @@
 //! Quotes (devis): `/quotes`, numbered `DEV-YYYY-NNNNN`, sent, accepted
 //! or refused, converted into an order, or replaced by a new version.
 
+use super::exact;
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiResult, ErrorBody};
@@ -56,7 +57,8 @@ async fn list_quotes(
     let sort = params.sort::<SalesDocument>()?;
     let q = params.q.as_deref();
     let listing =
-        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, sort, page).await?;
+        service::list_documents(&ctx.db, &auth.caller(), KIND, filters, q, exact(sort, page))
+            .await?;
     Ok(axum::Json(PageOf::new(listing, page)))
 }
 

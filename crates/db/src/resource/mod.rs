@@ -70,6 +70,16 @@ pub struct Listing<T> {
     pub total: i64,
 }
 
+/// How a list counts the rows it pages through: all of them (the API's
+/// `total`), or up to a bound, past which a screen says "more than" —
+/// counting a hundred thousand invoices on every view of a list's first
+/// page costs more than reading the page.
+#[derive(Debug, Clone, Copy)]
+pub enum Count {
+    Exact,
+    UpTo(i64),
+}
+
 /// One page of rows matching `filter`, with the total count.
 pub async fn list<T: Record + Table>(
     db: &Db,
@@ -77,13 +87,34 @@ pub async fn list<T: Record + Table>(
     sort: Option<Sort>,
     page: Page,
 ) -> Result<Listing<T>, DbError> {
+    list_counted(db, filter, sort, page, Count::Exact).await
+}
+
+/// One page of rows matching `filter`, counted as `count` says: the total
+/// is at most the bound of [`Count::UpTo`].
+pub async fn list_counted<T: Record + Table>(
+    db: &Db,
+    filter: Filter,
+    sort: Option<Sort>,
+    page: Page,
+    count: Count,
+) -> Result<Listing<T>, DbError> {
     let where_clause = filter.conditions.join(" AND ");
-    let mut count = filter.sql.clone();
-    count.push(&format!(
-        "SELECT COUNT(*) FROM {} WHERE {where_clause}",
-        T::TABLE
-    ));
-    let (total,): (i64,) = db.fetch_one(count).await?;
+    let mut counting = filter.sql.clone();
+    match count {
+        Count::Exact => counting.push(&format!(
+            "SELECT COUNT(*) FROM {} WHERE {where_clause}",
+            T::TABLE
+        )),
+        Count::UpTo(bound) => {
+            let bound = counting.arg(bound);
+            counting.push(&format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {where_clause} LIMIT {bound}) AS counted",
+                T::TABLE
+            ));
+        }
+    }
+    let (total,): (i64,) = db.fetch_one(counting).await?;
     let items = page_of(db, &filter, sort, page).await?;
     Ok(Listing { items, total })
 }

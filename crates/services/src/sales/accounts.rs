@@ -3,12 +3,12 @@
 //! them, newest first. The caller shows it to who may read both sales
 //! documents and invoices.
 
-use super::lists::rows;
+use super::lists::{Paging, rows};
 use super::views::DocumentRow;
 use crate::{Actor, ServiceResult, records};
 use comptoir_db::parties::Client;
 use comptoir_db::sales::{self as store, BusinessEvent};
-use comptoir_db::{Db, Filter, Page, Sort, resource};
+use comptoir_db::{Count, Db, Filter, Page, Sort, resource};
 use comptoir_domain::numbers::Money;
 use serde::Serialize;
 use uuid::Uuid;
@@ -43,16 +43,15 @@ pub async fn client_account(
         page_size: RECENT,
     };
     let theirs = || Filter::organization(actor.organization_id).eq("client_id", Some(client.id));
-    let documents = rows(
-        db,
-        theirs(),
-        Some(Sort {
+    let paging = Paging {
+        sort: Some(Sort {
             column: "created_at",
             descending: true,
         }),
         page,
-    )
-    .await?;
+        count: Count::Exact,
+    };
+    let documents = rows(db, theirs(), paging).await?;
     let events = resource::list::<BusinessEvent>(
         db,
         theirs(),

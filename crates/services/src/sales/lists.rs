@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::sales as store;
 use comptoir_db::sales::{BusinessEvent, Delivery, Payment, SalesDocument};
-use comptoir_db::{Db, Filter, Listing, Page, Sort};
+use comptoir_db::{Count, Db, Filter, Listing, Page, Sort};
 use comptoir_domain::sales::{
     DocumentKind, InvoiceStatus, OrderStatus, PaymentKind, PaymentMethod, QuoteStatus,
 };
@@ -34,6 +34,15 @@ pub struct InvoiceFilters {
     pub overdue: Option<bool>,
 }
 
+/// Which page of a list, in which order, counted how (the API counts
+/// every row; a screen may stop counting, see [`Count`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub sort: Option<Sort>,
+    pub page: Page,
+    pub count: Count,
+}
+
 /// One page of documents of `kind`; `q` searches their number and notes
 /// and their client's name and code.
 pub async fn list_documents(
@@ -42,11 +51,10 @@ pub async fn list_documents(
     kind: DocumentKind,
     filters: DocumentFilters,
     q: Option<&str>,
-    sort: Option<Sort>,
-    page: Page,
+    paging: Paging,
 ) -> ServiceResult<Listing<DocumentRow>> {
     let filter = document_filter(actor.organization_id, kind, filters, Default::default(), q)?;
-    rows(db, filter, sort, page).await
+    rows(db, filter, paging).await
 }
 
 /// One page of invoices, which also filter on being overdue.
@@ -56,8 +64,7 @@ pub async fn list_invoices(
     filters: DocumentFilters,
     invoice_filters: InvoiceFilters,
     q: Option<&str>,
-    sort: Option<Sort>,
-    page: Page,
+    paging: Paging,
 ) -> ServiceResult<Listing<DocumentRow>> {
     let filter = document_filter(
         actor.organization_id,
@@ -66,17 +73,16 @@ pub async fn list_invoices(
         invoice_filters,
         q,
     )?;
-    rows(db, filter, sort, page).await
+    rows(db, filter, paging).await
 }
 
 /// The rows of one page of the documents `filter` selects.
 pub(super) async fn rows(
     db: &Db,
     filter: Filter,
-    sort: Option<Sort>,
-    page: Page,
+    Paging { sort, page, count }: Paging,
 ) -> ServiceResult<Listing<DocumentRow>> {
-    let listing = resource::list::<SalesDocument>(db, filter, sort, page).await?;
+    let listing = resource::list_counted::<SalesDocument>(db, filter, sort, page, count).await?;
     let items = listing
         .items
         .into_iter()

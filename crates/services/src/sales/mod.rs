@@ -45,7 +45,7 @@ pub use invoicing::{
     issue_invoice,
 };
 pub use lists::{
-    DeliveryFilters, DocumentFilters, EventFilters, InvoiceFilters, PaymentFilters,
+    DeliveryFilters, DocumentFilters, EventFilters, InvoiceFilters, Paging, PaymentFilters,
     document_filter, list_deliveries, list_documents, list_events, list_invoices, list_payments,
 };
 pub use orders::{ConfirmRequest, OrderDetail, cancel_order, confirm_order, get_order};

@@ -93,12 +93,21 @@ impl ListQuery {
     }
 }
 
+/// The largest count a list of many rows shows; past it, the page says
+/// "more than".
+pub const COUNT_SHOWN: i64 = 10_000;
+/// How the lists that grow without end (sales documents) count: one past
+/// what is shown, to know there is more.
+pub const COUNTED: comptoir_db::Count = comptoir_db::Count::UpTo(COUNT_SHOWN + 1);
+
 /// What a list template needs to draw its search box, sortable headers
 /// and page links, keeping the other parameters in every link.
 #[derive(Serialize)]
 pub struct ListView<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// More rows than `total` says (a list counted up to [`COUNTED`]).
+    pub more: bool,
     pub page: i64,
     pub pages: i64,
     pub q: String,
@@ -108,10 +117,17 @@ pub struct ListView<T> {
 impl<T> ListView<T> {
     pub fn new(listing: comptoir_db::Listing<T>, query: &ListQuery) -> Self {
         let page = query.page();
-        let pages = ((listing.total + page.page_size - 1) / page.page_size).max(1);
+        let more = listing.total > COUNT_SHOWN;
+        let total = listing.total.min(COUNT_SHOWN);
+        let mut pages = ((total + page.page_size - 1) / page.page_size).max(1);
+        if more {
+            // Past the counted pages, the next one still exists.
+            pages = pages.max(page.page + 1);
+        }
         ListView {
             items: listing.items,
-            total: listing.total,
+            total,
+            more,
             page: page.page,
             pages,
             q: query.search().unwrap_or_default().to_owned(),
@@ -132,4 +148,35 @@ pub fn by_field(errors: FieldErrors) -> BTreeMap<String, Vec<String>> {
 /// A form field's value as typed: empty means absent.
 pub fn typed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(total: i64, page: &str) -> ListView<()> {
+        let query = ListQuery {
+            page: Some(page.to_owned()),
+            ..Default::default()
+        };
+        ListView::new(
+            comptoir_db::Listing {
+                items: Vec::new(),
+                total,
+            },
+            &query,
+        )
+    }
+
+    #[test]
+    fn a_list_counted_past_what_it_shows_says_more_and_keeps_a_next_page() {
+        let exact = view(COUNT_SHOWN, "1");
+        assert!(!exact.more);
+        assert_eq!((exact.total, exact.pages), (COUNT_SHOWN, 400));
+        let more = view(COUNT_SHOWN + 1, "1");
+        assert!(more.more);
+        assert_eq!((more.total, more.pages), (COUNT_SHOWN, 400));
+        let far = view(COUNT_SHOWN + 1, "400");
+        assert_eq!(far.pages, 401, "past the counted pages, a next one");
+    }
 }

@@ -5,7 +5,7 @@
 use super::{CREDIT_NOTES, INVOICES, Kind, ORDERS, QUOTES, client_names};
 use crate::WebContext;
 use crate::error::PageResult;
-use crate::pages::{ListQuery, ListView, show, typed};
+use crate::pages::{COUNTED, ListQuery, ListView, show, typed};
 use crate::session::Allowed;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -14,7 +14,7 @@ use axum::routing::get;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::sales::DocumentKind;
 use comptoir_services::require::{self, Requirement};
-use comptoir_services::sales::{self as service, DocumentFilters, InvoiceFilters};
+use comptoir_services::sales::{self as service, DocumentFilters, InvoiceFilters, Paging};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -67,27 +67,19 @@ async fn list<R: Requirement>(
         client_id: None,
         status: status.clone(),
     };
-    let (q, sort, page) = (
-        query.list.search(),
-        query.list.sort::<SalesDocument>(),
-        query.list.page(),
-    );
+    let q = query.list.search();
+    let paging = Paging {
+        sort: query.list.sort::<SalesDocument>(),
+        page: query.list.page(),
+        count: COUNTED,
+    };
     let listing = if kind.kind == DocumentKind::Invoice {
         let invoice_filters = InvoiceFilters {
             overdue: overdue.then_some(true),
         };
-        service::list_invoices(
-            &ctx.db,
-            &viewer.actor,
-            filters,
-            invoice_filters,
-            q,
-            sort,
-            page,
-        )
-        .await?
+        service::list_invoices(&ctx.db, &viewer.actor, filters, invoice_filters, q, paging).await?
     } else {
-        service::list_documents(&ctx.db, &viewer.actor, kind.kind, filters, q, sort, page).await?
+        service::list_documents(&ctx.db, &viewer.actor, kind.kind, filters, q, paging).await?
     };
     let ids: Vec<Uuid> = listing
         .items
@@ -113,6 +105,7 @@ async fn list<R: Requirement>(
             "list": {
                 "items": items,
                 "total": view.total,
+                "more": view.more,
                 "page": view.page,
                 "pages": view.pages,
                 "q": view.q,

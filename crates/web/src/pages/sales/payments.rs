@@ -105,6 +105,7 @@ async fn list(
             "list": {
                 "items": items,
                 "total": view.total,
+                "more": view.more,
                 "page": view.page,
                 "pages": view.pages,
                 "q": view.q,
