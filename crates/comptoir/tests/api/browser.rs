@@ -164,7 +164,15 @@ impl Browser {
         self.fill("#password", password).await;
         self.click("form[action='/login'] button[type=submit]")
             .await;
-        self.arrives_at("/").await;
+        // Signed in once the login page is left: waiting for a path under
+        // "/" would return at once, "/login" being one.
+        for _ in 0..100 {
+            if !self.path().await.starts_with("/login") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("still on the login page after logging in as {email}");
     }
 
     pub(crate) async fn close(self) {
