@@ -24,6 +24,7 @@ mod editor_pages;
 mod hardening;
 mod imports;
 mod inventories;
+mod invoice_drafts;
 mod pages;
 mod parties;
 mod party_details;

@@ -130,7 +130,8 @@ fn editable(document: &SalesDocument) -> ServiceResult<()> {
 }
 
 /// Rewrites a draft of `kind` with the whole body, lines included, if its
-/// version is still `expected_version` (when given) and its state allows.
+/// version is still `expected_version` (when given) and its state allows;
+/// an invoice billing an order never is (409).
 pub async fn replace_draft(
     db: &Db,
     actor: &Actor,
@@ -144,6 +145,14 @@ pub async fn replace_draft(
     let current = load(&mut tx, actor.organization_id, id, kind).await?;
     check_version(expected_version, current.version)?;
     editable(&current)?;
+    if kind == DocumentKind::Invoice && current.source_id.is_some() {
+        // Its lines carry the order lines they bill (the order's invoiced
+        // quantities); a whole new body would cut them loose.
+        return Err(ServiceError::InvalidTransition(
+            "an invoice that bills an order is not rewritten: delete the draft and invoice the order again"
+                .into(),
+        ));
+    }
     let updated =
         store::replace_document(&mut tx, actor.organization_id, id, current.version, &input)
             .await?;
