@@ -341,6 +341,7 @@ async fn the_export_links_download_the_rows_the_list_selects() {
         "/invoices",
         "/suppliers",
         "/stock",
+        "/stock/movements",
     ] {
         let page = browser.get(path).await;
         assert!(page.has(&format!("{path}/export?format=csv")), "{path}");

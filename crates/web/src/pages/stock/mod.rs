@@ -13,7 +13,7 @@
 mod count;
 mod inventories;
 mod levels;
-mod movements;
+pub(crate) mod movements;
 mod places;
 
 use crate::WebContext;

@@ -34,15 +34,35 @@ pub fn router() -> Router<WebContext> {
 }
 
 #[derive(Deserialize, Default)]
-struct LedgerQuery {
+pub(crate) struct LedgerQuery {
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     product: Option<String>,
     warehouse: Option<String>,
     #[serde(rename = "type")]
     movement_type: Option<String>,
     from: Option<String>,
     to: Option<String>,
+}
+
+impl LedgerQuery {
+    /// The ledger's filters as its URL carries them; a value edited by
+    /// hand into something else is ignored, as a bad page is. The days
+    /// are whole: `to` runs to its last instant.
+    pub(crate) fn filters(&self) -> MovementFilters {
+        MovementFilters {
+            product_id: uuid(&self.product),
+            location_id: None,
+            warehouse_id: uuid(&self.warehouse),
+            movement_type: typed(self.movement_type.clone())
+                .filter(|t| MovementType::parse(t).is_ok()),
+            reference: None,
+            from: day(&self.from).map(|d| d.and_time(NaiveTime::MIN).and_utc()),
+            to: day(&self.to)
+                .and_then(|d| d.succ_opt())
+                .map(|d| d.and_time(NaiveTime::MIN).and_utc() - chrono::Duration::microseconds(1)),
+        }
+    }
 }
 
 fn day(text: &Option<String>) -> Option<NaiveDate> {
@@ -55,22 +75,10 @@ async fn ledger(
     State(ctx): State<WebContext>,
     Query(query): Query<LedgerQuery>,
 ) -> PageResult<Response> {
-    let product = uuid(&query.product);
-    let warehouse = uuid(&query.warehouse);
-    let movement_type =
-        typed(query.movement_type.clone()).filter(|t| MovementType::parse(t).is_ok());
+    let filters = query.filters();
+    let (product, warehouse) = (filters.product_id, filters.warehouse_id);
+    let movement_type = filters.movement_type.clone();
     let (from, to) = (day(&query.from), day(&query.to));
-    let filters = MovementFilters {
-        product_id: product,
-        location_id: None,
-        warehouse_id: warehouse,
-        movement_type: movement_type.clone(),
-        reference: None,
-        from: from.map(|d| d.and_time(NaiveTime::MIN).and_utc()),
-        to: to
-            .and_then(|d| d.succ_opt())
-            .map(|d| d.and_time(NaiveTime::MIN).and_utc() - chrono::Duration::microseconds(1)),
-    };
     let listing = movements::list(
         &ctx.db,
         &viewer.actor,

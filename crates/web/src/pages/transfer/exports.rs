@@ -7,6 +7,7 @@
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
+use crate::pages::stock::movements::LedgerQuery;
 use crate::pages::typed;
 use crate::session::Allowed;
 use axum::Router;
@@ -21,7 +22,7 @@ use comptoir_services::catalog::{ProductFilters, product_filter};
 use comptoir_services::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
 use comptoir_services::require;
 use comptoir_services::sales::{DocumentFilters, InvoiceFilters, document_filter};
-use comptoir_services::stock::{LevelFilters, level_filter};
+use comptoir_services::stock::{LevelFilters, level_filter, movement_filter};
 use comptoir_services::transfer::exports::{self as service, Content, Export, Format, Listing};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -35,6 +36,7 @@ pub fn router() -> Router<WebContext> {
         .route("/invoices/export", get(invoices))
         .route("/suppliers/export", get(suppliers))
         .route("/stock/export", get(levels))
+        .route("/stock/movements/export", get(movements))
 }
 
 /// An export's URL: the list's search and filters (each list reads the
@@ -192,6 +194,31 @@ async fn levels(
         query.format()?,
     )
     .await
+}
+
+/// The export's format, the ledger's own filters beside it.
+#[derive(Deserialize)]
+struct LedgerExport {
+    #[serde(flatten)]
+    ledger: LedgerQuery,
+    format: Option<String>,
+}
+
+/// Stock movements, as the ledger filters them.
+async fn movements(
+    viewer: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<LedgerExport>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let format = ExportQuery {
+        format: query.format.clone(),
+        ..Default::default()
+    }
+    .format()?;
+    let search = query.ledger.list.search();
+    let filter = movement_filter(organization_id, query.ledger.filters(), search)?;
+    download(&ctx, organization_id, Listing::Movements, filter, format).await
 }
 
 /// Quotes, orders or invoices, as their list filters them.
