@@ -59,6 +59,15 @@ pub async fn get<T: Record + Table>(db: &Db, actor: &Actor, id: Uuid) -> Service
     Ok(resource::get(db, actor.organization_id, id).await?)
 }
 
+/// The records among `ids`, read at once; unknown ids are left out.
+pub async fn get_many<T: Record + Table>(
+    db: &Db,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> ServiceResult<Vec<T>> {
+    Ok(resource::get_many(db, actor.organization_id, ids).await?)
+}
+
 /// Creates a record: `write` checks and inserts it in the transaction
 /// that also logs it.
 pub async fn create<T: Audited>(

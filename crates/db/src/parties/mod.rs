@@ -2,7 +2,7 @@
 //! from, and (in `details`) their addresses and contacts.
 
 use crate::error::DbError;
-use crate::pool::{Db, KEYS_PER_LOOKUP, Sql, Tx, now};
+use crate::pool::{Sql, Tx, now};
 use crate::resource::{Fixed, Table};
 use chrono::{DateTime, Utc};
 use comptoir_domain::catalog::{ClientStatus, PartyKind};
@@ -17,28 +17,6 @@ pub use details::{
     Address, AddressInput, Contact, ContactInput, Party, insert_address, insert_contact,
     update_address, update_contact,
 };
-
-/// The names of the organization's clients among `ids`, read a chunk of
-/// ids per statement (a list page's rows name their clients).
-pub async fn client_names(
-    db: &Db,
-    organization_id: Uuid,
-    ids: &[Uuid],
-) -> Result<Vec<(Uuid, String)>, DbError> {
-    let mut names = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(KEYS_PER_LOOKUP) {
-        let mut sql = Sql::default();
-        let organization = sql.arg(organization_id);
-        let placeholders: Vec<String> = chunk.iter().map(|id| sql.arg(*id)).collect();
-        sql.push(&format!(
-            "SELECT id, name FROM clients WHERE organization_id = {organization} \
-             AND id IN ({})",
-            placeholders.join(", ")
-        ));
-        names.extend(db.fetch_all::<(Uuid, String)>(sql).await?);
-    }
-    Ok(names)
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Client {

@@ -9,8 +9,10 @@ use sqlx::{Database, Decode, Type};
 use uuid::Uuid;
 
 mod filter;
+mod many;
 
 pub use filter::Filter;
+pub use many::get_many;
 
 /// A fixed-point domain value (`Money`, `UnitPrice`, `Quantity`, `Percent`)
 /// read from its stored form, whole ten-thousandths.

@@ -213,11 +213,8 @@ pub async fn client_names(
     actor: &Actor,
     ids: &[Uuid],
 ) -> ServiceResult<std::collections::BTreeMap<Uuid, String>> {
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    let names = comptoir_db::parties::client_names(db, actor.organization_id, &unique).await?;
-    Ok(names.into_iter().collect())
+    let clients: Vec<Client> = records::get_many(db, actor, ids).await?;
+    Ok(clients.into_iter().map(|c| (c.id, c.name)).collect())
 }
 
 pub async fn create_client(

@@ -67,7 +67,7 @@ async fn list(
     )
     .await?;
     let orders: Vec<Uuid> = listing.items.iter().map(|d| d.order_id).collect();
-    let orders = documents(&ctx.db, &viewer.actor, &orders).await;
+    let orders = documents(&ctx.db, &viewer.actor, &orders).await?;
     let clients: Vec<Uuid> = orders.values().map(|o| o.client_id).collect();
     let names = client_names(&ctx.db, &viewer.actor, &clients).await?;
     let view = ListView::new(listing, &query);

@@ -143,23 +143,14 @@ impl Period {
     }
 }
 
-/// The documents `ids` name, read one by one (a page holds at most a page
-/// of rows); an unknown id is left out.
+/// The documents `ids` name, read at once; an unknown id is left out.
 async fn documents(
     db: &comptoir_db::Db,
     actor: &Actor,
     ids: &[Uuid],
-) -> BTreeMap<Uuid, SalesDocument> {
-    let mut documents = BTreeMap::new();
-    for &id in ids {
-        if documents.contains_key(&id) {
-            continue;
-        }
-        if let Ok(document) = records::get::<SalesDocument>(db, actor, id).await {
-            documents.insert(id, document);
-        }
-    }
-    documents
+) -> PageResult<BTreeMap<Uuid, SalesDocument>> {
+    let documents = records::get_many::<SalesDocument>(db, actor, ids).await?;
+    Ok(documents.into_iter().map(|d| (d.id, d)).collect())
 }
 
 /// The names of the clients `ids` name, read at once; an unknown id has

@@ -79,7 +79,7 @@ async fn list(
     )
     .await?;
     let invoices: Vec<Uuid> = listing.items.iter().map(|p| p.invoice_id).collect();
-    let invoices = documents(&ctx.db, &viewer.actor, &invoices).await;
+    let invoices = documents(&ctx.db, &viewer.actor, &invoices).await?;
     let clients: Vec<Uuid> = invoices.values().map(|i| i.client_id).collect();
     let names = client_names(&ctx.db, &viewer.actor, &clients).await?;
     let view = ListView::new(listing, &query.list);
