@@ -20,6 +20,7 @@ use axum::http::request::Parts;
 use comptoir_db::auth::{Organization, User};
 use comptoir_db::now;
 use comptoir_domain::permissions::{Permission, Role};
+use comptoir_domain::time_zone::TimeZone;
 pub use comptoir_services::require;
 use comptoir_services::require::Requirement;
 use comptoir_services::sessions::{self, LoginLimits, OpenSession, RefreshRefusal};
@@ -49,6 +50,7 @@ pub struct CurrentUser {
     pub session_id: Uuid,
     pub request_id: Option<String>,
     pub ip: Option<String>,
+    pub time_zone: TimeZone,
 }
 
 impl CurrentUser {
@@ -61,6 +63,7 @@ impl CurrentUser {
             role: self.role,
             request_id: self.request_id.clone(),
             ip: self.ip.clone(),
+            time_zone: self.time_zone,
         }
     }
 }
@@ -135,6 +138,7 @@ impl FromRequestParts<ApiContext> for CurrentUser {
             session_id: claims.sid,
             request_id: request_id(parts),
             ip: client_ip(parts),
+            time_zone: session.time_zone,
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod numbering;
+pub mod organization;
 pub mod parties;
 pub mod purchasing;
 pub mod sales;
@@ -78,6 +79,7 @@ pub fn app(ctx: ApiContext, pages: Router) -> Router {
         .merge(compliance::router())
         .merge(dashboard::router())
         .merge(numbering::router())
+        .merge(organization::router())
         .merge(transfer::router(ctx.config.upload_limit_bytes));
     let (api_router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)

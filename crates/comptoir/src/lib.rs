@@ -201,6 +201,9 @@ pub struct ImportCommand<'a> {
 /// progress line on the terminal; returns the finished import.
 pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, String> {
     let (organization_id, admin_id) = command_line_actor(db, command.organization).await?;
+    let organization = store::get_organization(db, organization_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let running = RunningImports::default();
     let request = ImportRequest {
         actor: Actor {
@@ -209,6 +212,7 @@ pub async fn import_file(db: &Db, command: ImportCommand<'_>) -> Result<Import, 
             role: Role::Admin,
             request_id: None,
             ip: None,
+            time_zone: organization.time_zone,
         },
         entity: command.entity,
         file: command.file,

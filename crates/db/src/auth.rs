@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use comptoir_domain::identifiers::Email;
 use comptoir_domain::language::Language;
 use comptoir_domain::permissions::Role;
+use comptoir_domain::time_zone::TimeZone;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -19,6 +20,14 @@ pub struct Organization {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Instants are shown in it and "today" is its calendar day.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String, example = "Europe/Paris")]
+    pub time_zone: TimeZone,
+}
+
+impl Organization {
+    const COLUMNS: &str = "id, name, currency, created_at, updated_at, version, time_zone";
 }
 
 /// A user as the API shows it: never the password hash.
@@ -77,6 +86,16 @@ pub struct SessionState {
     pub language: Language,
     /// The user's name, as the pages greet them.
     pub name: String,
+    /// The organization's, for "today" and the times shown.
+    #[sqlx(try_from = "String")]
+    pub time_zone: TimeZone,
+}
+
+impl SessionState {
+    const BY_ID: &str = "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, \
+                                s.last_seen_at, u.language, u.name, o.time_zone \
+                         FROM sessions s JOIN users u ON u.id = s.user_id \
+                         JOIN organizations o ON o.id = s.organization_id WHERE s.id = $1";
 }
 
 pub struct NewUser<'a> {
@@ -91,11 +110,12 @@ pub async fn create_organization(tx: &mut Tx, name: &str) -> Result<Organization
     let at = now();
     let organization: Organization = tx
         .fetch_one(
-            Sql::new(
+            Sql::new(format!(
                 "INSERT INTO organizations (id, name, currency, created_at, updated_at, version) \
                  VALUES ($1, $2, 'EUR', $3, $3, 1) \
-                 RETURNING id, name, currency, created_at, updated_at, version",
-            )
+                 RETURNING {}",
+                Organization::COLUMNS
+            ))
             .bind(Uuid::new_v4())
             .bind(name)
             .bind(at),
@@ -107,8 +127,49 @@ pub async fn create_organization(tx: &mut Tx, name: &str) -> Result<Organization
 
 pub async fn get_organization(db: &Db, id: Uuid) -> Result<Organization, DbError> {
     db.fetch_one(
-        Sql::new("SELECT id, name, currency, created_at, updated_at, version FROM organizations WHERE id = $1")
-            .bind(id),
+        Sql::new(format!(
+            "SELECT {} FROM organizations WHERE id = $1",
+            Organization::COLUMNS
+        ))
+        .bind(id),
+    )
+    .await
+}
+
+/// The organization, locked until `tx` ends so its settings change one
+/// writer at a time.
+pub async fn lock_organization(tx: &mut Tx, id: Uuid) -> Result<Organization, DbError> {
+    let lock = match tx.backend() {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    tx.fetch_one(
+        Sql::new(format!(
+            "SELECT {} FROM organizations WHERE id = $1{lock}",
+            Organization::COLUMNS
+        ))
+        .bind(id),
+    )
+    .await
+}
+
+/// Renames the organization and sets its time zone.
+pub async fn update_organization(
+    tx: &mut Tx,
+    id: Uuid,
+    name: &str,
+    time_zone: TimeZone,
+) -> Result<Organization, DbError> {
+    tx.fetch_one(
+        Sql::new(format!(
+            "UPDATE organizations SET name = $1, time_zone = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $4 RETURNING {}",
+            Organization::COLUMNS
+        ))
+        .bind(name)
+        .bind(time_zone.name())
+        .bind(now())
+        .bind(id),
     )
     .await
 }
@@ -247,15 +308,8 @@ pub async fn set_user_language(
 }
 
 pub async fn session_state(db: &Db, session_id: Uuid) -> Result<Option<SessionState>, DbError> {
-    db.fetch_optional(
-        Sql::new(
-            "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at, \
-                    u.language, u.name \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
-        )
-        .bind(session_id),
-    )
-    .await
+    db.fetch_optional(Sql::new(SessionState::BY_ID).bind(session_id))
+        .await
 }
 
 /// What became of a refresh attempt.
@@ -308,13 +362,7 @@ pub async fn rotate_refresh_token(
         });
     };
     let session: SessionState = tx
-        .fetch_one(
-            Sql::new(
-                "SELECT s.user_id, s.organization_id, u.role, u.active AS user_active, s.revoked_at, s.last_seen_at, u.language, u.name \
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
-            )
-            .bind(session_id),
-        )
+        .fetch_one(Sql::new(SessionState::BY_ID).bind(session_id))
         .await?;
     if session.revoked_at.is_some()
         || !session.user_active

@@ -20,6 +20,7 @@ pub mod pricing;
 pub mod purchasing;
 pub mod sales;
 pub mod stock;
+pub mod time_zone;
 pub mod transfer;
 
 pub use errors::{FieldError, FieldErrors};

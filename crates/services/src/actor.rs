@@ -2,7 +2,9 @@
 //! came from. What the actor may do is asked of the permission matrix
 //! (`domain::permissions`), never decided by comparing roles.
 
+use chrono::NaiveDate;
 use comptoir_domain::permissions::{Permission, Role};
+use comptoir_domain::time_zone::TimeZone;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -12,12 +14,20 @@ pub struct Actor {
     pub role: Role,
     pub request_id: Option<String>,
     pub ip: Option<String>,
+    /// The organization's, in which "today" is reckoned.
+    pub time_zone: TimeZone,
 }
 
 impl Actor {
     /// Whether the permission matrix grants the actor's role `permission`.
     pub fn may(&self, permission: Permission) -> bool {
         self.role.allows(permission)
+    }
+
+    /// The organization's calendar day now: the default date of what the
+    /// actor issues, delivers or records.
+    pub fn today(&self) -> NaiveDate {
+        self.time_zone.date_at(chrono::Utc::now())
     }
 
     /// The actor as the audit log records it.

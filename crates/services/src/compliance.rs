@@ -5,7 +5,6 @@
 use crate::audit::log;
 use crate::validate::required_parsed;
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::Utc;
 use comptoir_db::Db;
 use comptoir_db::compliance::{self as store, BrokenLink, Closing};
 use comptoir_domain::FieldErrors;
@@ -56,7 +55,7 @@ pub async fn close_period(
 ) -> ServiceResult<Closing> {
     let mut errors = FieldErrors::new();
     let period = required_parsed(&mut errors, "period", request.period, Period::parse);
-    if period.is_some_and(|period| !period.has_ended(Utc::now().date_naive())) {
+    if period.is_some_and(|period| !period.has_ended(actor.today())) {
         errors.add(
             "period",
             "has not ended yet: a period is closed once it is over",

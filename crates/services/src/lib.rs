@@ -13,6 +13,7 @@ pub mod compliance;
 pub mod dashboard;
 pub mod error;
 pub mod numbering;
+pub mod organization;
 pub mod parties;
 pub mod patch;
 pub mod pricing;

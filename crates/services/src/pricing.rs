@@ -108,9 +108,7 @@ pub async fn quote(
         Quantity::parse_non_negative,
     )?
     .unwrap_or(Quantity::ONE);
-    let date = query
-        .date
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let date = query.date.unwrap_or_else(|| actor.today());
     let product: Product = records::get(db, actor, product_id).await?;
     let variant = match query.variant_id {
         Some(id) => {

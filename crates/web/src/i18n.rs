@@ -8,6 +8,7 @@
 
 use chrono::NaiveDate;
 use comptoir_domain::language::Language;
+use comptoir_domain::time_zone::TimeZone;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -167,13 +168,12 @@ pub fn date(language: Language, value: NaiveDate) -> String {
     }
 }
 
-/// An instant, in UTC and said so: `31/12/2026 09:30:05 UTC`.
-pub fn instant(language: Language, at: chrono::DateTime<chrono::Utc>) -> String {
-    format!(
-        "{} {} UTC",
-        date(language, at.date_naive()),
-        at.format("%H:%M:%S")
-    )
+/// `at` on the organization's wall clock: its date in the language's
+/// spelling and the time of day, without the zone, which every reader of
+/// the organization shares.
+pub fn instant(language: Language, zone: TimeZone, at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = zone.local(at);
+    format!("{} {}", date(language, local.date()), local.format("%H:%M"))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::i18n;
 use chrono::NaiveDate;
 use comptoir_domain::language::Language;
 use comptoir_domain::permissions::{Permission, Role};
+use comptoir_domain::time_zone::TimeZone;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -75,6 +76,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "settings/user_form.html",
     "settings/roles.html",
     "settings/numbering.html",
+    "settings/organization.html",
     "settings/audit.html",
     "settings/compliance.html",
     "stock/levels.html",
@@ -91,6 +93,14 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "stock/count_saved.html",
     "stock/inventory_review.html",
 );
+
+/// The organization's time zone, which the page's context names.
+fn time_zone(state: &State) -> TimeZone {
+    state
+        .lookup("time_zone")
+        .and_then(|name| TimeZone::parse(&name.to_string()).ok())
+        .unwrap_or_default()
+}
 
 fn language(state: &State) -> Language {
     state
@@ -190,7 +200,13 @@ fn environment() -> Environment<'static> {
     env.add_filter("instant", |state: &State, value: Value| {
         let text = value.to_string();
         chrono::DateTime::parse_from_rfc3339(&text)
-            .map(|at| i18n::instant(language(state), at.with_timezone(&chrono::Utc)))
+            .map(|at| {
+                i18n::instant(
+                    language(state),
+                    time_zone(state),
+                    at.with_timezone(&chrono::Utc),
+                )
+            })
             .map_err(|_| {
                 Error::new(
                     ErrorKind::InvalidOperation,
@@ -359,6 +375,8 @@ pub struct Reader {
 /// What every page's template receives besides its own values.
 pub struct Frame<'a> {
     pub language: Language,
+    /// The organization's, in which instants are shown.
+    pub time_zone: TimeZone,
     pub title: &'static str,
     pub path: &'a str,
     pub csrf: Option<&'a str>,
@@ -387,6 +405,7 @@ pub fn page(template: &str, frame: Frame<'_>, values: impl Serialize) -> Result<
         None => (serde_json::Value::Null, serde_json::Value::Array(vec![])),
     };
     context.insert("lang".into(), frame.language.as_str().into());
+    context.insert("time_zone".into(), frame.time_zone.name().into());
     context.insert("title".into(), frame.title.into());
     context.insert("path".into(), frame.path.into());
     context.insert("csrf".into(), frame.csrf.unwrap_or_default().into());

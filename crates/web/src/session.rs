@@ -110,6 +110,7 @@ impl Viewer {
     pub fn frame(&self, title: &'static str) -> Frame<'_> {
         Frame {
             language: self.language,
+            time_zone: self.actor.time_zone,
             title,
             path: &self.path,
             csrf: Some(&self.csrf),
@@ -392,6 +393,7 @@ pub async fn authenticate(State(ctx): State<WebContext>, request: Request, next:
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
             ip: client_ip(&parts),
+            time_zone: state.time_zone,
         },
         session_id: claims.sid,
         name: state.name,

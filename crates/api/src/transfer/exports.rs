@@ -13,6 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use comptoir_db::Filter;
 use comptoir_domain::sales::DocumentKind;
+use comptoir_services::Actor;
 use comptoir_services::catalog::{ProductFilters, product_filter};
 use comptoir_services::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
 use comptoir_services::sales::{DocumentFilters, InvoiceFilters, document_filter};
@@ -183,7 +184,7 @@ async fn export_suppliers(
 
 async fn export_documents(
     ctx: ApiContext,
-    organization_id: Uuid,
+    actor: Actor,
     kind: DocumentKind,
     params: ListParams,
     filters: DocumentFilters,
@@ -191,16 +192,10 @@ async fn export_documents(
     export: ExportParams,
 ) -> ApiResult<Response> {
     let format = export.format()?;
-    let filter = document_filter(
-        organization_id,
-        kind,
-        filters,
-        invoice_filters,
-        params.q.as_deref(),
-    )?;
+    let filter = document_filter(&actor, kind, filters, invoice_filters, params.q.as_deref())?;
     download(
         &ctx,
-        organization_id,
+        actor.organization_id,
         Listing::Documents(kind),
         filter,
         format,
@@ -221,7 +216,7 @@ async fn export_quotes(
 ) -> ApiResult<Response> {
     export_documents(
         ctx,
-        auth.organization_id,
+        auth.caller(),
         DocumentKind::Quote,
         params,
         filters,
@@ -244,7 +239,7 @@ async fn export_orders(
 ) -> ApiResult<Response> {
     export_documents(
         ctx,
-        auth.organization_id,
+        auth.caller(),
         DocumentKind::Order,
         params,
         filters,
@@ -269,7 +264,7 @@ async fn export_invoices(
 ) -> ApiResult<Response> {
     export_documents(
         ctx,
-        auth.organization_id,
+        auth.caller(),
         DocumentKind::Invoice,
         params,
         filters,

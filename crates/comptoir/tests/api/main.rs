@@ -25,6 +25,7 @@ mod hardening;
 mod imports;
 mod inventories;
 mod invoice_drafts;
+mod organization;
 mod pages;
 mod parties;
 mod party_details;

@@ -12,6 +12,7 @@ use serde_json::json;
 
 const PAGES: &[&str] = &[
     "/settings",
+    "/settings/organization",
     "/settings/users",
     "/settings/users/new",
     "/settings/roles",
@@ -76,6 +77,7 @@ async fn an_admin_opens_every_section_and_other_roles_only_what_the_matrix_grant
     let mut sales = Browser::new(&app, "fr");
     let token = sales.signed_in("sales@test.example").await;
     for path in [
+        "/settings/organization",
         "/settings/users",
         "/settings/users/new",
         "/settings/roles",

@@ -36,7 +36,7 @@ pub use orders::{
     lock_with_credit_limit, open_balance, open_receivables, place_lines, uninvoice_line,
 };
 pub use payments::{Payment, PaymentInput, payment, payments_of, record_payment};
-pub use quote_job::{OwnedDocument, expire_quotes, remind_quotes};
+pub use quote_job::{OwnedDocument, expire_quotes, remind_quotes, time_zones};
 pub use returns::{
     InvoicedLine, SalesReturn, SalesReturnLine, apply_credit, credited_quantities,
     credited_quantities_of, insert_return, insert_return_line, issued_invoice_lines, return_line,

@@ -7,6 +7,7 @@ use crate::pool::{Sql, Tx, now};
 use crate::resource::{self, Table};
 use chrono::NaiveDate;
 use comptoir_domain::sales::DocumentStatus;
+use comptoir_domain::time_zone::TimeZone;
 use uuid::Uuid;
 
 /// A document with the organization it belongs to, for jobs that work
@@ -18,26 +19,44 @@ pub struct OwnedDocument {
     pub document: SalesDocument,
 }
 
-/// Moves every `from` quote whose validity ended before `today` to `to`,
-/// in one conditional update: two instances never expire one twice.
+/// Moves every `from` quote of the organizations in `zone` whose validity
+/// ended before their today to `to`, in one conditional update: two instances never expire one twice.
 pub async fn expire_quotes(
     tx: &mut Tx,
     from: DocumentStatus,
     to: DocumentStatus,
-    today: NaiveDate,
+    zone: TimeZone,
 ) -> Result<Vec<OwnedDocument>, DbError> {
+    let today: NaiveDate = zone.date_at(now());
     tx.fetch_all(
         Sql::new(format!(
             "UPDATE sales_documents SET status = $1, updated_at = $2, version = version + 1 \
-             WHERE kind = 'quote' AND status = $3 AND valid_until < $4 RETURNING organization_id, {}",
+             WHERE kind = 'quote' AND status = $3 AND valid_until < $4 \
+             AND organization_id IN (SELECT id FROM organizations WHERE time_zone = $5) \
+             RETURNING organization_id, {}",
             SalesDocument::COLUMNS
         ))
         .bind(to.as_str())
         .bind(now())
         .bind(from.as_str())
-        .bind(today),
+        .bind(today)
+        .bind(zone.name()),
     )
     .await
+}
+
+/// The time zones the organizations are in, each once: a quote expires
+/// when its organization's day has passed its validity date.
+pub async fn time_zones(tx: &mut Tx) -> Result<Vec<TimeZone>, DbError> {
+    #[derive(sqlx::FromRow)]
+    struct Zone {
+        #[sqlx(try_from = "String")]
+        time_zone: TimeZone,
+    }
+    let zones: Vec<Zone> = tx
+        .fetch_all(Sql::new("SELECT DISTINCT time_zone FROM organizations"))
+        .await?;
+    Ok(zones.into_iter().map(|zone| zone.time_zone).collect())
 }
 
 /// Records the `days` reminder of every quote still `status` whose

@@ -21,8 +21,8 @@ pub use overview::{Overview, OverviewCache};
 use crate::purchasing::valuation;
 use crate::{Actor, ServiceError, ServiceResult};
 use chrono::{Days, NaiveDate};
+use comptoir_db::Db;
 use comptoir_db::dashboard as store;
-use comptoir_db::{Db, now};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::dashboard::{
     self as rules, CONVERSION_WINDOW_DAYS, Metric, Periods, TOP, conversion_rate,
@@ -33,15 +33,11 @@ use comptoir_domain::sales::{InvoiceStatus, invoice_balance, is_overdue};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Today's date in UTC: the day the figures are computed for.
-fn today() -> NaiveDate {
-    now().date_naive()
-}
-
-/// The key figures of the organization, as of today (UTC).
+/// The key figures of the organization, as of its today.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Kpis {
-    /// The day the figures are computed for (UTC).
+    /// The day the figures are computed for, in the organization's time
+    /// zone.
     pub as_of: NaiveDate,
     /// Issued invoices less issued credit notes, excluding VAT, dated this
     /// calendar month.
@@ -84,7 +80,7 @@ pub struct Kpis {
 #[tracing::instrument(skip_all, fields(organization_id = %actor.organization_id))]
 pub async fn kpis(db: &Db, actor: &Actor) -> ServiceResult<Kpis> {
     let organization_id = actor.organization_id;
-    let today = today();
+    let today = actor.today();
     let periods = Periods::as_of(today);
     let (first, last) = periods.span();
     let days = store::revenue_per_day(db, organization_id, first, last).await?;
@@ -206,7 +202,7 @@ impl SeriesPoint {
 /// A series of the actor's organization.
 #[tracing::instrument(skip_all, fields(organization_id = %actor.organization_id))]
 pub async fn series(db: &Db, actor: &Actor, query: SeriesQuery) -> ServiceResult<DashboardSeries> {
-    let (metric, from, to) = validate(query, today())?;
+    let (metric, from, to) = validate(query, actor.today())?;
     let organization_id = actor.organization_id;
     let points = match metric {
         Metric::RevenuePerMonth => {

@@ -116,7 +116,7 @@ impl OverviewCache {
         if self.max_age.is_zero() {
             return Ok(Arc::new(overview(db, actor).await?));
         }
-        match self.cached(key, now().date_naive()) {
+        match self.cached(key, actor.today()) {
             Cached::Fresh(overview) | Cached::Stale(overview) => Ok(overview),
             Cached::Refresh(overview) => {
                 let (cache, db, actor) = (Arc::clone(self), db.clone(), actor.clone());

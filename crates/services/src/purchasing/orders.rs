@@ -59,9 +59,10 @@ pub struct PurchaseOrderRequest {
 /// Validates an order request, filling prices and VAT from the catalog.
 async fn validate_order(
     tx: &mut Tx,
-    organization_id: Uuid,
+    actor: &Actor,
     request: PurchaseOrderRequest,
 ) -> ServiceResult<PurchaseOrderInput> {
+    let organization_id = actor.organization_id;
     let mut errors = FieldErrors::new();
     if request.supplier_id.is_none() {
         errors.add("supplier_id", "is required");
@@ -181,9 +182,7 @@ async fn validate_order(
         supplier_id: request.supplier_id.expect("checked"),
         warehouse_id: request.warehouse_id,
         currency,
-        issue_date: request
-            .issue_date
-            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        issue_date: request.issue_date.unwrap_or_else(|| actor.today()),
         expected_date: request.expected_date,
         notes,
         lines: inputs,
@@ -198,7 +197,7 @@ pub async fn create_order(
 ) -> ServiceResult<PurchaseOrderDetail> {
     let organization_id = actor.organization_id;
     let order = records::create(db, actor, async |tx: &mut Tx| {
-        let input = validate_order(tx, organization_id, request).await?;
+        let input = validate_order(tx, actor, request).await?;
         Ok(store::insert_order(tx, organization_id, &input).await?)
     })
     .await?;
@@ -253,7 +252,7 @@ pub async fn update_order(
         expected_version,
         async |tx: &mut Tx, current: &PurchaseOrder| {
             next_status(current, PurchaseAction::EditLines)?;
-            let input = validate_order(tx, organization_id, request).await?;
+            let input = validate_order(tx, actor, request).await?;
             Ok(store::replace_order(tx, organization_id, id, current.version, &input).await?)
         },
     )

@@ -187,7 +187,7 @@ pub async fn order_suggestions(
             supplier_id,
             warehouse_id: Some(warehouse_id),
             currency: "EUR".into(),
-            issue_date: chrono::Utc::now().date_naive(),
+            issue_date: actor.today(),
             expected_date: None,
             notes: Some("Réapprovisionnement".into()),
             lines: inputs,

@@ -51,7 +51,7 @@ pub async fn client_account(
         page,
         count: Count::Exact,
     };
-    let documents = rows(db, theirs(), paging).await?;
+    let documents = rows(db, theirs(), paging, actor.today()).await?;
     let events = resource::list::<BusinessEvent>(
         db,
         theirs(),

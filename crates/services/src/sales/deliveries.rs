@@ -7,7 +7,7 @@ use super::{load, next_order};
 use crate::audit::log;
 use crate::validate::required_parsed;
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use comptoir_db::sales::{self as store, Delivery, DeliveryLine};
 use comptoir_db::stock::{self as stock_store, MovementNote};
 use comptoir_db::{Db, numbering};
@@ -141,7 +141,7 @@ pub async fn deliver_order(
         deliveries.push((order_line.clone(), quantity, reservation.cloned(), prefix));
     }
     errors.finish(|| ())?;
-    let date = request.date.unwrap_or_else(|| Utc::now().date_naive());
+    let date = request.date.unwrap_or_else(|| actor.today());
     let number = numbering::next_number(
         &mut tx,
         actor.organization_id,
@@ -255,6 +255,6 @@ pub async fn deliver_order(
     Ok(DeliveryNote {
         delivery,
         lines: delivered,
-        order: order_detail(db, actor.organization_id, moved).await?,
+        order: order_detail(db, actor, moved).await?,
     })
 }

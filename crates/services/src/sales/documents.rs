@@ -1,10 +1,10 @@
 //! The body of a draft quote, order or invoice, and its validation: every
 //! bad field at once, prices and VAT from the catalog where not given.
 
-use crate::ServiceResult;
 use crate::pricing::price_for;
 use crate::validate::{MAX_NAME, MAX_TEXT, optional, parsed, required_parsed};
-use chrono::{Days, NaiveDate, Utc};
+use crate::{Actor, ServiceResult};
+use chrono::{Days, NaiveDate};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_db::parties::Client;
 use comptoir_db::resource;
@@ -64,10 +64,11 @@ pub struct DocumentRequest {
 /// the catalog where not given. Reads only, so call it before `begin`.
 pub(super) async fn validate_document(
     db: &Db,
-    organization_id: Uuid,
+    actor: &Actor,
     kind: DocumentKind,
     request: DocumentRequest,
 ) -> ServiceResult<DocumentInput> {
+    let organization_id = actor.organization_id;
     let mut errors = FieldErrors::new();
     let client = match request.client_id {
         None => {
@@ -106,7 +107,7 @@ pub(super) async fn validate_document(
         Percent::parse_percentage,
     )
     .unwrap_or_default();
-    let today = Utc::now().date_naive();
+    let today = actor.today();
     let issue_date = match kind {
         DocumentKind::Invoice => None,
         _ => Some(request.issue_date.unwrap_or(today)),

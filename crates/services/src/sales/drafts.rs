@@ -8,7 +8,7 @@ use super::{load, move_to, next_invoice, next_order, next_quote, read};
 use crate::audit::log;
 use crate::validate::check_version;
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use comptoir_db::sales::{self as store, DocumentInput, LineInput, SalesDocument, SalesLine};
 use comptoir_db::{Db, Tx, numbering};
 use comptoir_domain::documents::{LineAmounts, Totals, discounted_totals};
@@ -26,7 +26,7 @@ pub async fn get_document(
     id: Uuid,
 ) -> ServiceResult<DocumentDetail> {
     let document = read(db, actor.organization_id, id, kind).await?;
-    detail(db, actor.organization_id, document).await
+    detail(db, actor, document).await
 }
 
 /// Creates a draft of `kind` numbered with `number`, audited, with its
@@ -75,21 +75,18 @@ pub async fn create_draft(
     kind: DocumentKind,
     request: DocumentRequest,
 ) -> ServiceResult<DocumentDetail> {
-    let input = validate_document(db, actor.organization_id, kind, request).await?;
+    let input = validate_document(db, actor, kind, request).await?;
     let mut tx = db.begin().await?;
     let number = match kind.numbered_as_draft() {
         true => {
-            let year = input
-                .issue_date
-                .unwrap_or_else(|| Utc::now().date_naive())
-                .year();
+            let year = input.issue_date.unwrap_or_else(|| actor.today()).year();
             Some(numbering::next_number(&mut tx, actor.organization_id, kind.series(), year).await?)
         }
         false => None,
     };
     let document = create(&mut tx, actor, kind, number, None, &input).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, document).await
+    detail(db, actor, document).await
 }
 
 /// What a draft's body would come to, stored nowhere: its lines as
@@ -109,7 +106,7 @@ pub async fn preview_draft(
     kind: DocumentKind,
     request: DocumentRequest,
 ) -> ServiceResult<DraftPreview> {
-    let input = validate_document(db, actor.organization_id, kind, request).await?;
+    let input = validate_document(db, actor, kind, request).await?;
     let amounts: Vec<LineAmounts> = input.lines.iter().map(|line| line.amounts).collect();
     Ok(DraftPreview {
         totals: discounted_totals(&amounts, input.discount_percent),
@@ -140,7 +137,7 @@ pub async fn replace_draft(
     expected_version: Option<i64>,
     request: DocumentRequest,
 ) -> ServiceResult<DocumentDetail> {
-    let input = validate_document(db, actor.organization_id, kind, request).await?;
+    let input = validate_document(db, actor, kind, request).await?;
     let mut tx = db.begin().await?;
     let current = load(&mut tx, actor.organization_id, id, kind).await?;
     check_version(expected_version, current.version)?;
@@ -167,7 +164,7 @@ pub async fn replace_draft(
     )
     .await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, updated).await
+    detail(db, actor, updated).await
 }
 
 /// Deletes a draft quote, order or invoice, with its audit entry and

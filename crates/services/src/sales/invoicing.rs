@@ -9,7 +9,7 @@ use super::{load, move_to, next_invoice, next_order};
 use crate::audit::log;
 use crate::validate::{MAX_TEXT, optional, parsed};
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate};
 use comptoir_db::parties::Client;
 use comptoir_db::resource;
 use comptoir_db::sales::{self as store, DocumentInput, LineInput, SalesDocument, SalesLine};
@@ -87,7 +87,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
         move_to(&mut tx, actor, &order, to.into(), "order_invoiced").await?;
     }
     tx.commit().await?;
-    detail(db, actor.organization_id, invoice).await
+    detail(db, actor, invoice).await
 }
 
 /// Issues a draft invoice: it gets the next `FAC-YYYY-NNNNN` of the year,
@@ -101,7 +101,7 @@ pub async fn issue_invoice(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let terms = Days::new(u64::try_from(client.payment_terms_days).unwrap_or(0));
     let issued = issue(&mut tx, actor, &invoice, |today| Some(today + terms)).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, issued).await
+    detail(db, actor, issued).await
 }
 
 /// Issues a locked draft invoice or credit note: the next number of its
@@ -114,7 +114,7 @@ async fn issue(
     due_date: impl FnOnce(NaiveDate) -> Option<NaiveDate>,
 ) -> ServiceResult<SalesDocument> {
     next_invoice(draft, InvoiceAction::Issue)?;
-    let today = Utc::now().date_naive();
+    let today = actor.today();
     let series = draft.kind.series();
     let number = numbering::next_number(tx, actor.organization_id, series, today.year()).await?;
     let issued = store::issue(
@@ -261,7 +261,7 @@ pub async fn credit_invoice(
     .await?;
     let credit_note = settle_credit_note(&mut tx, actor, &invoice, &draft).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, credit_note).await
+    detail(db, actor, credit_note).await
 }
 
 /// Issues a locked draft credit note of a locked invoice and takes its
@@ -317,5 +317,5 @@ pub async fn issue_credit_note(db: &Db, actor: &Actor, id: Uuid) -> ServiceResul
     .await?;
     let credit_note = settle_credit_note(&mut tx, actor, &invoice, &draft).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, credit_note).await
+    detail(db, actor, credit_note).await
 }

@@ -6,7 +6,7 @@
 use super::views::{DocumentRow, InvoiceMoney};
 use crate::validate::query_filter;
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use comptoir_db::resource::{self, Table};
 use comptoir_db::sales as store;
 use comptoir_db::sales::{BusinessEvent, Delivery, Payment, SalesDocument};
@@ -53,8 +53,8 @@ pub async fn list_documents(
     q: Option<&str>,
     paging: Paging,
 ) -> ServiceResult<Listing<DocumentRow>> {
-    let filter = document_filter(actor.organization_id, kind, filters, Default::default(), q)?;
-    rows(db, filter, paging).await
+    let filter = document_filter(actor, kind, filters, Default::default(), q)?;
+    rows(db, filter, paging, actor.today()).await
 }
 
 /// One page of invoices, which also filter on being overdue.
@@ -66,21 +66,17 @@ pub async fn list_invoices(
     q: Option<&str>,
     paging: Paging,
 ) -> ServiceResult<Listing<DocumentRow>> {
-    let filter = document_filter(
-        actor.organization_id,
-        DocumentKind::Invoice,
-        filters,
-        invoice_filters,
-        q,
-    )?;
-    rows(db, filter, paging).await
+    let filter = document_filter(actor, DocumentKind::Invoice, filters, invoice_filters, q)?;
+    rows(db, filter, paging, actor.today()).await
 }
 
 /// The rows of one page of the documents `filter` selects.
+/// `today` is the organization's, which decides what is overdue.
 pub(super) async fn rows(
     db: &Db,
     filter: Filter,
     Paging { sort, page, count }: Paging,
+    today: NaiveDate,
 ) -> ServiceResult<Listing<DocumentRow>> {
     let listing = resource::list_counted::<SalesDocument>(db, filter, sort, page, count).await?;
     let items = listing
@@ -88,7 +84,7 @@ pub(super) async fn rows(
         .into_iter()
         .map(|document| {
             Ok(DocumentRow {
-                money: InvoiceMoney::of(&document)?,
+                money: InvoiceMoney::of(&document, today)?,
                 document,
             })
         })
@@ -113,7 +109,7 @@ fn status_of(kind: DocumentKind, text: &str) -> Result<&'static str, String> {
 /// The documents of `kind` a list (or its export) shows; `?q=` also finds
 /// them by their client's name or code.
 pub fn document_filter(
-    organization_id: Uuid,
+    actor: &Actor,
     kind: DocumentKind,
     filters: DocumentFilters,
     invoice_filters: InvoiceFilters,
@@ -122,7 +118,7 @@ pub fn document_filter(
     let status = query_filter("status", filters.status.as_deref(), |text| {
         status_of(kind, text)
     })?;
-    let mut filter = Filter::organization(organization_id)
+    let mut filter = Filter::organization(actor.organization_id)
         .eq("kind", Some(kind.as_str()))
         .eq("client_id", filters.client_id)
         .eq("status", status)
@@ -130,7 +126,7 @@ pub fn document_filter(
     match (invoice_filters.overdue, kind) {
         (None, _) => {}
         (Some(overdue), DocumentKind::Invoice) => {
-            let today = Utc::now().date_naive();
+            let today = actor.today();
             filter = if overdue {
                 store::filters::overdue(filter, today)
             } else {

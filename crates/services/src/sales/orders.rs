@@ -31,12 +31,12 @@ pub struct OrderDetail {
 
 pub(super) async fn order_detail(
     db: &Db,
-    organization_id: Uuid,
+    actor: &Actor,
     order: SalesDocument,
 ) -> ServiceResult<OrderDetail> {
-    let deliveries = store::deliveries_of(db, organization_id, order.id).await?;
+    let deliveries = store::deliveries_of(db, actor.organization_id, order.id).await?;
     Ok(OrderDetail {
-        order: detail(db, organization_id, order).await?,
+        order: detail(db, actor, order).await?,
         deliveries,
     })
 }
@@ -44,7 +44,7 @@ pub(super) async fn order_detail(
 /// An order with its lines and deliveries.
 pub async fn get_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<OrderDetail> {
     let order = read(db, actor.organization_id, id, KIND).await?;
-    order_detail(db, actor.organization_id, order).await
+    order_detail(db, actor, order).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -113,7 +113,7 @@ pub async fn confirm_order(
     // A draft has no deliveries yet, and its lines are at hand.
     let lines = lines.into_iter().map(|line| line.line).collect();
     Ok(OrderDetail {
-        order: detail_of(confirmed, lines)?,
+        order: detail_of(confirmed, lines, actor.today())?,
         deliveries: Vec::new(),
     })
 }
@@ -190,5 +190,5 @@ pub async fn cancel_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Ord
     }
     let cancelled = move_to(&mut tx, actor, &order, to.into(), "order_cancelled").await?;
     tx.commit().await?;
-    order_detail(db, actor.organization_id, cancelled).await
+    order_detail(db, actor, cancelled).await
 }

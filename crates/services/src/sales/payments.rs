@@ -7,7 +7,7 @@ use super::{load, next_invoice, read};
 use crate::audit::log;
 use crate::validate::{MAX_NAME, optional, parsed, required_parsed};
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use comptoir_db::sales::{self as store, Payment, PaymentInput, SalesDocument};
 use comptoir_db::{Db, Tx, compliance};
 use comptoir_domain::FieldErrors;
@@ -60,7 +60,7 @@ pub async fn record_payment(
     let mut tx = db.begin().await?;
     let invoice = load(&mut tx, actor.organization_id, id, KIND).await?;
     next_invoice(&invoice, InvoiceAction::Pay { complete: false })?;
-    let date = payment_date(&mut errors, request.date, &invoice);
+    let date = payment_date(&mut errors, request.date, &invoice, actor.today());
     let balance = balance_due(&invoice);
     if let Some(amount) = amount
         && amount > balance
@@ -86,7 +86,7 @@ pub async fn record_payment(
     tx.commit().await?;
     Ok(RecordedPayment {
         payment: recorded,
-        invoice: detail(db, actor.organization_id, paid).await?,
+        invoice: detail(db, actor, paid).await?,
     })
 }
 
@@ -102,8 +102,8 @@ fn payment_date(
     errors: &mut FieldErrors,
     date: Option<NaiveDate>,
     invoice: &SalesDocument,
+    today: NaiveDate,
 ) -> NaiveDate {
-    let today = Utc::now().date_naive();
     let date = date.unwrap_or(today);
     if date > today {
         errors.add("date", "cannot be in the future");
@@ -152,7 +152,7 @@ pub async fn record_refund(
     let mut tx = db.begin().await?;
     let invoice = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_invoice(&invoice, InvoiceAction::Refund)?;
-    let date = payment_date(&mut errors, request.date, &invoice);
+    let date = payment_date(&mut errors, request.date, &invoice, actor.today());
     let owed = balance_of(&invoice).refund_due;
     let amount = amount.unwrap_or(owed);
     if owed == Money::ZERO {
@@ -180,7 +180,7 @@ pub async fn record_refund(
     tx.commit().await?;
     Ok(RecordedPayment {
         payment: recorded,
-        invoice: detail(db, actor.organization_id, refunded).await?,
+        invoice: detail(db, actor, refunded).await?,
     })
 }
 

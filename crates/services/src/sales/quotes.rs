@@ -7,7 +7,7 @@ use super::events::{event, job_event};
 use super::views::{DocumentDetail, detail};
 use super::{load, move_to, next_quote};
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use comptoir_db::audit as audit_store;
 use comptoir_db::sales::{self as store, SalesDocument};
 use comptoir_db::{Db, Tx, numbering};
@@ -32,7 +32,7 @@ async fn act(
     let to = next_quote(&quote, action)?;
     let moved = move_to(&mut tx, actor, &quote, to.into(), event_type).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, moved).await
+    detail(db, actor, moved).await
 }
 
 /// Sends a draft quote to the client.
@@ -59,7 +59,7 @@ pub async fn convert_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     let converted = move_to(&mut tx, actor, &quote, to.into(), "quote_converted").await?;
     let order = copy_into(&mut tx, actor, &converted, DocumentKind::Order).await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, order).await
+    detail(db, actor, order).await
 }
 
 async fn copy_into(
@@ -70,7 +70,7 @@ async fn copy_into(
 ) -> ServiceResult<SalesDocument> {
     let lines = store::lines_in(tx, actor.organization_id, quote.id).await?;
     let mut input = copy_of(quote, &lines);
-    let today = Utc::now().date_naive();
+    let today = actor.today();
     input.issue_date = Some(today);
     input.valid_until = None;
     let number =
@@ -99,7 +99,7 @@ pub async fn version_quote(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
     )
     .await?;
     tx.commit().await?;
-    detail(db, actor.organization_id, copy).await
+    detail(db, actor, copy).await
 }
 
 /// The quotes' background job, run by every instance: sent quotes past
@@ -113,8 +113,12 @@ pub async fn sweep_quotes(db: &Db) -> ServiceResult<()> {
     let expired =
         quote_transition(sent, QuoteAction::Expire).map_err(ServiceError::InvalidTransition)?;
     let mut tx = db.begin().await?;
-    let today = Utc::now().date_naive();
-    for owned in store::expire_quotes(&mut tx, sent.into(), expired.into(), today).await? {
+    let mut expired_quotes = Vec::new();
+    for zone in store::time_zones(&mut tx).await? {
+        expired_quotes
+            .extend(store::expire_quotes(&mut tx, sent.into(), expired.into(), zone).await?);
+    }
+    for owned in expired_quotes {
         let actor = audit_store::Actor {
             organization_id: owned.organization_id,
             user_id: None,

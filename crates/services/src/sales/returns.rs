@@ -288,7 +288,7 @@ pub async fn return_goods(
     tx.commit().await?;
     let mut details = Vec::new();
     for credit_note in credit_notes {
-        details.push(detail(db, actor.organization_id, credit_note).await?);
+        details.push(detail(db, actor, credit_note).await?);
     }
     Ok(ReturnNote {
         sales_return,

@@ -1,8 +1,8 @@
 //! How sales documents are shown: a document with its lines and VAT
 //! breakdown, a list row, and where an invoice's money stands.
 
-use crate::{ServiceError, ServiceResult};
-use chrono::Utc;
+use crate::{Actor, ServiceError, ServiceResult};
+use chrono::NaiveDate;
 use comptoir_db::sales::{self as store, SalesDocument, SalesLine};
 use comptoir_db::{Db, Fixed};
 use comptoir_domain::documents::{LineAmounts, TaxLine, discounted_totals};
@@ -11,7 +11,6 @@ use comptoir_domain::sales::{
     DocumentKind, InvoiceBalance, InvoiceStatus, invoice_balance, is_overdue,
 };
 use serde::Serialize;
-use uuid::Uuid;
 
 /// A quote, order or invoice with its lines and VAT breakdown.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -47,7 +46,7 @@ pub struct InvoiceMoney {
 
 impl InvoiceMoney {
     /// Empty for a document that is not an invoice.
-    pub(super) fn of(document: &SalesDocument) -> ServiceResult<Self> {
+    pub(super) fn of(document: &SalesDocument, today: NaiveDate) -> ServiceResult<Self> {
         if document.kind != DocumentKind::Invoice {
             return Ok(Self::default());
         }
@@ -56,11 +55,7 @@ impl InvoiceMoney {
         Ok(InvoiceMoney {
             balance_due: Some(balance.due),
             refund_due: Some(balance.refund_due),
-            overdue: Some(is_overdue(
-                status,
-                document.due_date,
-                Utc::now().date_naive(),
-            )),
+            overdue: Some(is_overdue(status, document.due_date, today)),
         })
     }
 }
@@ -77,9 +72,10 @@ pub struct DocumentRow {
 
 pub(super) async fn detail(
     db: &Db,
-    organization_id: Uuid,
+    actor: &Actor,
     document: SalesDocument,
 ) -> ServiceResult<DocumentDetail> {
+    let organization_id = actor.organization_id;
     let mut lines = store::lines(db, organization_id, document.id).await?;
     if document.kind == DocumentKind::Invoice {
         let credited = store::credited_quantities_of(db, organization_id, document.id).await?;
@@ -89,18 +85,20 @@ pub(super) async fn detail(
             }
         }
     }
-    detail_of(document, lines)
+    detail_of(document, lines, actor.today())
 }
 
 /// The representation of a document whose lines are at hand.
+/// `today` is the organization's, which decides whether it is overdue.
 pub(super) fn detail_of(
     document: SalesDocument,
     lines: Vec<SalesLine>,
+    today: NaiveDate,
 ) -> ServiceResult<DocumentDetail> {
     let amounts: Vec<LineAmounts> = lines.iter().map(SalesLine::amounts).collect();
     Ok(DocumentDetail {
         tax_breakdown: discounted_totals(&amounts, document.discount_percent.0).tax_breakdown,
-        money: InvoiceMoney::of(&document)?,
+        money: InvoiceMoney::of(&document, today)?,
         document,
         lines,
     })

@@ -54,7 +54,7 @@ async fn home(viewer: Viewer, State(ctx): State<WebContext>) -> PageResult<Html<
         "nav.dashboard",
         json!({
             "kpis": &overview.kpis,
-            "computed_at": overview.computed_at.format("%H:%M").to_string(),
+            "computed_at": overview.computed_at,
             "revenue": revenue_chart,
             "orders": orders_chart,
             "clients": charts::bars(&named(&overview.top_clients), money),

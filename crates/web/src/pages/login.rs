@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use comptoir_domain::language::Language;
+use comptoir_domain::time_zone::TimeZone;
 use comptoir_services::{ServiceError, sessions};
 use serde::Deserialize;
 
@@ -61,6 +62,7 @@ fn login_page(
     let token = new_login_token();
     let frame = Frame {
         language,
+        time_zone: TimeZone::DEFAULT,
         title: "login.title",
         path: "/login",
         csrf: None,

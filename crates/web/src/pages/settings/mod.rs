@@ -1,11 +1,12 @@
 //! Settings: an index of the sections the reader's role may open, and a
-//! module per section — `users` (accounts and the role matrix),
+//! module per section — `organization` (name and time zone), `users` (accounts and the role matrix),
 //! `numbering` (number formats), `audit` (the log), `compliance` (the
 //! sales chain's check and the closings).
 
 mod audit;
 mod compliance;
 mod numbering;
+mod organization;
 mod users;
 
 use super::show;
@@ -24,6 +25,7 @@ pub fn router() -> Router<WebContext> {
         .route("/settings", get(index))
         .merge(users::router())
         .merge(numbering::router())
+        .merge(organization::router())
         .merge(audit::router())
         .merge(compliance::router())
 }
@@ -40,6 +42,12 @@ struct Section {
 }
 
 const SECTIONS: &[Section] = &[
+    Section {
+        href: "/settings/organization",
+        label: "settings.organization",
+        text: "settings.organization.text",
+        permission: Permission::SettingsManage,
+    },
     Section {
         href: "/settings/users",
         label: "settings.users",

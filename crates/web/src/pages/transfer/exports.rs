@@ -20,10 +20,10 @@ use comptoir_db::Filter;
 use comptoir_domain::sales::DocumentKind;
 use comptoir_services::catalog::{ProductFilters, product_filter};
 use comptoir_services::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
-use comptoir_services::require;
 use comptoir_services::sales::{DocumentFilters, InvoiceFilters, document_filter};
 use comptoir_services::stock::{LevelFilters, level_filter, movement_filter};
 use comptoir_services::transfer::exports::{self as service, Content, Export, Format, Listing};
+use comptoir_services::{Actor, require};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -224,7 +224,7 @@ async fn movements(
 /// Quotes, orders or invoices, as their list filters them.
 async fn documents(
     ctx: &WebContext,
-    organization_id: Uuid,
+    actor: &Actor,
     kind: DocumentKind,
     query: ExportQuery,
 ) -> PageResult<Response> {
@@ -237,7 +237,7 @@ async fn documents(
             .then_some(true),
     };
     let filter = document_filter(
-        organization_id,
+        actor,
         kind,
         filters,
         invoice_filters,
@@ -246,7 +246,7 @@ async fn documents(
     let format = query.format()?;
     download(
         ctx,
-        organization_id,
+        actor.organization_id,
         Listing::Documents(kind),
         filter,
         format,
@@ -259,13 +259,7 @@ async fn quotes(
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
-    documents(
-        &ctx,
-        viewer.actor.organization_id,
-        DocumentKind::Quote,
-        query,
-    )
-    .await
+    documents(&ctx, &viewer.actor, DocumentKind::Quote, query).await
 }
 
 async fn orders(
@@ -273,13 +267,7 @@ async fn orders(
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
-    documents(
-        &ctx,
-        viewer.actor.organization_id,
-        DocumentKind::Order,
-        query,
-    )
-    .await
+    documents(&ctx, &viewer.actor, DocumentKind::Order, query).await
 }
 
 async fn invoices(
@@ -287,11 +275,5 @@ async fn invoices(
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
-    documents(
-        &ctx,
-        viewer.actor.organization_id,
-        DocumentKind::Invoice,
-        query,
-    )
-    .await
+    documents(&ctx, &viewer.actor, DocumentKind::Invoice, query).await
 }
