@@ -30,6 +30,24 @@
     });
   });
 
+  // A menu group (a <details> of the menu bar) closes on Escape, the
+  // cursor back on its name, and when the reader clicks elsewhere. The
+  // browser itself opens one group at a time (they share a name).
+  document.addEventListener("keydown", function (event) {
+    var group = event.key === "Escape" && event.target.closest && event.target.closest("nav details[open]");
+    if (group) {
+      group.open = false;
+      group.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("nav details[open]").forEach(function (group) {
+      if (!group.contains(event.target)) {
+        group.open = false;
+      }
+    });
+  });
+
   // A select marked data-autosubmit submits its form when changed.
   document.addEventListener("change", function (event) {
     var target = event.target;

@@ -121,6 +121,13 @@ impl Browser {
             .expect("clicked");
     }
 
+    /// Opens the menu group holding the link to `href`, then follows it.
+    pub(crate) async fn follow_menu(&self, href: &str) {
+        self.click(&format!("nav details:has(a[href='{href}']) > summary"))
+            .await;
+        self.click(&format!("nav a[href='{href}']")).await;
+    }
+
     pub(crate) async fn text(&self, css: &str) -> String {
         self.client
             .wait()

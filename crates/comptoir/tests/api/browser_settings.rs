@@ -17,7 +17,7 @@ async fn an_admin_creates_a_user_changes_a_number_format_and_reads_both_in_the_l
     browser
         .log_in(&app.address, "admin@test.example", PASSWORD)
         .await;
-    browser.click("nav a[href='/settings']").await;
+    browser.follow_menu("/settings").await;
     browser.arrives_at("/settings").await;
     browser.screenshot("settings").await;
     browser.click("main a[href='/settings/users']").await;

@@ -106,7 +106,7 @@ async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progres
     browser
         .log_in(&app.address, "admin@test.example", PASSWORD)
         .await;
-    browser.click("nav a[href='/imports']").await;
+    browser.follow_menu("/imports").await;
     browser.arrives_at("/imports").await;
     browser.click("main a[href='/imports/new']").await;
     browser.arrives_at("/imports/new").await;

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod backup;
 mod browser;
+mod browser_access;
 mod browser_editor;
 mod browser_purchasing;
 mod browser_sales_ops;

@@ -14,14 +14,16 @@
 //! streams on unread), htmx in the `x-csrf-token` header. The login form, before any
 //! session, carries a random value that must match a cookie of its own.
 
+mod cookies;
+mod csrf;
+
 use crate::WebContext;
 use crate::error::PageError;
 use crate::once::once;
 use crate::render::{self, Frame, Reader};
-use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use comptoir_db::now;
@@ -30,63 +32,16 @@ use comptoir_domain::permissions::Role;
 use comptoir_services::Actor;
 use comptoir_services::require::Requirement;
 use comptoir_services::sessions;
-use futures_util::StreamExt;
-use hmac::{Hmac, Mac};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use cookies::session_claims;
+use csrf::{FORM_LIMIT, check_csrf};
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use uuid::Uuid;
 
-pub const SESSION_COOKIE: &str = "comptoir_session";
-pub const LOGIN_COOKIE: &str = "comptoir_login";
+pub use cookies::{CookieKeys, LOGIN_COOKIE, SESSION_COOKIE, cookie, session_cookie, set_cookie};
 
 /// How long a signed cookie is trusted before it is signed again.
 const RESIGN_AFTER_SECONDS: i64 = 60;
-
-/// The largest form body read to find its CSRF token.
-const FORM_LIMIT: usize = 1024 * 1024;
-
-pub struct CookieKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    csrf: Vec<u8>,
-}
-
-fn derived_key(purpose: &str, secret: &[u8]) -> Vec<u8> {
-    let mut hasher = Sha256::new();
-    hasher.update(purpose.as_bytes());
-    hasher.update([0]);
-    hasher.update(secret);
-    hasher.finalize().to_vec()
-}
-
-impl CookieKeys {
-    pub fn new(secret: &[u8]) -> Self {
-        let session = derived_key("comptoir web session cookie", secret);
-        Self {
-            encoding: EncodingKey::from_secret(&session),
-            decoding: DecodingKey::from_secret(&session),
-            csrf: derived_key("comptoir web csrf", secret),
-        }
-    }
-
-    fn csrf_token(&self, session_id: Uuid) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.csrf).expect("HMAC takes keys of any size");
-        mac.update(session_id.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct SessionClaims {
-    sid: Uuid,
-    sub: Uuid,
-    iat: i64,
-    exp: i64,
-}
 
 /// The signed-in reader of a page.
 #[derive(Clone)]
@@ -139,77 +94,6 @@ fn error_page(viewer: &Viewer, error: PageError) -> Response {
     });
     (error.status(), Html(body)).into_response()
 }
-
-pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then_some(value)
-        })
-}
-
-/// Whether the browser reached us over TLS (directly or through a proxy
-/// that says so): then cookies are `Secure`.
-fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
-}
-
-/// A `Set-Cookie` value; `max_age` zero removes the cookie.
-pub fn set_cookie(
-    headers: &HeaderMap,
-    name: &str,
-    value: &str,
-    path: &str,
-    max_age: i64,
-) -> HeaderValue {
-    let secure = if over_tls(headers) { "; Secure" } else { "" };
-    let same_site = if name == LOGIN_COOKIE {
-        "Strict"
-    } else {
-        "Lax"
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
-    ))
-    .expect("cookie values are hex or JWT characters")
-}
-
-/// The session cookie for a session just opened or still in use.
-pub fn session_cookie(
-    ctx: &WebContext,
-    headers: &HeaderMap,
-    session_id: Uuid,
-    user_id: Uuid,
-) -> Result<HeaderValue, PageError> {
-    let issued = now().timestamp();
-    let idle = ctx.config.session_idle.num_seconds();
-    let claims = SessionClaims {
-        sid: session_id,
-        sub: user_id,
-        iat: issued,
-        exp: issued + idle,
-    };
-    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &ctx.keys.encoding)
-        .map_err(PageError::internal)?;
-    Ok(set_cookie(headers, SESSION_COOKIE, &token, "/", idle))
-}
-
-fn session_claims(ctx: &WebContext, headers: &HeaderMap) -> Option<SessionClaims> {
-    let token = cookie(headers, SESSION_COOKIE)?;
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    jsonwebtoken::decode::<SessionClaims>(token, &ctx.keys.decoding, &validation)
-        .ok()
-        .map(|data| data.claims)
-}
-
 pub fn client_ip(parts: &Parts) -> Option<String> {
     parts
         .extensions
@@ -258,107 +142,6 @@ fn to_login(parts: &Parts) -> Response {
     );
     response
 }
-
-/// A form body's `_csrf` field, and the body to hand on.
-async fn form_token(body: Body) -> Result<(Option<String>, Body), PageError> {
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| PageError::BadRequest("form too large"))?;
-    let token = form_urlencoded::parse(&bytes)
-        .find(|(key, _)| key == "_csrf")
-        .map(|(_, value)| value.into_owned());
-    Ok((token, Body::from(bytes)))
-}
-
-/// The most of a multipart body read to find its leading `_csrf` field.
-const MULTIPART_HEAD_LIMIT: usize = 16 * 1024;
-
-/// A multipart body's `_csrf` field, which must be its first part: only
-/// the body's beginning is read, and handed on with the rest unread, so
-/// an upload streams to its handler.
-async fn multipart_token(boundary: &str, body: Body) -> Result<(Option<String>, Body), PageError> {
-    let mut stream = body.into_data_stream();
-    let mut head = Vec::new();
-    let token = loop {
-        match first_part(&head, boundary) {
-            Some(part) => break part,
-            None if head.len() >= MULTIPART_HEAD_LIMIT => break None,
-            None => {}
-        }
-        match stream.next().await {
-            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-            Some(Err(_)) => return Err(PageError::BadRequest("form too large")),
-            None => break first_part(&head, boundary).flatten(),
-        }
-    };
-    let head = futures_util::stream::once(std::future::ready(Ok(axum::body::Bytes::from(head))));
-    Ok((token, Body::from_stream(head.chain(stream))))
-}
-
-/// Once `head` holds the whole first part: its value when it is the
-/// `_csrf` field, else none. Until then, none at all.
-fn first_part(head: &[u8], boundary: &str) -> Option<Option<String>> {
-    let opening = format!("--{boundary}\r\n");
-    let closing = format!("\r\n--{boundary}");
-    let text = String::from_utf8_lossy(head);
-    let rest = text.strip_prefix(&opening)?;
-    let (headers, rest) = rest.split_once("\r\n\r\n")?;
-    let (value, _) = rest.split_once(&closing)?;
-    let named_csrf = headers.lines().any(|line| {
-        line.to_ascii_lowercase()
-            .starts_with("content-disposition:")
-            && line.contains("name=\"_csrf\"")
-    });
-    Some(named_csrf.then(|| value.to_owned()))
-}
-
-/// The boundary of a `multipart/form-data` body.
-fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
-    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    if !content_type.starts_with("multipart/form-data") {
-        return None;
-    }
-    content_type.split(';').find_map(|param| {
-        let (name, value) = param.trim().split_once('=')?;
-        name.eq_ignore_ascii_case("boundary")
-            .then(|| value.trim_matches('"').to_owned())
-    })
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-}
-
-/// Checks the request's CSRF token against the session's, reading it from
-/// the header or the form.
-async fn check_csrf(request: Request, expected: &str) -> Result<Request, PageError> {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return Ok(request);
-    }
-    let (parts, body) = request.into_parts();
-    let header_token = parts
-        .headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (token, body) = match (header_token, multipart_boundary(&parts.headers)) {
-        (Some(token), _) => (Some(token), body),
-        (None, Some(boundary)) => multipart_token(&boundary, body).await?,
-        (None, None) if is_form(&parts.headers) => form_token(body).await?,
-        (None, None) => (None, body),
-    };
-    if token.as_deref() != Some(expected) {
-        return Err(PageError::CsrfRefused);
-    }
-    Ok(Request::from_parts(parts, body))
-}
-
 /// Authenticates every page behind it: a reader without a live session
 /// goes to the login page; a state-changing request without the
 /// session's CSRF token is refused. The handler finds the [`Viewer`] in
@@ -482,38 +265,5 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
-    }
-
-    #[test]
-    fn csrf_tokens_differ_per_session_and_secret() {
-        let keys = CookieKeys::new(b"secret");
-        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        assert_eq!(keys.csrf_token(a), keys.csrf_token(a));
-        assert_ne!(keys.csrf_token(a), keys.csrf_token(b));
-        assert_ne!(keys.csrf_token(a), CookieKeys::new(b"other").csrf_token(a));
-    }
-
-    #[test]
-    fn a_multipart_token_is_its_first_field() {
-        let body = "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--b\r\nContent-Disposition: form-data; name=\"file\"";
-        assert_eq!(first_part(body.as_bytes(), "b"), Some(Some("abc".into())));
-        assert_eq!(
-            first_part(&body.as_bytes()[..50], "b"),
-            None,
-            "not read yet"
-        );
-        let other = body.replace("_csrf", "entity");
-        assert_eq!(first_part(other.as_bytes(), "b"), Some(None));
-    }
-
-    #[test]
-    fn cookies_are_read_by_name() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            "a=1; comptoir_session=xyz; b=2".parse().unwrap(),
-        );
-        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
-        assert_eq!(cookie(&headers, "c"), None);
     }
 }
