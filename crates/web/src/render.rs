@@ -52,6 +52,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/operations.html",
     "sales/deliveries.html",
     "sales/payments.html",
+    "sales/returns.html",
     "sales/editor.html",
     "sales/editor_macros.html",
     "sales/editor_line.html",
