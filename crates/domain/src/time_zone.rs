@@ -2,7 +2,7 @@
 //! it, and "today" (the default issue, delivery and payment date, the
 //! year a number belongs to) is its calendar day, not UTC's.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use std::fmt;
 
@@ -33,6 +33,19 @@ impl TimeZone {
     /// The calendar day at `at` in this zone.
     pub fn date_at(self, at: DateTime<Utc>) -> NaiveDate {
         self.local(at).date()
+    }
+
+    /// The first instant of `day` in this zone (its midnight, or the
+    /// first time after it when a clock change skips midnight).
+    pub fn day_start(self, day: NaiveDate) -> DateTime<Utc> {
+        let midnight = day.and_time(NaiveTime::MIN);
+        (0..=3)
+            .find_map(|hour| {
+                self.0
+                    .from_local_datetime(&(midnight + TimeDelta::hours(hour)))
+                    .earliest()
+            })
+            .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
     }
 
     /// Every zone a user may choose, by name.
@@ -92,6 +105,19 @@ mod tests {
         assert_eq!(paris.local(at).format("%H:%M").to_string(), "00:30");
         let summer = Utc.with_ymd_and_hms(2026, 7, 14, 10, 0, 0).unwrap();
         assert_eq!(paris.local(summer).format("%H:%M").to_string(), "12:00");
+    }
+
+    #[test]
+    fn a_day_starts_at_the_zones_midnight_even_when_the_clock_skips_it() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let paris = TimeZone::DEFAULT.day_start(day);
+        assert_eq!(paris, Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0).unwrap());
+        // Santiago moves its clocks from midnight to 01:00 in September.
+        let santiago = TimeZone::parse("America/Santiago").unwrap();
+        let skipped = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let start = santiago.day_start(skipped);
+        assert_eq!(santiago.date_at(start), skipped);
+        assert_eq!(santiago.local(start).format("%H:%M").to_string(), "01:00");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use comptoir_db::audit::{self as store, AuditEntry, AuditQuery};
 use comptoir_db::auth::User;
 use comptoir_db::resource::{Listing, Page, Sort};
-use comptoir_db::{Db, Tx};
+use comptoir_db::{Db, Filter, Tx};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -62,15 +62,25 @@ pub async fn list(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<AuditEntry>> {
-    let query = AuditQuery {
+    let query = audit_query(filters)?;
+    Ok(store::list(db, actor.organization_id, query, sort, page).await?)
+}
+
+fn audit_query(filters: AuditFilters) -> ServiceResult<AuditQuery> {
+    Ok(AuditQuery {
         action: filters.action,
         resource_type: filters.resource_type,
         resource_id: filters.resource_id,
         user_id: filters.user_id,
         from: query_filter("from", filters.from.as_deref(), timestamp)?,
         to: query_filter("to", filters.to.as_deref(), timestamp)?,
-    };
-    Ok(store::list(db, actor.organization_id, query, sort, page).await?)
+    })
+}
+
+/// The entries a list's export shows (the export links what is pending
+/// into the chain before it reads them, as the list does).
+pub fn audit_filter(organization_id: Uuid, filters: AuditFilters) -> ServiceResult<Filter> {
+    Ok(store::filter(organization_id, audit_query(filters)?))
 }
 
 /// Users listed at most beside a page of the log; an organization with

@@ -1,6 +1,6 @@
 //! Sales routes: quotes, orders, invoices, credit notes, deliveries,
-//! payments and the business events of them all. The workflows are in
-//! `comptoir_services::sales`.
+//! payments, returns and the business events of them all. The workflows
+//! are in `comptoir_services::sales`.
 
 mod credit_notes;
 mod deliveries;
@@ -9,6 +9,7 @@ mod invoices;
 mod orders;
 mod payments;
 mod quotes;
+mod returns;
 
 use crate::context::ApiContext;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,5 +34,6 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .merge(credit_notes::router())
         .merge(deliveries::router())
         .merge(payments::router())
+        .merge(returns::router())
         .merge(events::router())
 }

@@ -1,8 +1,9 @@
 //! The sales screens around the documents in headless chromium: an order
 //! delivered in two parts with the per-line form, its invoice issued then
-//! partly credited, and the client's page with its balance and timeline.
-//! Saves `partial-delivery.png`, `client-detail.png` and
-//! `client-timeline.png`.
+//! partly credited, and the client's page with its balance and timeline;
+//! the returns list reached from the deliveries, its export menu open.
+//! Saves `partial-delivery.png`, `client-detail.png`,
+//! `client-timeline.png` and `returns-list.png`.
 
 use crate::browser::{Browser, browser};
 use crate::helpers::{PASSWORD, id, spawn_app};
@@ -131,5 +132,31 @@ async fn a_clerk_delivers_an_order_in_two_parts_and_credits_part_of_its_invoice(
     browser.screenshot("client-detail").await;
     show(&browser, "#documents").await;
     browser.screenshot("client-timeline").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_returns_list_opens_its_export_menu() {
+    let app = spawn_app().await;
+    let ops = crate::exports::operations(&app).await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    browser
+        .log_in(&app.address, "admin@test.example", PASSWORD)
+        .await;
+    browser.text(".account .who").await;
+    browser.open(&app.address, "/deliveries").await;
+    browser.click(".heading a[href='/returns']").await;
+    reads(&browser, "h1", "Retours").await;
+    let rows = browser.text("table tbody").await;
+    assert!(
+        rows.contains(&ops.port.number) && rows.contains("Erreur d'article"),
+        "{rows}"
+    );
+    browser.click("details.export summary").await;
+    let menu = browser.text("details.export ul").await;
+    assert!(menu.contains("Classeur XLSX"), "{menu}");
+    browser.screenshot("returns-list").await;
     browser.close().await;
 }

@@ -22,6 +22,8 @@ mod dashboard_cache;
 mod demo;
 mod double_submit;
 mod editor_pages;
+mod exports;
+mod exports_pages;
 mod hardening;
 mod imports;
 mod inventories;

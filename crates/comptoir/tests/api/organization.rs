@@ -53,7 +53,12 @@ async fn an_admin_renames_the_organization_and_sets_its_time_zone_through_the_ap
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_names(&refused.body), ["name", "time_zone"], "{:?}", refused.body);
+    assert_eq!(
+        field_names(&refused.body),
+        ["name", "time_zone"],
+        "{:?}",
+        refused.body
+    );
 
     let body = json!({"name": "Traiteur des Îles", "time_zone": "America/Martinique"});
     let changed = put(

@@ -190,12 +190,17 @@ pub async fn list(
     page: Page,
 ) -> Result<Listing<AuditEntry>, DbError> {
     chain_organization(db, organization_id).await?;
-    let filter = Filter::organization(organization_id)
+    crate::resource::list(db, filter(organization_id, query), sort, page).await
+}
+
+/// The entries `query` selects; read them after [`chain_organization`],
+/// as [`list`] does, to see every committed entry.
+pub fn filter(organization_id: Uuid, query: AuditQuery) -> Filter {
+    Filter::organization(organization_id)
         .eq("action", query.action)
         .eq("resource_type", query.resource_type)
         .eq("resource_id", query.resource_id)
         .eq("user_id", query.user_id)
         .since("at", query.from)
-        .until("at", query.to);
-    crate::resource::list(db, filter, sort, page).await
+        .until("at", query.to)
 }

@@ -1,6 +1,6 @@
 //! The conditions of sales lists that need more than a column's value:
-//! whether an invoice is overdue, and deliveries or payments by the client
-//! of their document.
+//! whether an invoice is overdue, and deliveries, returns or payments by
+//! the client of their document.
 
 use crate::resource::Filter;
 use chrono::NaiveDate;
@@ -25,16 +25,23 @@ pub fn not_overdue(filter: Filter, today: NaiveDate) -> Filter {
 
 /// Deliveries of the client's orders.
 pub fn deliveries_to(filter: Filter, client_id: Uuid) -> Filter {
-    filter.condition(
-        "order_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
-        client_id,
-    )
+    of_client(filter, "order_id", client_id)
+}
+
+/// Returns from the client's orders.
+pub fn returns_from(filter: Filter, client_id: Uuid) -> Filter {
+    of_client(filter, "order_id", client_id)
 }
 
 /// Payments of the client's invoices.
 pub fn payments_from(filter: Filter, client_id: Uuid) -> Filter {
+    of_client(filter, "invoice_id", client_id)
+}
+
+/// Rows whose `document` column names one of the client's documents.
+fn of_client(filter: Filter, document: &str, client_id: Uuid) -> Filter {
     filter.condition(
-        "invoice_id IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {})",
+        &format!("{document} IN (SELECT d.id FROM sales_documents d WHERE d.client_id = {{}})"),
         client_id,
     )
 }

@@ -82,6 +82,22 @@ pub struct SalesReturn {
     pub created_at: DateTime<Utc>,
 }
 
+impl Table for SalesReturn {
+    const TABLE: &'static str = "sales_returns";
+    const COLUMNS: &'static str = RETURN_COLUMNS;
+    const SORTABLE: &'static [(&'static str, &'static str)] = &[("created_at", "created_at")];
+    /// `?q=` finds a return by its order's number and its client's name
+    /// or code.
+    const SEARCHABLE: &'static [&'static str] = &[
+        "(SELECT d.number FROM sales_documents d WHERE d.id = sales_returns.order_id)",
+        "(SELECT c.name FROM sales_documents d JOIN clients c ON c.id = d.client_id WHERE d.id = sales_returns.order_id)",
+        "(SELECT c.code FROM sales_documents d JOIN clients c ON c.id = d.client_id WHERE d.id = sales_returns.order_id)",
+    ];
+    const DEFAULT_SORT: &'static str = "created_at";
+}
+
+const RETURN_COLUMNS: &str = "id, order_id, reason, restock, created_at";
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SalesReturnLine {
     pub id: Uuid,
@@ -101,10 +117,10 @@ pub async fn insert_return(
     created_by: Uuid,
 ) -> Result<SalesReturn, DbError> {
     tx.fetch_one(
-        Sql::new(
+        Sql::new(format!(
             "INSERT INTO sales_returns (id, organization_id, order_id, reason, restock, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, order_id, reason, restock, created_at",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {RETURN_COLUMNS}"
+        ))
         .bind(Uuid::now_v7())
         .bind(organization_id)
         .bind(order_id)

@@ -18,7 +18,7 @@ mod valuation;
 
 pub use orders::{
     OrderFilters, PurchaseLineRequest, PurchaseOrderRequest, cancel_order, create_order, get_order,
-    list_orders, send_order, update_order,
+    list_orders, order_filter, send_order, update_order,
 };
 pub use receipts::{Receipt, ReceiptLine, ReceiptRequest, receive};
 pub use replenishment::{

@@ -222,12 +222,21 @@ pub async fn list_orders(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<PurchaseOrder>> {
+    let filter = order_filter(actor.organization_id, filters, q)?;
+    records::list(db, filter, sort, page).await
+}
+
+/// The orders a list (or its export) shows.
+pub fn order_filter(
+    organization_id: Uuid,
+    filters: OrderFilters,
+    q: Option<&str>,
+) -> ServiceResult<Filter> {
     let status = query_filter("status", filters.status.as_deref(), PurchaseStatus::parse)?;
-    let filter = Filter::organization(actor.organization_id)
+    Ok(Filter::organization(organization_id)
         .eq("supplier_id", filters.supplier_id)
         .eq("status", status.map(PurchaseStatus::as_str))
-        .search(PurchaseOrder::SEARCHABLE, q);
-    records::list(db, filter, sort, page).await
+        .search(PurchaseOrder::SEARCHABLE, q))
 }
 
 /// An order with its lines.

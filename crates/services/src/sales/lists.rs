@@ -1,15 +1,15 @@
 //! The lists of sales records and the filters they take: documents of a
-//! kind, business events, delivery notes and payments. The caller gives
-//! the page and sort it read; a bad filter value is
+//! kind, business events, delivery notes, returns and payments. The
+//! caller gives the page and sort it read; a bad filter value is
 //! [`ServiceError::BadInput`](crate::ServiceError::BadInput).
 
 use super::views::{DocumentRow, InvoiceMoney};
 use crate::validate::query_filter;
 use crate::{Actor, ServiceError, ServiceResult};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeDelta};
 use comptoir_db::resource::{self, Table};
 use comptoir_db::sales as store;
-use comptoir_db::sales::{BusinessEvent, Delivery, Payment, SalesDocument};
+use comptoir_db::sales::{BusinessEvent, Delivery, Payment, SalesDocument, SalesReturn};
 use comptoir_db::{Count, Db, Filter, Listing, Page, Sort};
 use comptoir_domain::sales::{
     DocumentKind, InvoiceStatus, OrderStatus, PaymentKind, PaymentMethod, QuoteStatus,
@@ -204,16 +204,67 @@ pub async fn list_deliveries(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<Delivery>> {
-    let mut filter = Filter::organization(actor.organization_id)
+    let filter = delivery_filter(actor.organization_id, filters, q);
+    Ok(resource::list(db, filter, sort, page).await?)
+}
+
+/// The delivery notes a list (or its export) shows; `?q=` finds them by
+/// number.
+pub fn delivery_filter(organization_id: Uuid, filters: DeliveryFilters, q: Option<&str>) -> Filter {
+    let mut filter = Filter::organization(organization_id)
         .eq("order_id", filters.order_id)
         .search(Delivery::SEARCHABLE, q);
     if let Some(client_id) = filters.client_id {
         filter = store::filters::deliveries_to(filter, client_id);
     }
-    filter = filter
+    filter
         .since("delivery_date", filters.from)
-        .until("delivery_date", filters.to);
+        .until("delivery_date", filters.to)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReturnFilters {
+    pub order_id: Option<Uuid>,
+    /// The client of the order the goods came back from.
+    pub client_id: Option<Uuid>,
+    /// Recorded on or after this day (the organization's).
+    pub from: Option<NaiveDate>,
+    /// Recorded on or before this day (the organization's).
+    pub to: Option<NaiveDate>,
+}
+
+/// The returns of every order, oldest first unless sorted.
+pub async fn list_returns(
+    db: &Db,
+    actor: &Actor,
+    filters: ReturnFilters,
+    q: Option<&str>,
+    sort: Option<Sort>,
+    page: Page,
+) -> ServiceResult<Listing<SalesReturn>> {
+    let filter = return_filter(actor, filters, q);
     Ok(resource::list(db, filter, sort, page).await?)
+}
+
+/// The returns a list (or its export) shows; `?q=` finds them by their
+/// order's number and their client's name or code. The days are whole:
+/// `to` runs to its last instant.
+pub fn return_filter(actor: &Actor, filters: ReturnFilters, q: Option<&str>) -> Filter {
+    let mut filter = Filter::organization(actor.organization_id)
+        .eq("order_id", filters.order_id)
+        .search(SalesReturn::SEARCHABLE, q);
+    if let Some(client_id) = filters.client_id {
+        filter = store::filters::returns_from(filter, client_id);
+    }
+    let start = |day: NaiveDate| actor.time_zone.day_start(day);
+    let last_instant = filters
+        .to
+        .and_then(|day| day.succ_opt())
+        .map(|next| start(next) - TimeDelta::microseconds(1));
+    filter
+        .since("created_at", filters.from.map(start))
+        .until("created_at", last_instant)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -241,9 +292,19 @@ pub async fn list_payments(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<Payment>> {
+    let filter = payment_filter(actor.organization_id, filters, q)?;
+    Ok(resource::list(db, filter, sort, page).await?)
+}
+
+/// The payments and refunds a list (or its export) shows.
+pub fn payment_filter(
+    organization_id: Uuid,
+    filters: PaymentFilters,
+    q: Option<&str>,
+) -> ServiceResult<Filter> {
     let kind = query_filter("kind", filters.kind.as_deref(), PaymentKind::parse)?;
     let method = query_filter("method", filters.method.as_deref(), PaymentMethod::parse)?;
-    let mut filter = Filter::organization(actor.organization_id)
+    let mut filter = Filter::organization(organization_id)
         .eq("invoice_id", filters.invoice_id)
         .eq("kind", kind.map(PaymentKind::as_str))
         .eq("method", method.map(PaymentMethod::as_str))
@@ -251,8 +312,7 @@ pub async fn list_payments(
     if let Some(client_id) = filters.client_id {
         filter = store::filters::payments_from(filter, client_id);
     }
-    filter = filter
+    Ok(filter
         .since("payment_date", filters.from)
-        .until("payment_date", filters.to);
-    Ok(resource::list(db, filter, sort, page).await?)
+        .until("payment_date", filters.to))
 }

@@ -9,7 +9,8 @@
 //! - `views`: the representations (`DocumentDetail`, `DocumentRow`,
 //!   `InvoiceMoney`) and an invoice's balance.
 //! - `drafts`: creating, reading, replacing, previewing and deleting drafts.
-//! - `lists`: the lists of documents, events, deliveries and payments.
+//! - `lists`: the lists of documents, events, deliveries, returns and
+//!   payments.
 //! - `events`: business events, with or without an actor.
 //! - `quotes`: send, accept, refuse, convert, version; `sweep_quotes`.
 //! - `orders`: reading, confirming (credit check, reservations), cancelling.
@@ -46,7 +47,8 @@ pub use invoicing::{
 };
 pub use lists::{
     DeliveryFilters, DocumentFilters, EventFilters, InvoiceFilters, Paging, PaymentFilters,
-    document_filter, list_deliveries, list_documents, list_events, list_invoices, list_payments,
+    ReturnFilters, delivery_filter, document_filter, list_deliveries, list_documents, list_events,
+    list_invoices, list_payments, list_returns, payment_filter, return_filter,
 };
 pub use orders::{ConfirmRequest, OrderDetail, cancel_order, confirm_order, get_order};
 pub use payments::{

@@ -6,7 +6,7 @@ use crate::validate::query_filter;
 use chrono::{DateTime, Utc};
 use comptoir_db::Filter;
 use comptoir_db::resource::Table;
-use comptoir_db::stock::{self as store, Movement};
+use comptoir_db::stock::{self as store, Movement, StockLevel};
 use comptoir_domain::stock::MovementType;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -68,13 +68,15 @@ pub fn movement_filter(
         .until("created_at", filters.to))
 }
 
-/// The levels a list or an export shows.
-pub fn level_filter(organization_id: Uuid, filters: LevelFilters) -> Filter {
+/// The levels a list or an export shows; `q` searches the product's code
+/// and name.
+pub fn level_filter(organization_id: Uuid, filters: LevelFilters, q: Option<&str>) -> Filter {
     let mut filter = Filter::organization(organization_id)
         .eq("product_id", filters.product_id)
         .eq("variant_id", filters.variant_id)
         .eq("warehouse_id", filters.warehouse_id)
-        .eq("location_id", filters.location_id);
+        .eq("location_id", filters.location_id)
+        .search(StockLevel::SEARCHABLE, q);
     if filters.below_min == Some(true) {
         filter = store::below_minimum(filter);
     }

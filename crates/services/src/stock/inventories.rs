@@ -124,12 +124,21 @@ pub async fn list(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<Inventory>> {
+    let filter = inventory_filter(actor.organization_id, filters, q)?;
+    records::list(db, filter, sort, page).await
+}
+
+/// The inventories a list (or its export) shows.
+pub fn inventory_filter(
+    organization_id: Uuid,
+    filters: InventoryFilters,
+    q: Option<&str>,
+) -> ServiceResult<Filter> {
     let status = query_filter("status", filters.status.as_deref(), InventoryStatus::parse)?;
-    let filter = Filter::organization(actor.organization_id)
+    Ok(Filter::organization(organization_id)
         .eq("warehouse_id", filters.warehouse_id)
         .eq("status", status.map(InventoryStatus::as_str))
-        .search(Inventory::SEARCHABLE, q);
-    records::list(db, filter, sort, page).await
+        .search(Inventory::SEARCHABLE, q))
 }
 
 /// An inventory with expected, counted and difference per line.

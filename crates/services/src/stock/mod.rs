@@ -12,7 +12,9 @@ pub mod places;
 pub mod reservations;
 
 pub use filters::{LevelFilters, MovementFilters, level_filter, movement_filter};
-pub use inventories::{CountRequest, InventoryDetail, InventoryFilters, OpenInventoryRequest};
+pub use inventories::{
+    CountRequest, InventoryDetail, InventoryFilters, OpenInventoryRequest, inventory_filter,
+};
 pub use movements::MovementRequest;
 pub use places::{CreatedWarehouse, LocationFilters, LocationRequest, WarehouseRequest};
 pub use reservations::{Consumed, ReservationFilters, ReservationLine, ReservationsRequest};

@@ -8,7 +8,7 @@ use crate::records;
 use crate::validate::{MAX_NAME, check_reference, optional, required_parsed};
 use crate::{Actor, ServiceResult};
 use comptoir_db::Db;
-use comptoir_db::resource::{Listing, Page, Sort, Table};
+use comptoir_db::resource::{Listing, Page, Sort};
 use comptoir_db::stock::{
     self as store, Item, Location, Movement, MovementNote, QuickWrite, StockLevel,
 };
@@ -157,6 +157,6 @@ pub async fn levels(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<StockLevel>> {
-    let filter = level_filter(actor.organization_id, filters).search(StockLevel::SEARCHABLE, q);
+    let filter = level_filter(actor.organization_id, filters, q);
     records::list(db, filter, sort, page).await
 }

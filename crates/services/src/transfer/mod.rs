@@ -29,8 +29,17 @@ async fn names<T: Record + Table + 'static>(
     organization_id: Uuid,
     name: impl Fn(&T) -> (Uuid, String),
 ) -> ServiceResult<HashMap<Uuid, String>> {
+    names_where(db, &Filter::organization(organization_id), name).await
+}
+
+/// What `name` reads of every row of `T` that `filter` selects, by id.
+async fn names_where<T: Record + Table + 'static, V>(
+    db: &Db,
+    filter: &Filter,
+    name: impl Fn(&T) -> (Uuid, V),
+) -> ServiceResult<HashMap<Uuid, V>> {
     let mut names = HashMap::new();
-    let mut rows = chunks::<T>(db, &Filter::organization(organization_id));
+    let mut rows = chunks::<T>(db, filter);
     while let Some(chunk) = rows.recv().await {
         names.extend(chunk?.iter().map(&name));
     }

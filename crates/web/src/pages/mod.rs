@@ -134,6 +134,19 @@ impl<T> ListView<T> {
             sort: query.sort.clone().unwrap_or_default(),
         }
     }
+
+    /// The same page with each row as `row` shows it.
+    pub fn map<U>(self, row: impl FnMut(T) -> U) -> ListView<U> {
+        ListView {
+            items: self.items.into_iter().map(row).collect(),
+            total: self.total,
+            more: self.more,
+            page: self.page,
+            pages: self.pages,
+            q: self.q,
+            sort: self.sort,
+        }
+    }
 }
 
 /// Field → its messages, as the form templates mark them.

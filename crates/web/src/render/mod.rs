@@ -13,8 +13,8 @@ mod filters;
 mod menu;
 
 use comptoir_domain::language::Language;
-use comptoir_domain::time_zone::TimeZone;
 use comptoir_domain::permissions::Role;
+use comptoir_domain::time_zone::TimeZone;
 use minijinja::{Environment, Error, ErrorKind, Value};
 use serde::Serialize;
 use serde_json::Map;
@@ -54,6 +54,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/operations.html",
     "sales/deliveries.html",
     "sales/payments.html",
+    "sales/returns.html",
     "sales/editor.html",
     "sales/editor_macros.html",
     "sales/editor_line.html",

@@ -2,8 +2,11 @@
 //! read streamed a chunk at a time: CSV (`excel`: what French Excel opens
 //! right, `;` separators, decimal commas and a BOM) or a constant-memory
 //! XLSX workbook. The columns are the import's, so an export imports back
-//! to the same data. The API answers with an [`Export`]; the command line
-//! writes a file ([`export_to_file`]).
+//! to the same data (the lists of operations — deliveries, payments,
+//! returns, inventories, the audit log… — are exported only). The API and
+//! the pages answer an [`Export`] with its [`Export::headers`] and
+//! [`Export::into_bytes`]; the command line writes a file
+//! ([`export_to_file`]).
 //!
 //! The rows come from a single `SELECT` (`resource::stream_all`) whose
 //! rows a task sends 500 at a time through a two-chunk channel: memory
@@ -17,12 +20,16 @@ mod writing;
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::transfer::exports::sheets::{
-    clients_sheet, documents_sheet, levels_sheet, movements_sheet, products_sheet, suppliers_sheet,
+    audit_sheet, clients_sheet, deliveries_sheet, documents_sheet, inventories_sheet, levels_sheet,
+    movements_sheet, payments_sheet, products_sheet, purchase_orders_sheet, returns_sheet,
+    suppliers_sheet,
 };
 use crate::transfer::exports::writing::{Sheet, csv_text, workbook, write_file};
 use comptoir_db::resource::Table;
 use comptoir_db::{Db, Filter, Record};
 use comptoir_domain::sales::DocumentKind;
+use futures_util::{Stream, StreamExt};
+use std::pin::Pin;
 use uuid::Uuid;
 pub use writing::{CsvText, Format, Style};
 
@@ -37,6 +44,13 @@ pub enum Listing {
     Movements,
     /// Quotes, orders or invoices.
     Documents(DocumentKind),
+    PurchaseOrders,
+    Deliveries,
+    Payments,
+    Returns,
+    Inventories,
+    /// The audit log.
+    Audit,
 }
 
 /// An export ready to send: the file's stem (`products`, `stock`, …) and
@@ -51,6 +65,39 @@ pub enum Content {
     Csv(CsvText),
     /// A whole workbook.
     Xlsx(Vec<u8>),
+}
+
+/// A file's bytes as they are read.
+pub type Bytes = Pin<Box<dyn Stream<Item = Result<Vec<u8>, std::io::Error>> + Send>>;
+
+impl Export {
+    /// The answer's `content-type` and `content-disposition` (a download
+    /// named `{stem}.csv` or `{stem}.xlsx`): the API and the pages send
+    /// the same.
+    pub fn headers(&self) -> [(&'static str, String); 2] {
+        let (content_type, extension) = match self.content {
+            Content::Csv(_) => ("text/csv; charset=utf-8", "csv"),
+            Content::Xlsx(_) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            ),
+        };
+        let disposition = format!("attachment; filename=\"{}.{extension}\"", self.stem);
+        [
+            ("content-type", content_type.to_owned()),
+            ("content-disposition", disposition),
+        ]
+    }
+
+    /// The file's content, the CSV read as it is sent.
+    pub fn into_bytes(self) -> Bytes {
+        match self.content {
+            Content::Csv(text) => Box::pin(text.map(|text| text.map(String::into_bytes))),
+            Content::Xlsx(bytes) => Box::pin(futures_util::stream::once(async {
+                Ok::<_, std::io::Error>(bytes)
+            })),
+        }
+    }
 }
 
 /// The rows of `listing` that `filter` (the list's own filter) selects,
@@ -79,6 +126,32 @@ pub async fn export(
         }
         Listing::Documents(kind) => {
             let sheet = documents_sheet(db, organization_id, kind).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::PurchaseOrders => {
+            let sheet = purchase_orders_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Deliveries => {
+            let sheet = deliveries_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Payments => {
+            let sheet = payments_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Returns => {
+            let sheet = returns_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Inventories => {
+            let sheet = inventories_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Audit => {
+            // As the log's list: what is pending is linked first.
+            comptoir_db::audit::chain_organization(db, organization_id).await?;
+            let sheet = audit_sheet(db, organization_id).await?;
             prepare(db, &filter, format, sheet).await
         }
     }

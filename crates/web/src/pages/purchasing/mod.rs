@@ -10,7 +10,7 @@
 //! - `replenishment`: the suggestions, some of them ordered at once.
 
 mod form;
-mod orders;
+pub(crate) mod orders;
 mod replenishment;
 mod rules;
 

@@ -40,11 +40,22 @@ pub fn router() -> Router<WebContext> {
 }
 
 #[derive(Deserialize, Default)]
-struct OrderListQuery {
+pub(crate) struct OrderListQuery {
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     status: Option<String>,
     supplier_id: Option<String>,
+}
+
+impl OrderListQuery {
+    /// The list's filters as its URL carries them (and its export reads
+    /// them); a value edited by hand into something else is ignored.
+    pub(crate) fn filters(&self) -> OrderFilters {
+        OrderFilters {
+            supplier_id: typed(self.supplier_id.clone()).and_then(|s| s.parse::<Uuid>().ok()),
+            status: typed(self.status.clone()).filter(|s| PurchaseStatus::parse(s).is_ok()),
+        }
+    }
 }
 
 async fn list(
@@ -52,14 +63,11 @@ async fn list(
     State(ctx): State<WebContext>,
     Query(query): Query<OrderListQuery>,
 ) -> PageResult<Response> {
-    let status = typed(query.status.clone())
-        .filter(|s| PurchaseStatus::parse(s).is_ok())
-        .unwrap_or_default();
-    let supplier_id = typed(query.supplier_id.clone()).and_then(|s| s.parse::<Uuid>().ok());
-    let filters = OrderFilters {
-        supplier_id,
-        status: Some(status.clone()).filter(|s| !s.is_empty()),
-    };
+    let filters = query.filters();
+    let (supplier_id, status) = (
+        filters.supplier_id,
+        filters.status.clone().unwrap_or_default(),
+    );
     let listing = service::list_orders(
         &ctx.db,
         &viewer.actor,

@@ -5,10 +5,9 @@
 
 use super::document::render_with;
 use super::forms::{Retyped, chosen_lines, line_row, refused};
-use super::{ORDERS, Period, client_names, documents};
+use super::{ORDERS, OnOrders, PeriodListQuery, on_orders_page};
 use crate::WebContext;
 use crate::error::PageResult;
-use crate::pages::{ListQuery, ListView, show};
 use crate::session::Allowed;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,10 +20,8 @@ use comptoir_domain::sales::{DocumentKind, OrderAction, OrderStatus, order_trans
 use comptoir_services::Actor;
 use comptoir_services::require;
 use comptoir_services::sales::{
-    self as service, DeliveryFilters, DeliveryLineRequest, DeliveryLines, DeliveryRequest,
-    DocumentDetail,
+    self as service, DeliveryLineRequest, DeliveryLines, DeliveryRequest, DocumentDetail,
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -35,74 +32,28 @@ pub fn router() -> Router<WebContext> {
         .route("/orders/{id}/deliveries", post(deliver))
 }
 
-#[derive(Deserialize, Default)]
-struct DeliveryListQuery {
-    #[serde(flatten)]
-    list: ListQuery,
-    #[serde(flatten)]
-    period: Period,
-}
-
 async fn list(
     viewer: Allowed<require::SalesRead>,
     State(ctx): State<WebContext>,
-    Query(DeliveryListQuery {
-        list: query,
-        period,
-    }): Query<DeliveryListQuery>,
+    Query(query): Query<PeriodListQuery>,
 ) -> PageResult<Response> {
-    let filters = DeliveryFilters {
-        order_id: None,
-        client_id: None,
-        from: period.from(),
-        to: period.to(),
-    };
     let listing = service::list_deliveries(
         &ctx.db,
         &viewer.actor,
-        filters,
-        query.search(),
-        query.sort::<Delivery>(),
-        query.page(),
+        query.deliveries(),
+        query.list.search(),
+        query.list.sort::<Delivery>(),
+        query.list.page(),
     )
     .await?;
-    let orders: Vec<Uuid> = listing.items.iter().map(|d| d.order_id).collect();
-    let orders = documents(&ctx.db, &viewer.actor, &orders).await?;
-    let clients: Vec<Uuid> = orders.values().map(|o| o.client_id).collect();
-    let names = client_names(&ctx.db, &viewer.actor, &clients).await?;
-    let view = ListView::new(listing, &query);
-    let items: Vec<Value> = view
-        .items
-        .iter()
-        .map(|delivery| {
-            let order = orders.get(&delivery.order_id);
-            json!({
-                "delivery": delivery,
-                "order_number": order.and_then(|o| o.number.clone()),
-                "client_id": order.map(|o| o.client_id),
-                "client_name": order.and_then(|o| names.get(&o.client_id)),
-            })
-        })
-        .collect();
-    show(
-        &viewer,
-        "sales/deliveries.html",
-        "sales.deliveries",
-        json!({
-            "list": {
-                "items": items,
-                "total": view.total,
-                "more": view.more,
-                "page": view.page,
-                "pages": view.pages,
-                "q": view.q,
-                "sort": view.sort,
-            },
-            "period": period.view(),
-        }),
-    )
-    .map(IntoResponse::into_response)
+    on_orders_page(&viewer, &ctx, listing, &query, LIST, |d| d.order_id).await
 }
+
+const LIST: OnOrders = OnOrders {
+    template: "sales/deliveries.html",
+    title: "sales.deliveries",
+    key: "delivery",
+};
 
 /// The partial delivery form of an order's page, when the order may be
 /// delivered, something remains to deliver and the reader may move stock

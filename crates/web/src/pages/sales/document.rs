@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
+use comptoir_domain::numbers::Quantity;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
@@ -247,6 +248,11 @@ pub async fn render_with(
         "refund": payments::refund_form(&detail, &viewer.actor, retyped),
     });
     let writes = kind.editor && viewer.actor.may(kind.write);
+    // An order with goods taken back links to its returns.
+    let returned = detail
+        .lines
+        .iter()
+        .any(|line| line.progress().returned > Quantity::ZERO);
     // A draft order converted from a quote is cancelled, not deleted.
     let deletable = may_delete(kind.kind, document.status).is_ok()
         && !(kind.kind == DocumentKind::Order && document.source_id.is_some());
@@ -263,6 +269,7 @@ pub async fn render_with(
             "client_name": client.get(&document.client_id),
             "source": source(kind.kind).map(|k| json!({"base": k.base, "one": k.one})),
             "deliveries": deliveries,
+            "returned": returned,
             "is_invoice": kind.kind == DocumentKind::Invoice,
             "read_only": document.status != DocumentStatus::Draft,
             "actions": actions,

@@ -10,33 +10,40 @@
 //! - `actions`: the POST forms the buttons send.
 //! - `deliveries`, `payments`: their lists, and on the document's page a
 //!   partial delivery (orders) and a refund (invoices).
-//! - `returns`, `credits`: goods taken back from an order, lines of an
-//!   issued invoice credited; `forms`: what these per-line forms share.
+//! - `returns`, `credits`: goods taken back from an order (and the list of
+//!   returns), lines of an issued invoice credited; `forms`: what these
+//!   per-line forms share.
 //! - `editor`: the draft editor (client picker, line rows, totals the
 //!   server recomputes as lines change), creating, changing and deleting
 //!   drafts.
 
 mod actions;
 mod credits;
-mod deliveries;
+pub(crate) mod deliveries;
 mod document;
 mod editor;
 mod forms;
 mod lists;
-mod payments;
-mod returns;
+pub(crate) mod payments;
+pub(crate) mod returns;
 
 pub use document::Refusal;
 
 use crate::WebContext;
 use crate::error::PageResult;
+use crate::pages::{ListQuery, ListView, show};
+use crate::session::Viewer;
 use axum::Router;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use comptoir_db::Listing;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{DocumentKind, InvoiceStatus, OrderStatus, QuoteStatus};
+use comptoir_services::sales::{DeliveryFilters, ReturnFilters};
 use comptoir_services::{Actor, records};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -141,6 +148,92 @@ impl Period {
         let text = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
         serde_json::json!({"from": text(self.from()), "to": text(self.to())})
     }
+}
+
+/// A list of what was done on orders, filtered by search, period and
+/// order: deliveries and returns (their pages and exports read the same).
+#[derive(Deserialize, Default)]
+pub(crate) struct PeriodListQuery {
+    #[serde(flatten)]
+    pub(crate) list: ListQuery,
+    #[serde(flatten)]
+    pub(crate) period: Period,
+    /// An order's id: its page links to its returns.
+    order: Option<String>,
+}
+
+impl PeriodListQuery {
+    /// The order named, if the URL names one by a valid id.
+    fn order(&self) -> Option<Uuid> {
+        self.order.as_deref().and_then(|id| id.trim().parse().ok())
+    }
+
+    pub(crate) fn deliveries(&self) -> DeliveryFilters {
+        DeliveryFilters {
+            order_id: self.order(),
+            client_id: None,
+            from: self.period.from(),
+            to: self.period.to(),
+        }
+    }
+
+    pub(crate) fn returns(&self) -> ReturnFilters {
+        ReturnFilters {
+            order_id: self.order(),
+            client_id: None,
+            from: self.period.from(),
+            to: self.period.to(),
+        }
+    }
+
+    /// The filters as the list template shows and links them.
+    pub(crate) fn view(&self) -> Value {
+        let mut view = self.period.view();
+        view["order"] = self
+            .order()
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+            .into();
+        view
+    }
+}
+
+/// How a list of what was done on orders (deliveries, returns) is
+/// shown: its template and title, and the key of each row's record.
+struct OnOrders {
+    template: &'static str,
+    title: &'static str,
+    key: &'static str,
+}
+
+/// A page of what was done on orders as its list shows it: each record
+/// beside its order's number and client, the filters as the template
+/// links them.
+async fn on_orders_page<T: Serialize>(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    listing: Listing<T>,
+    query: &PeriodListQuery,
+    shown: OnOrders,
+    order_of: impl Fn(&T) -> Uuid,
+) -> PageResult<Response> {
+    let (db, actor) = (&ctx.db, &viewer.actor);
+    let orders: Vec<Uuid> = listing.items.iter().map(&order_of).collect();
+    let orders = documents(db, actor, &orders).await?;
+    let clients: Vec<Uuid> = orders.values().map(|o| o.client_id).collect();
+    let names = client_names(db, actor, &clients).await?;
+    let list = ListView::new(listing, &query.list).map(|record| {
+        let order = orders.get(&order_of(&record));
+        let mut row = json!({
+            "order_number": order.and_then(|o| o.number.clone()),
+            "client_id": order.map(|o| o.client_id),
+            "client_name": order.and_then(|o| names.get(&o.client_id)),
+        });
+        row[shown.key] = serde_json::to_value(record).unwrap_or_default();
+        row
+    });
+    let context = json!({"list": list, "period": query.view()});
+    show(viewer, shown.template, shown.title, context).map(IntoResponse::into_response)
 }
 
 /// The documents `ids` name, read at once; an unknown id is left out.

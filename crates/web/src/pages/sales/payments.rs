@@ -36,13 +36,29 @@ pub fn router() -> Router<WebContext> {
 }
 
 #[derive(Deserialize, Default)]
-struct PaymentListQuery {
+pub(crate) struct PaymentListQuery {
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     #[serde(flatten)]
     period: Period,
     kind: Option<String>,
     method: Option<String>,
+}
+
+impl PaymentListQuery {
+    /// The list's filters as its URL carries them (and its export reads
+    /// them); a filter edited by hand into the URL is ignored, as a bad
+    /// page is.
+    pub(crate) fn filters(&self) -> PaymentFilters {
+        PaymentFilters {
+            invoice_id: None,
+            client_id: None,
+            kind: typed(self.kind.clone()).filter(|k| kinds().contains(&k.as_str())),
+            method: typed(self.method.clone()).filter(|m| methods().contains(&m.as_str())),
+            from: self.period.from(),
+            to: self.period.to(),
+        }
+    }
 }
 
 fn kinds() -> Vec<&'static str> {
@@ -58,17 +74,8 @@ async fn list(
     State(ctx): State<WebContext>,
     Query(query): Query<PaymentListQuery>,
 ) -> PageResult<Response> {
-    // A filter edited by hand into the URL is ignored, as a bad page is.
-    let kind = typed(query.kind.clone()).filter(|k| kinds().contains(&k.as_str()));
-    let method = typed(query.method.clone()).filter(|m| methods().contains(&m.as_str()));
-    let filters = PaymentFilters {
-        invoice_id: None,
-        client_id: None,
-        kind: kind.clone(),
-        method: method.clone(),
-        from: query.period.from(),
-        to: query.period.to(),
-    };
+    let filters = query.filters();
+    let (kind, method) = (filters.kind.clone(), filters.method.clone());
     let listing = service::list_payments(
         &ctx.db,
         &viewer.actor,

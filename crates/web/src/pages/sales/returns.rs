@@ -1,4 +1,6 @@
-//! Returns from an order's page: each line's quantity coming back,
+//! Returns: the list of goods taken back from every order
+//! (`GET /api/v1/returns`'s service, by search and period), and from an
+//! order's page the return form: each line's quantity coming back,
 //! within what was delivered and not yet returned
 //! (`LineProgress::returnable`), a reason and whether the goods go back
 //! into stock, sent to the service behind `POST /api/v1/orders/{id}/returns`.
@@ -7,15 +9,16 @@
 
 use super::document::render_with;
 use super::forms::{Retyped, chosen_lines, line_row, refused};
-use super::{CREDIT_NOTES, ORDERS};
+use super::{CREDIT_NOTES, ORDERS, OnOrders, PeriodListQuery, on_orders_page};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::typed;
 use crate::session::Allowed;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Form, Router};
+use comptoir_db::sales::SalesReturn;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::{
@@ -28,8 +31,39 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
-    Router::new().route("/orders/{id}/returns", post(take_back))
+    Router::new()
+        .route("/returns", get(list))
+        .route("/orders/{id}/returns", post(take_back))
 }
+
+/// The returns, newest first unless sorted otherwise, each with its
+/// order and client.
+async fn list(
+    viewer: Allowed<require::SalesRead>,
+    State(ctx): State<WebContext>,
+    Query(mut query): Query<PeriodListQuery>,
+) -> PageResult<Response> {
+    query
+        .list
+        .sort
+        .get_or_insert_with(|| "-created_at".to_owned());
+    let listing = service::list_returns(
+        &ctx.db,
+        &viewer.actor,
+        query.returns(),
+        query.list.search(),
+        query.list.sort::<SalesReturn>(),
+        query.list.page(),
+    )
+    .await?;
+    on_orders_page(&viewer, &ctx, listing, &query, LIST, |r| r.order_id).await
+}
+
+const LIST: OnOrders = OnOrders {
+    template: "sales/returns.html",
+    title: "sales.returns",
+    key: "sales_return",
+};
 
 /// The return form of an order's page, when the order may take goods
 /// back, a line has some to take and the reader may record returns.

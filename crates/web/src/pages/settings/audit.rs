@@ -26,7 +26,7 @@ pub fn router() -> Router<WebContext> {
 /// range. Like the list parameters, a value edited by hand into nonsense
 /// is dropped rather than refused.
 #[derive(Deserialize)]
-struct LogQuery {
+pub(crate) struct LogQuery {
     #[serde(flatten)]
     list: ListQuery,
     user: Option<String>,
@@ -53,7 +53,7 @@ fn day(text: &Option<String>) -> Option<NaiveDate> {
 impl LogQuery {
     /// The filters the service takes: the days as the instants from the
     /// first day's start to the last day's end.
-    fn filters(&self) -> AuditFilters {
+    pub(crate) fn filters(&self) -> AuditFilters {
         AuditFilters {
             action: typed(self.action.clone()),
             resource_type: typed(self.entity.clone()),

@@ -3,7 +3,7 @@
 //! `numbering` (number formats), `audit` (the log), `compliance` (the
 //! sales chain's check and the closings).
 
-mod audit;
+pub(crate) mod audit;
 mod compliance;
 mod numbering;
 mod organization;

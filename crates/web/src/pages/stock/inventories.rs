@@ -37,11 +37,22 @@ pub fn router() -> Router<WebContext> {
 }
 
 #[derive(Deserialize, Default)]
-struct InventoryQuery {
+pub(crate) struct InventoryQuery {
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     warehouse: Option<String>,
     status: Option<String>,
+}
+
+impl InventoryQuery {
+    /// The list's filters as its URL carries them (and its export reads
+    /// them); a value edited by hand into something else is ignored.
+    pub(crate) fn filters(&self) -> InventoryFilters {
+        InventoryFilters {
+            warehouse_id: uuid(&self.warehouse),
+            status: typed(self.status.clone()).filter(|s| InventoryStatus::parse(s).is_ok()),
+        }
+    }
 }
 
 async fn list(
@@ -59,12 +70,8 @@ async fn listing_page(
     status: StatusCode,
     notice: Option<&str>,
 ) -> PageResult<Response> {
-    let warehouse = uuid(&query.warehouse);
-    let state = typed(query.status.clone()).filter(|s| InventoryStatus::parse(s).is_ok());
-    let filters = InventoryFilters {
-        warehouse_id: warehouse,
-        status: state.clone(),
-    };
+    let filters = query.filters();
+    let (warehouse, state) = (filters.warehouse_id, filters.status.clone());
     let listing = inventories::list(
         &ctx.db,
         &viewer.actor,

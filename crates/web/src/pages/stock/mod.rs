@@ -11,7 +11,7 @@
 //! - `inventories`: `/inventories`, the count screen and the review.
 
 mod count;
-mod inventories;
+pub(crate) mod inventories;
 mod levels;
 pub(crate) mod movements;
 mod places;

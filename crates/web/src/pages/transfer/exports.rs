@@ -1,28 +1,38 @@
 //! Exports of the lists: `{list}/export?format=csv|excel|xlsx` with the
 //! list's own search and filters, as its page reads them, answers the
-//! export service's file. Authorized as the API's export routes
-//! (`data.export`). A new list gets its export with a handler here that
-//! builds its filter with its service's `*_filter` function, one route,
-//! and the `export_menu` macro in its template.
+//! export service's file. Authorized as the API's export routes: the
+//! list's own permission and `data.export`. A new list gets its export
+//! with a handler here that builds its filter with its service's
+//! `*_filter` function from the list page's query (its `filters()`), one
+//! route, and the `export_menu` macro in its template.
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
+use crate::pages::purchasing::orders::OrderListQuery;
+use crate::pages::sales::PeriodListQuery;
+use crate::pages::sales::payments::PaymentListQuery;
+use crate::pages::settings::audit::LogQuery;
+use crate::pages::stock::inventories::InventoryQuery;
 use crate::pages::stock::movements::LedgerQuery;
 use crate::pages::typed;
 use crate::session::Allowed;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_db::Filter;
 use comptoir_domain::sales::DocumentKind;
+use comptoir_services::audit::audit_filter;
 use comptoir_services::catalog::{ProductFilters, product_filter};
 use comptoir_services::parties::{ClientFilters, SupplierFilters, client_filter, supplier_filter};
-use comptoir_services::sales::{DocumentFilters, InvoiceFilters, document_filter};
-use comptoir_services::stock::{LevelFilters, level_filter, movement_filter};
-use comptoir_services::transfer::exports::{self as service, Content, Export, Format, Listing};
+use comptoir_services::purchasing::order_filter;
+use comptoir_services::sales::{
+    DocumentFilters, InvoiceFilters, delivery_filter, document_filter, payment_filter,
+    return_filter,
+};
+use comptoir_services::stock::{LevelFilters, inventory_filter, level_filter, movement_filter};
+use comptoir_services::transfer::exports::{self as service, Format, Listing};
 use comptoir_services::{Actor, require};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -37,6 +47,12 @@ pub fn router() -> Router<WebContext> {
         .route("/suppliers/export", get(suppliers))
         .route("/stock/export", get(levels))
         .route("/stock/movements/export", get(movements))
+        .route("/purchase-orders/export", get(purchase_orders))
+        .route("/deliveries/export", get(deliveries))
+        .route("/payments/export", get(payments))
+        .route("/returns/export", get(returns))
+        .route("/inventories/export", get(inventories))
+        .route("/settings/audit/export", get(audit))
 }
 
 /// An export's URL: the list's search and filters (each list reads the
@@ -60,54 +76,47 @@ struct ExportQuery {
 }
 
 impl ExportQuery {
-    fn format(&self) -> PageResult<Format> {
-        let (format, excel) = match self.format.as_deref().unwrap_or("csv") {
-            "csv" => ("csv", false),
-            "excel" => ("csv", true),
-            "xlsx" => ("xlsx", false),
-            _ => return Err(PageError::BadRequest("format must be csv, excel or xlsx")),
-        };
-        Ok(Format::parse(Some(format), Some(excel))?)
-    }
-
     fn search(&self) -> Option<String> {
         typed(self.q.clone())
     }
 }
 
-/// The rows `filter` selects from `listing`, as a download.
+/// A list page's own query (search, filters, sort and page, which the
+/// export ignores) and the export's format.
+#[derive(Deserialize)]
+struct Formatted<Q> {
+    #[serde(flatten)]
+    list: Q,
+    format: Option<String>,
+}
+
+/// `csv` (the default), `excel` (CSV as French Excel reads it) or `xlsx`.
+fn format(text: Option<&str>) -> PageResult<Format> {
+    let (format, excel) = match text.unwrap_or("csv") {
+        "csv" => ("csv", false),
+        "excel" => ("csv", true),
+        "xlsx" => ("xlsx", false),
+        _ => return Err(PageError::BadRequest("format must be csv, excel or xlsx")),
+    };
+    Ok(Format::parse(Some(format), Some(excel))?)
+}
+
+/// The rows `filter` selects from `listing`, as a download in `format`.
 async fn download(
     ctx: &WebContext,
     organization_id: Uuid,
     listing: Listing,
     filter: Filter,
-    format: Format,
+    format: Option<&str>,
 ) -> PageResult<Response> {
-    let Export { stem, content } =
-        service::export(&ctx.db, organization_id, listing, filter, format).await?;
-    let (content_type, extension, body) = match content {
-        Content::Csv(text) => ("text/csv; charset=utf-8", "csv", Body::from_stream(text)),
-        Content::Xlsx(bytes) => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            Body::from(bytes),
-        ),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.{extension}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    let format = self::format(format)?;
+    let file = service::export(&ctx.db, organization_id, listing, filter, format).await?;
+    Ok((file.headers(), Body::from_stream(file.into_bytes())).into_response())
 }
 
 async fn clients(
-    viewer: Allowed<require::DataExport>,
+    viewer: Allowed<require::ClientsRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
@@ -118,18 +127,13 @@ async fn clients(
         include_archived: None,
     };
     let filter = client_filter(organization_id, filters, query.search().as_deref())?;
-    download(
-        &ctx,
-        organization_id,
-        Listing::Clients,
-        filter,
-        query.format()?,
-    )
-    .await
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Clients, filter, format).await
 }
 
 async fn products(
-    viewer: Allowed<require::DataExport>,
+    viewer: Allowed<require::CatalogRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
@@ -144,18 +148,13 @@ async fn products(
         include_archived: None,
     };
     let filter = product_filter(organization_id, filters, query.search().as_deref())?;
-    download(
-        &ctx,
-        organization_id,
-        Listing::Products,
-        filter,
-        query.format()?,
-    )
-    .await
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Products, filter, format).await
 }
 
 async fn suppliers(
-    viewer: Allowed<require::DataExport>,
+    viewer: Allowed<require::SuppliersRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
@@ -166,14 +165,15 @@ async fn suppliers(
         include_archived: (status == "all").then_some(true),
     };
     let filter = supplier_filter(organization_id, filters, query.search().as_deref());
-    let format = query.format()?;
+    let format = query.format.as_deref();
     download(&ctx, organization_id, Listing::Suppliers, filter, format).await
 }
 
-/// Stock levels, by warehouse and alert as the list filters them (its
-/// product search is the list's own: the export takes every product).
+/// Stock levels, by product search, warehouse and alert as the list
+/// filters them.
 async fn levels(
-    viewer: Allowed<require::DataExport>,
+    viewer: Allowed<require::StockRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
     Query(query): Query<ExportQuery>,
 ) -> PageResult<Response> {
@@ -185,41 +185,42 @@ async fn levels(
         location_id: None,
         below_min: Some(typed(query.alert.clone()).is_some()),
     };
-    let filter = level_filter(organization_id, filters);
-    download(
-        &ctx,
-        organization_id,
-        Listing::Stock,
-        filter,
-        query.format()?,
-    )
-    .await
-}
-
-/// The export's format, the ledger's own filters beside it.
-#[derive(Deserialize)]
-struct LedgerExport {
-    #[serde(flatten)]
-    ledger: LedgerQuery,
-    format: Option<String>,
+    let filter = level_filter(organization_id, filters, query.search().as_deref());
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Stock, filter, format).await
 }
 
 /// Stock movements, as the ledger filters them.
 async fn movements(
-    viewer: Allowed<require::DataExport>,
+    viewer: Allowed<require::StockRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
-    Query(query): Query<LedgerExport>,
+    Query(query): Query<Formatted<LedgerQuery>>,
 ) -> PageResult<Response> {
     let organization_id = viewer.actor.organization_id;
-    let format = ExportQuery {
-        format: query.format.clone(),
-        ..Default::default()
-    }
-    .format()?;
-    let search = query.ledger.list.search();
-    let filter = movement_filter(organization_id, query.ledger.filters(), search)?;
+    let search = query.list.list.search();
+    let filter = movement_filter(organization_id, query.list.filters(), search)?;
+    let format = query.format.as_deref();
     download(&ctx, organization_id, Listing::Movements, filter, format).await
 }
+
+/// The export of one kind of sales document, authorized as its list.
+macro_rules! documents_export {
+    ($name:ident, $read:ty, $kind:expr) => {
+        async fn $name(
+            viewer: Allowed<$read>,
+            _export: Allowed<require::DataExport>,
+            State(ctx): State<WebContext>,
+            Query(query): Query<ExportQuery>,
+        ) -> PageResult<Response> {
+            documents(&ctx, &viewer.actor, $kind, query).await
+        }
+    };
+}
+
+documents_export!(quotes, require::SalesRead, DocumentKind::Quote);
+documents_export!(orders, require::SalesRead, DocumentKind::Order);
+documents_export!(invoices, require::InvoicesRead, DocumentKind::Invoice);
 
 /// Quotes, orders or invoices, as their list filters them.
 async fn documents(
@@ -236,14 +237,9 @@ async fn documents(
         overdue: (kind == DocumentKind::Invoice && query.overdue.as_deref() == Some("1"))
             .then_some(true),
     };
-    let filter = document_filter(
-        actor,
-        kind,
-        filters,
-        invoice_filters,
-        query.search().as_deref(),
-    )?;
-    let format = query.format()?;
+    let q = query.search();
+    let filter = document_filter(actor, kind, filters, invoice_filters, q.as_deref())?;
+    let format = query.format.as_deref();
     download(
         ctx,
         actor.organization_id,
@@ -254,26 +250,92 @@ async fn documents(
     .await
 }
 
-async fn quotes(
-    viewer: Allowed<require::DataExport>,
+/// Purchase orders, as their list filters them.
+async fn purchase_orders(
+    viewer: Allowed<require::PurchasesRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
-    Query(query): Query<ExportQuery>,
+    Query(query): Query<Formatted<OrderListQuery>>,
 ) -> PageResult<Response> {
-    documents(&ctx, &viewer.actor, DocumentKind::Quote, query).await
+    let organization_id = viewer.actor.organization_id;
+    let search = query.list.list.search();
+    let filter = order_filter(organization_id, query.list.filters(), search)?;
+    let format = query.format.as_deref();
+    download(
+        &ctx,
+        organization_id,
+        Listing::PurchaseOrders,
+        filter,
+        format,
+    )
+    .await
 }
 
-async fn orders(
-    viewer: Allowed<require::DataExport>,
+/// Delivery notes, as their list filters them.
+async fn deliveries(
+    viewer: Allowed<require::SalesRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
-    Query(query): Query<ExportQuery>,
+    Query(query): Query<Formatted<PeriodListQuery>>,
 ) -> PageResult<Response> {
-    documents(&ctx, &viewer.actor, DocumentKind::Order, query).await
+    let organization_id = viewer.actor.organization_id;
+    let search = query.list.list.search();
+    let filter = delivery_filter(organization_id, query.list.deliveries(), search);
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Deliveries, filter, format).await
 }
 
-async fn invoices(
-    viewer: Allowed<require::DataExport>,
+/// Returns, as their list filters them.
+async fn returns(
+    viewer: Allowed<require::SalesRead>,
+    _export: Allowed<require::DataExport>,
     State(ctx): State<WebContext>,
-    Query(query): Query<ExportQuery>,
+    Query(query): Query<Formatted<PeriodListQuery>>,
 ) -> PageResult<Response> {
-    documents(&ctx, &viewer.actor, DocumentKind::Invoice, query).await
+    let organization_id = viewer.actor.organization_id;
+    let search = query.list.list.search();
+    let filter = return_filter(&viewer.actor, query.list.returns(), search);
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Returns, filter, format).await
+}
+
+/// Payments and refunds, as their list filters them.
+async fn payments(
+    viewer: Allowed<require::InvoicesRead>,
+    _export: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<Formatted<PaymentListQuery>>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let search = query.list.list.search();
+    let filter = payment_filter(organization_id, query.list.filters(), search)?;
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Payments, filter, format).await
+}
+
+/// Inventories, as their list filters them.
+async fn inventories(
+    viewer: Allowed<require::StockRead>,
+    _export: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<Formatted<InventoryQuery>>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let search = query.list.list.search();
+    let filter = inventory_filter(organization_id, query.list.filters(), search)?;
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Inventories, filter, format).await
+}
+
+/// The audit log, as the log's page filters it.
+async fn audit(
+    viewer: Allowed<require::AuditRead>,
+    _export: Allowed<require::DataExport>,
+    State(ctx): State<WebContext>,
+    Query(query): Query<Formatted<LogQuery>>,
+) -> PageResult<Response> {
+    let organization_id = viewer.actor.organization_id;
+    let filter = audit_filter(organization_id, query.list.filters())?;
+    let format = query.format.as_deref();
+    download(&ctx, organization_id, Listing::Audit, filter, format).await
 }

@@ -1,6 +1,8 @@
 //! The sheet of each exportable list: the file's stem, its columns (the
 //! import's, so an export imports back unchanged) and each row's cells,
-//! with ids shown as the codes and names people read.
+//! with ids shown as the codes and names people read. `operations`: the
+//! lists that are exported only (orders to suppliers, deliveries,
+//! payments, returns, inventories, the audit log).
 
 use crate::error::ServiceResult;
 use crate::transfer::exports::writing::{Cell, Sheet};
@@ -13,6 +15,18 @@ use comptoir_db::stock::{Location, Movement, StockLevel, Warehouse};
 use comptoir_domain::sales::{DocumentKind, invoice_balance};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+mod operations;
+
+pub(super) use operations::{
+    audit_sheet, deliveries_sheet, inventories_sheet, payments_sheet, purchase_orders_sheet,
+    returns_sheet,
+};
+
+/// An instant as the API writes it.
+fn instant(at: chrono::DateTime<chrono::Utc>) -> Cell {
+    Cell::text(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
 
 pub(super) async fn products_sheet(
     db: &Db,
@@ -137,10 +151,7 @@ pub(super) async fn movements_sheet(
     ];
     Ok(Sheet::new("movements", columns, move |m: &Movement| {
         vec![
-            Cell::text(
-                m.created_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
+            instant(m.created_at),
             Cell::text(m.movement_type.as_str()),
             names.product(m.product_id),
             names.variant(m.variant_id),
