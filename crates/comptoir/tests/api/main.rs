@@ -21,6 +21,7 @@ mod dashboard_cache;
 mod demo;
 mod double_submit;
 mod editor_pages;
+mod editor_picking;
 mod hardening;
 mod imports;
 mod inventories;
