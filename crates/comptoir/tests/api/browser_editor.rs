@@ -1,11 +1,14 @@
 //! The document editor in a real browser: a clerk writes a quote by
 //! typing (client picked by its name, two products by theirs, a quantity
 //! changed, the totals following from the server), saves it, then clicks
-//! it through to a paid invoice. Saves `document-editor.png` and
-//! `document-draft.png`.
+//! it through to a paid invoice; another picks a chair's variant by
+//! typing its colour, and another among the candidates the page lists
+//! when saved unpicked. Saves `document-editor.png`, `document-draft.png`,
+//! `document-variant.png` and `document-variant-candidates.png`.
 
 use crate::browser::{Browser, browser};
 use crate::editor_pages::catalog;
+use crate::editor_picking::variants;
 use crate::helpers::{PASSWORD, spawn_app};
 use fantoccini::Locator;
 use serde_json::json;
@@ -33,6 +36,17 @@ async fn wait_for(browser: &Browser, css: &str, expected: &str, value: bool) {
     panic!("{css} never read {expected:?} (last {last:?})");
 }
 
+/// Waits until the element `css` is in the page.
+async fn appears(browser: &Browser, css: &str, what: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .expect(what);
+}
+
 async fn rows(browser: &Browser) -> usize {
     browser
         .client
@@ -50,13 +64,7 @@ async fn pick_product(browser: &Browser, row: usize, text: &str, price: &str) {
         .fill(&format!("{line} input[data-product-search]"), text)
         .await;
     let suggestion = format!("{line} button.suggestion");
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(&suggestion))
-        .await
-        .expect("a product found");
+    appears(browser, &suggestion, "a product found").await;
     browser.click(&suggestion).await;
     wait_for(
         browser,
@@ -96,13 +104,7 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     wait_for(&browser, "#f-client_id", &catalog.client, true).await;
     pick_product(&browser, 1, "chai", "9").await;
     browser.click("button[data-add-line]").await;
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#lines tr:nth-child(2)"))
-        .await
-        .expect("a second row");
+    appears(&browser, "#lines tr:nth-child(2)", "a second row").await;
     pick_product(&browser, 2, "livre", "22.5").await;
     wait_for(&browser, "#total-excl", "31,50 €", false).await;
 
@@ -119,13 +121,12 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     // A free-text line typed by hand, and an empty row added then removed.
     for row in [3, 4] {
         browser.click("button[data-add-line]").await;
-        browser
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(&format!("#lines tr:nth-child({row})")))
-            .await
-            .expect("a row added");
+        appears(
+            &browser,
+            &format!("#lines tr:nth-child({row})"),
+            "a row added",
+        )
+        .await;
     }
     browser
         .click("#lines tr:nth-child(4) button[data-remove]")
@@ -207,5 +208,114 @@ async fn a_clerk_types_a_quote_in_the_editor_and_clicks_it_to_a_paid_invoice() {
     browser.click("button[data-action='pay']").await;
     wait_for(&browser, "h1 .badge", "Payée", false).await;
     wait_for(&browser, "#balance-due", "0,00 €", false).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_clerk_picks_a_variant_by_typing_its_colour() {
+    let app = spawn_app().await;
+    let variants = variants(&app).await;
+    let Some(browser) = browser().await else {
+        return;
+    };
+    browser
+        .log_in(&app.address, "admin@test.example", PASSWORD)
+        .await;
+    browser.open(&app.address, "/quotes/new").await;
+    browser.fill("#f-client_q", "brass").await;
+    wait_for(&browser, "#f-client_id", &variants.catalog.client, true).await;
+
+    let row = "#lines tr:nth-child(1)";
+    browser
+        .fill(&format!("{row} input[data-product-search]"), "chaise")
+        .await;
+    let red = format!("{row} button.suggestion[data-product='CHAISE-R']");
+    appears(&browser, &red, "the variants offered").await;
+    let offered = browser.text(&format!("{row} .suggestion-list")).await;
+    for label in [
+        "CHAISE — Chaise bistrot",
+        "CHAISE-B — Chaise bistrot — Bleu",
+        "CHAISE-R — Chaise bistrot — Rouge",
+    ] {
+        assert!(offered.contains(label), "{label}: {offered}");
+    }
+    browser.screenshot("document-variant").await;
+    browser
+        .fill(&format!("{row} input[data-product-search]"), "roug")
+        .await;
+    wait_for(
+        &browser,
+        &format!("{row} .suggestion-list"),
+        "CHAISE-R — Chaise bistrot — Rouge",
+        false,
+    )
+    .await;
+    browser.click(&red).await;
+    wait_for(
+        &browser,
+        &format!("{row} input[name$='.unit_price']"),
+        "10.8",
+        true,
+    )
+    .await;
+    wait_for(
+        &browser,
+        &format!("{row} input[name$='.description']"),
+        "Chaise bistrot — Rouge",
+        true,
+    )
+    .await;
+    browser
+        .fill(&format!("{row} input[name$='.quantity']"), "2")
+        .await;
+    wait_for(&browser, "#total-excl", "21,60 €", false).await;
+    wait_for(&browser, "#total-incl", "25,92 €", false).await;
+
+    // Saved with a second row's product typed and not picked: the page
+    // comes back with the row's candidates; the blue one is picked there.
+    browser.click("button[data-add-line]").await;
+    let second = "#lines tr:nth-child(2)";
+    appears(&browser, second, "a second row").await;
+    browser
+        .fill(&format!("{second} input[data-product-search]"), "bistrot")
+        .await;
+    browser.click("button[data-save]").await;
+    let blue = format!("{second} button.suggestion[data-product='CHAISE-B']");
+    appears(
+        &browser,
+        &format!("{second} p.error"),
+        "the candidates listed",
+    )
+    .await;
+    assert_eq!(
+        browser.text(&format!("{second} p.error")).await,
+        "plusieurs produits correspondent : choisissez-en un"
+    );
+    assert_eq!(browser.path().await, "/quotes/new");
+    wait_for(&browser, "#lines tr:nth-child(1) output", "21,60 €", false).await;
+    browser
+        .client
+        .execute("document.querySelector('#lines').scrollIntoView()", vec![])
+        .await
+        .expect("scrolled");
+    browser.screenshot("document-variant-candidates").await;
+    browser.click(&blue).await;
+    wait_for(
+        &browser,
+        &format!("{second} input[name$='.description']"),
+        "Chaise bistrot — Bleu",
+        true,
+    )
+    .await;
+    wait_for(&browser, "#total-excl", "30,60 €", false).await;
+    wait_for(&browser, "#total-incl", "36,72 €", false).await;
+
+    browser.click("button[data-save]").await;
+    browser.arrives_at("/quotes/").await;
+    wait_for(&browser, "h1 .badge", "Brouillon", false).await;
+    let page = browser.text("main").await;
+    for shown in ["Chaise bistrot — Rouge", "Chaise bistrot — Bleu", "36,72"] {
+        assert!(page.contains(shown), "{shown}: {page}");
+    }
     browser.close().await;
 }

@@ -24,6 +24,7 @@ mod double_submit;
 mod editor_pages;
 mod exports;
 mod exports_pages;
+mod editor_picking;
 mod hardening;
 mod imports;
 mod inventories;

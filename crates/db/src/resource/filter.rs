@@ -66,6 +66,17 @@ impl Filter {
         self
     }
 
+    /// `column IN (ids)`; no id matches nothing.
+    pub fn one_of(mut self, column: &str, ids: &[Uuid]) -> Self {
+        if ids.is_empty() {
+            return self.clause("1 = 0");
+        }
+        let placeholders: Vec<String> = ids.iter().map(|id| self.sql.arg(*id)).collect();
+        self.conditions
+            .push(format!("{column} IN ({})", placeholders.join(", ")));
+        self
+    }
+
     /// `column IS NULL`.
     pub fn is_null(mut self, column: &str) -> Self {
         self.conditions.push(format!("{column} IS NULL"));

@@ -6,6 +6,7 @@ pub mod categories;
 mod nested;
 pub mod price_lists;
 pub mod products;
+pub mod sellables;
 pub mod suppliers;
 pub mod variants;
 pub mod views;

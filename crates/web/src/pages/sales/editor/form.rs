@@ -3,10 +3,12 @@
 //! stand (a row's key is only a name: rows added in the browser get a
 //! fresh one), turned into the service's request, or filled from a draft.
 
+use super::picking::Suggestion;
 use crate::pages::typed;
 use chrono::NaiveDate;
 use comptoir_db::sales::LineInput;
 use comptoir_domain::FieldErrors;
+use comptoir_services::catalog::sellables::Sellable;
 use comptoir_services::sales::{DocumentDetail, DocumentRequest, LineRequest};
 use serde::Serialize;
 use uuid::Uuid;
@@ -26,6 +28,9 @@ pub struct LineForm {
     pub vat_rate: String,
     /// The line's total excl. VAT as the server last computed it.
     pub total: Option<String>,
+    /// What the product box matched when the form was sent without a
+    /// product picked, for the clerk to pick one.
+    pub candidates: Vec<Suggestion>,
 }
 
 impl LineForm {
@@ -66,6 +71,25 @@ impl LineForm {
         .all(|text| text.trim().is_empty())
     }
 
+    /// A product searched for in the box and not picked yet (typed
+    /// without script, or left half-done); with a description typed too,
+    /// the row is a free-text line.
+    pub fn searched(&self) -> bool {
+        let typed = |text: &str| !text.trim().is_empty();
+        !typed(&self.product_id) && typed(&self.product) && !typed(&self.description)
+    }
+
+    /// The row naming `sellable`; what else was typed is kept.
+    pub fn choose(&mut self, sellable: &Sellable) {
+        self.product_id = sellable.product.id.to_string();
+        self.variant_id = sellable
+            .variant_id()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        self.product = sellable.name();
+        self.candidates.clear();
+    }
+
     /// The row filled with a line as the service validated it.
     pub fn filled(key: String, product: &str, line: &LineInput) -> Self {
         let amounts = &line.amounts;
@@ -87,14 +111,14 @@ impl LineForm {
             discount_percent: amounts.discount_percent.value().normalize().to_string(),
             vat_rate: amounts.vat_rate.value().normalize().to_string(),
             total: Some(amounts.total_excl_tax().to_string()),
+            candidates: Vec::new(),
         }
     }
 
     fn request(&self, prefix: &str, errors: &mut FieldErrors) -> LineRequest {
-        // A product searched for and never picked (typed without script,
-        // or left half-done) is not silently a free-text line.
-        let searched = |text: &str| !text.trim().is_empty();
-        if !searched(&self.product_id) && searched(&self.product) && !searched(&self.description) {
+        // A product searched for and never picked is not silently a
+        // free-text line.
+        if self.searched() {
             errors.add(format!("{prefix}product_id"), "pick a product in the list");
         }
         LineRequest {
@@ -122,14 +146,38 @@ pub struct EditorForm {
     pub lines: Vec<LineForm>,
 }
 
-/// What the reader asked of the form; adding and removing rows are
-/// buttons that also work without script (the page comes back with the
-/// row added or removed).
+/// What the reader asked of the form; adding and removing rows, and
+/// picking a row's product among those its box matched, are buttons
+/// that also work without script (the page comes back with the row
+/// added, removed or filled).
 #[derive(PartialEq)]
 pub enum Intent {
     Save,
     AddLine,
     RemoveLine(String),
+    Pick {
+        key: String,
+        product_id: Uuid,
+        variant_id: Option<Uuid>,
+    },
+}
+
+impl Intent {
+    /// `pick:KEY:PRODUCT:VARIANT`, the variant possibly empty.
+    fn pick(value: &str) -> Option<Self> {
+        let mut parts = value.strip_prefix("pick:")?.split(':');
+        let key = parts.next()?.to_owned();
+        let product_id = Uuid::parse_str(parts.next()?).ok()?;
+        let variant_id = match parts.next()? {
+            "" => None,
+            text => Some(Uuid::parse_str(text).ok()?),
+        };
+        Some(Intent::Pick {
+            key,
+            product_id,
+            variant_id,
+        })
+    }
 }
 
 /// `lines[KEY].field` → (KEY, field).
@@ -167,6 +215,8 @@ impl EditorForm {
                 "intent" => {
                     if let Some(key) = value.strip_prefix("remove:") {
                         intent = Intent::RemoveLine(key.to_owned());
+                    } else if let Some(pick) = Intent::pick(&value) {
+                        intent = pick;
                     }
                 }
                 _ => {}

@@ -1,12 +1,13 @@
 //! What htmx asks the server as the reader types in the editor: the
-//! clients and products matching what is typed, a row filled with the
-//! product chosen (description, the client's price by the price resolver,
-//! VAT), and the totals with the VAT breakdown, computed by the same
+//! clients, and the products and variants, matching what is typed, a row
+//! filled with the product or variant chosen (description, the client's
+//! price by the price resolver, VAT), and the totals with the VAT breakdown, computed by the same
 //! service validation and domain totals as a saved draft — the browser
 //! does no arithmetic. Each answers a fragment; those that change the
 //! form tell the totals to follow (`editor-changed`).
 
 use super::form::{EditorForm, LineForm, line_field};
+use super::picking::{CANDIDATES, Suggestion};
 use super::{INVOICES, Kind, ORDERS, QUOTES, totals_of};
 use crate::WebContext;
 use crate::error::PageResult;
@@ -17,18 +18,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use comptoir_db::catalog::Product;
 use comptoir_db::parties::Client;
 use comptoir_domain::FieldErrors;
 use comptoir_services::ServiceError;
-use comptoir_services::catalog::products::{self, ProductFilters};
+use comptoir_services::catalog::sellables;
 use comptoir_services::parties::{ClientFilters, list_clients};
 use comptoir_services::require;
 use comptoir_services::sales::{self as service, DocumentRequest, LineRequest};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// How many matches a search shows.
+/// How many clients a search shows.
 const MATCHES: i64 = 8;
 
 /// The event the totals listen to, raised once a fragment is in place.
@@ -110,43 +110,19 @@ async fn clients(
     Ok(([changed], fragment).into_response())
 }
 
-/// The products matching what is typed in a row's product box, each a
-/// button that fills the row.
+/// The products and variants matching what is typed in a row's product
+/// box, each a button that fills the row.
 async fn products(
     viewer: Allowed<require::CatalogRead>,
     State(ctx): State<WebContext>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let q = value(&pairs, "product");
-    let found: Vec<Product> = match q {
+    let found = match q {
         None => Vec::new(),
-        Some(q) => {
-            let by_name = ListQuery {
-                sort: Some("name".into()),
-                ..Default::default()
-            };
-            products::list(
-                &ctx.db,
-                &viewer.actor,
-                ProductFilters {
-                    category_id: None,
-                    kind: None,
-                    active: None,
-                    barcode: None,
-                    include_archived: None,
-                },
-                Some(q),
-                by_name.sort::<Product>(),
-                first_page(),
-            )
-            .await?
-            .items
-        }
+        Some(q) => sellables::search(&ctx.db, &viewer.actor, q, CANDIDATES).await?,
     };
-    let products: Vec<Value> = found
-        .iter()
-        .map(|p| json!({"id": p.id.to_string(), "code": p.code, "name": p.name}))
-        .collect();
+    let products: Vec<Suggestion> = found.iter().map(Suggestion::from).collect();
     show(
         &viewer,
         "sales/editor_products.html",
@@ -171,9 +147,9 @@ fn kind_of(pairs: &[(String, String)]) -> &'static Kind {
 }
 
 /// A row: empty under a fresh key (the "add a line" button), or filled
-/// with a product as the service prices it for the chosen client — one
-/// line validated as a draft's would be, so what the row shows is what
-/// saving keeps.
+/// with a product or variant as the service prices it for the chosen
+/// client — one line validated as a draft's would be, so what the row
+/// shows is what saving keeps.
 async fn line(
     viewer: Allowed<require::CatalogRead>,
     State(ctx): State<WebContext>,
@@ -183,11 +159,13 @@ async fn line(
     let Some(product_id) = value(&pairs, "product_id").and_then(|p| Uuid::parse_str(p).ok()) else {
         return row(&viewer, kind, LineForm::blank(), FieldErrors::new(), false);
     };
+    let variant_id = value(&pairs, "variant_id").and_then(|v| Uuid::parse_str(v).ok());
     let key = value(&pairs, "key").unwrap_or("0").to_owned();
     let client_id = value(&pairs, "client_id").and_then(|c| Uuid::parse_str(c).ok());
     let mut chosen = LineForm {
         key: key.clone(),
         product_id: product_id.to_string(),
+        variant_id: variant_id.map(|v| v.to_string()).unwrap_or_default(),
         quantity: value(&pairs, "quantity").unwrap_or("1").to_owned(),
         discount_percent: value(&pairs, "discount_percent")
             .unwrap_or_default()
@@ -209,7 +187,7 @@ async fn line(
         discount_percent: None,
         lines: Some(vec![LineRequest {
             product_id: Some(product_id),
-            variant_id: None,
+            variant_id,
             description: None,
             quantity: Some(chosen.quantity.clone()),
             unit_price: None,

@@ -7,12 +7,15 @@
 //!
 //! - `form`: the form as typed, to the service's request and back.
 //! - `live`: what htmx asks as the reader types — clients and products
-//!   found, a row filled with the product's price for the client, the
-//!   rows priced again when the client changes, the totals and VAT
-//!   breakdown the server recomputes.
+//!   (and their variants) found, a row filled with the product's price
+//!   for the client, the rows priced again when the client changes, the
+//!   totals and VAT breakdown the server recomputes.
+//! - `picking`: the product boxes as sent without script, resolved to a
+//!   product or variant, or to candidates listed in the row.
 
 mod form;
 mod live;
+mod picking;
 
 use super::document::{Refusal, render};
 use super::{INVOICES, Kind, ORDERS, QUOTES, client_names};
@@ -267,8 +270,10 @@ fn totals_of(preview: &DraftPreview) -> Value {
     totals
 }
 
-/// Saves the form, or with a row added or removed shows it again (the
-/// buttons that work without script), totals recomputed when they can be.
+/// Saves the form, or shows it again with a row added, removed or given
+/// its product (the buttons that work without script), or with the rows
+/// whose product box names no one product; totals recomputed when they
+/// can be.
 async fn save(
     viewer: Viewer,
     State(ctx): State<WebContext>,
@@ -276,22 +281,25 @@ async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
     kind: &'static Kind,
 ) -> PageResult<Response> {
-    let (form, intent) = EditorForm::parse(pairs);
-    if intent != Intent::Save {
-        let mut form = form;
+    let (mut form, intent) = EditorForm::parse(pairs);
+    let picking = picking::resolve(&ctx.db, &viewer.actor, &mut form, &intent).await?;
+    if intent != Intent::Save || !picking.settled() {
         match intent {
             Intent::RemoveLine(key) => form.lines.retain(|line| line.key != key),
-            _ => form.lines.push(LineForm::blank()),
+            Intent::AddLine => form.lines.push(LineForm::blank()),
+            Intent::Save | Intent::Pick { .. } => {}
         }
-        let (request, errors) = form.request();
-        let totals = match errors.is_empty() {
-            true => service::preview_draft(&ctx.db, &viewer.actor, kind.kind, request)
-                .await
-                .ok()
-                .map(|preview| totals_of(&preview)),
-            false => None,
+        let totals =
+            picking::priced(&ctx.db, &viewer.actor, kind.kind, &mut form, &picking).await?;
+        let shown = Shown {
+            status: match picking.errors.is_empty() {
+                true => StatusCode::OK,
+                false => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            errors: picking.errors,
+            ..Shown::fresh(id, totals)
         };
-        return page(&viewer, &ctx, kind, &form, Shown::fresh(id, totals)).await;
+        return page(&viewer, &ctx, kind, &form, shown).await;
     }
     let form = form.renumbered();
     let (request, errors) = form.request();
