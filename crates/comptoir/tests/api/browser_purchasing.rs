@@ -11,7 +11,7 @@ use serde_json::json;
 use std::time::Duration;
 
 /// Picks `value` in the select `css`.
-async fn pick(browser: &Browser, css: &str, value: &str) {
+pub(crate) async fn pick(browser: &Browser, css: &str, value: &str) {
     browser
         .client
         .find(Locator::Css(css))
@@ -24,7 +24,7 @@ async fn pick(browser: &Browser, css: &str, value: &str) {
 
 /// Waits until the text of `css` contains `text`; an element of the page
 /// being left (gone stale) is read again on the next page.
-async fn shows(browser: &Browser, css: &str, text: &str) {
+pub(crate) async fn shows(browser: &Browser, css: &str, text: &str) {
     for _ in 0..100 {
         if let Ok(element) = browser.client.find(Locator::Css(css)).await
             && let Ok(shown) = element.text().await

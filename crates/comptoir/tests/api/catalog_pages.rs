@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 
 /// Mobilier › Chaises; a chair (100.00, in Chaises), a table (250.50, in
 /// Mobilier) and an assembly service (45.00).
-struct Catalog {
-    furniture: String,
-    chairs: String,
-    chair: String,
+pub(crate) struct Catalog {
+    pub(crate) furniture: String,
+    pub(crate) chairs: String,
+    pub(crate) chair: String,
 }
 
-async fn catalog(app: &TestApp) -> Catalog {
+pub(crate) async fn catalog(app: &TestApp) -> Catalog {
     let furniture = app
         .create("/api/v1/categories", json!({"name": "Mobilier"}))
         .await;
@@ -51,7 +51,7 @@ async fn catalog(app: &TestApp) -> Catalog {
 }
 
 /// Where `text` first appears in the page, to check an order.
-fn at(html: &str, text: &str) -> usize {
+pub(crate) fn at(html: &str, text: &str) -> usize {
     html.find(text)
         .unwrap_or_else(|| panic!("{text} not in the page:\n{html}"))
 }

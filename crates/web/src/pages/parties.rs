@@ -148,6 +148,17 @@ pub enum Refused {
     Stale,
 }
 
+impl Refused {
+    /// Nothing refused yet: a form as first shown.
+    pub fn nothing() -> Self {
+        Refused::Form {
+            status: StatusCode::OK,
+            errors: FieldErrors::new(),
+            notice: None,
+        }
+    }
+}
+
 /// What the form shows for a refusal; anything else is an error page.
 pub fn refused(error: ServiceError) -> PageResult<Refused> {
     match error {

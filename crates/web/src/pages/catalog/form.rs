@@ -45,7 +45,7 @@ pub(super) struct ProductForm {
 /// A decimal as a French reader may type it ("12,50", "1 200"), written
 /// as the services read it ("12.50"); anything else is left for them to
 /// refuse with their message.
-fn decimal_text(value: Option<String>) -> Option<String> {
+pub(super) fn decimal_text(value: Option<String>) -> Option<String> {
     let text = typed(value)?;
     let plain: String = text
         .chars()

@@ -1,7 +1,9 @@
 //! The products list (search, category, kind, sort and page in the URL)
-//! and a product's page, with the price a chosen client pays.
+//! and a product's page, with the price a chosen client pays for a
+//! quantity.
 
 use super::chosen;
+use super::form::decimal_text;
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::{ListQuery, ListView, show};
@@ -12,6 +14,7 @@ use comptoir_db::Page;
 use comptoir_db::catalog::Product;
 use comptoir_db::parties::Client;
 use comptoir_domain::catalog::ProductKind;
+use comptoir_domain::numbers::Quantity;
 use comptoir_domain::permissions::Permission;
 use comptoir_services::catalog::{ProductFilters, products, views};
 use comptoir_services::parties::{self as parties, ClientFilters};
@@ -106,6 +109,9 @@ fn url_safe(text: &str) -> String {
 #[derive(Deserialize, Default)]
 pub(super) struct ProductPageQuery {
     client: Option<String>,
+    /// The quantity priced (a rule may start at a minimum); 1 when empty
+    /// or not a quantity.
+    quantity: Option<String>,
 }
 
 /// The clients a picker offers: the first page, by name.
@@ -124,6 +130,9 @@ pub(super) async fn product_page(
     // Clients are shown only to roles that may read them.
     let may_pick = viewer.actor.may(Permission::ClientsRead);
     let client = chosen(query.client, |t| Uuid::parse_str(t).ok()).filter(|_| may_pick);
+    let quantity = chosen(decimal_text(query.quantity), |t| {
+        Quantity::parse_non_negative(t).ok()
+    });
     let clients = if may_pick {
         let sort = ListQuery {
             sort: Some("name".into()),
@@ -152,7 +161,7 @@ pub(super) async fn product_page(
             let query = PriceQuery {
                 client_id: Some(client_id),
                 variant_id: None,
-                quantity: None,
+                quantity: quantity.map(|q| q.to_string()),
                 date: None,
             };
             match pricing::quote(&ctx.db, &viewer.actor, id, query).await {
@@ -176,6 +185,7 @@ pub(super) async fn product_page(
             "may_pick": may_pick,
             "client": client.map(|id| id.to_string()).unwrap_or_default(),
             "client_name": client_name,
+            "quantity": quantity.map(|q| q.value().normalize().to_string()).unwrap_or_default(),
             "quote": quote,
             "may_write": viewer.actor.may(Permission::CatalogWrite),
         }),

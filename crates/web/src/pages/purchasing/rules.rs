@@ -176,21 +176,20 @@ async fn form_page(
     Ok((status, page).into_response())
 }
 
-/// Nothing refused yet.
-fn fresh() -> Refused {
-    Refused::Form {
-        status: StatusCode::OK,
-        errors: FieldErrors::new(),
-        notice: None,
-    }
-}
-
 async fn new_form(
     viewer: Allowed<require::StockWrite>,
     State(ctx): State<WebContext>,
 ) -> PageResult<Response> {
     let form = RuleForm::default();
-    form_page(&viewer, &ctx, StatusCode::OK, None, &form, fresh()).await
+    form_page(
+        &viewer,
+        &ctx,
+        StatusCode::OK,
+        None,
+        &form,
+        Refused::nothing(),
+    )
+    .await
 }
 
 async fn edit_form(
@@ -200,7 +199,15 @@ async fn edit_form(
 ) -> PageResult<Response> {
     let rule: ReorderRule = records::get(&ctx.db, &viewer.actor, id).await?;
     let form = RuleForm::from_rule(&rule);
-    form_page(&viewer, &ctx, StatusCode::OK, Some(id), &form, fresh()).await
+    form_page(
+        &viewer,
+        &ctx,
+        StatusCode::OK,
+        Some(id),
+        &form,
+        Refused::nothing(),
+    )
+    .await
 }
 
 /// The form again after a refusal, with the refusal's status.
