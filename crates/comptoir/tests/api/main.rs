@@ -40,5 +40,6 @@ mod settings_pages;
 mod stock;
 mod stock_pages;
 mod storage;
+mod supplier_pages;
 mod transfer_pages;
 mod variants;
