@@ -30,6 +30,7 @@ mod parties;
 mod party_details;
 mod pricing;
 mod purchasing;
+mod purchasing_forms;
 mod purchasing_pages;
 mod roles;
 mod sales;
