@@ -82,7 +82,6 @@ impl TryFrom<String> for TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone as _;
 
     #[test]
     fn a_known_zone_is_kept_and_anything_else_refused() {

@@ -107,7 +107,8 @@ async fn each_page_renders_for_a_role_that_may_see_it_and_is_refused_to_one_that
         page.html
     );
     assert!(
-        page.has("12 rue des Ateliers, 13002 Marseille") && page.has("Paul Martin (Commercial)"),
+        page.has("12 rue des Ateliers, 13002 Marseille")
+            && page.has("Paul Martin</strong> · Commercial"),
         "{}",
         page.html
     );

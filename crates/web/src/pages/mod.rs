@@ -6,6 +6,7 @@ pub mod clients;
 pub mod home;
 pub mod login;
 pub mod parties;
+pub mod pickers;
 pub mod purchasing;
 pub mod sales;
 pub mod settings;
@@ -34,6 +35,7 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         .merge(transfer::router(upload_limit_bytes))
         .merge(suppliers::router())
         .merge(purchasing::router())
+        .merge(pickers::router())
         .merge(settings::router())
         .merge(stock::router())
 }

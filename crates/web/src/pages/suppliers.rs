@@ -1,27 +1,29 @@
 //! Suppliers: the list (search, status, sort, pages in the URL), a
-//! supplier's page (identity, addresses, contacts, purchase orders), and
-//! the form that creates or changes one — the client pages' twin, sharing
-//! their identity fields and refusals (`parties`).
+//! supplier's page (identity, addresses and contacts with their add and
+//! remove forms, purchase orders), and the form that creates or changes
+//! one — the client pages' twin, sharing their identity fields, refusals
+//! and details (`parties`).
 
+use super::parties::details::{self, PartyPage};
 use super::parties::{self, FormPage, IdentityForm, PartyForm};
 use super::purchasing::supplier_orders;
 use super::{ListQuery, ListView, show, typed};
 use crate::WebContext;
 use crate::error::PageResult;
-use crate::session::Allowed;
+use crate::session::{Allowed, Viewer};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use comptoir_db::Db;
-use comptoir_db::parties::{Address, Contact, Party, Supplier};
+use comptoir_db::parties::{Party, Supplier};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
-use comptoir_services::parties::{self as service, SupplierFilters, SupplierRequest, details};
+use comptoir_services::parties::{self as service, SupplierFilters, SupplierRequest};
 use comptoir_services::{Actor, ServiceResult, records, require};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
@@ -30,6 +32,7 @@ pub fn router() -> Router<WebContext> {
         .route("/suppliers/new", get(new_form))
         .route("/suppliers/{id}", get(supplier_page).post(update))
         .route("/suppliers/{id}/edit", get(edit_form))
+        .merge(details::router::<SupplierPage>())
 }
 
 #[derive(Deserialize, Default)]
@@ -172,40 +175,42 @@ async fn create(
     parties::create(&viewer, &ctx, form).await
 }
 
+/// The supplier's page, around its addresses and contacts.
+struct SupplierPage;
+
+impl PartyPage for SupplierPage {
+    const BASE: &'static str = "/suppliers";
+    type Write = require::SuppliersWrite;
+    const PARTY: fn(Uuid) -> Party = Party::Supplier;
+    const TEMPLATE: &'static str = "suppliers/show.html";
+    const TITLE: &'static str = "suppliers.supplier";
+
+    async fn about(viewer: &Viewer, ctx: &WebContext, id: Uuid) -> PageResult<Map<String, Value>> {
+        let actor = &viewer.actor;
+        let supplier: Supplier = records::get(&ctx.db, actor, id).await?;
+        // Their orders only to who may read purchases, as the API's route.
+        let orders = if actor.may(Permission::PurchasesRead) {
+            Some(supplier_orders(&ctx.db, actor, id).await?)
+        } else {
+            None
+        };
+        let mut values = Map::new();
+        values.insert("supplier".into(), json!(supplier));
+        values.insert("orders".into(), json!(orders));
+        values.insert(
+            "may_write".into(),
+            actor.may(Permission::SuppliersWrite).into(),
+        );
+        Ok(values)
+    }
+}
+
 async fn supplier_page(
     viewer: Allowed<require::SuppliersRead>,
     State(ctx): State<WebContext>,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let supplier: Supplier = records::get(&ctx.db, &viewer.actor, id).await?;
-    let party = Party::Supplier(id);
-    let first = comptoir_db::Page {
-        page: 1,
-        page_size: 100,
-    };
-    let addresses =
-        details::list::<Address>(&ctx.db, &viewer.actor, party, None, None, first).await?;
-    let contacts =
-        details::list::<Contact>(&ctx.db, &viewer.actor, party, None, None, first).await?;
-    // Their orders only to who may read purchases, as the API's route.
-    let orders = if viewer.actor.may(Permission::PurchasesRead) {
-        Some(supplier_orders(&ctx.db, &viewer.actor, id).await?)
-    } else {
-        None
-    };
-    show(
-        &viewer,
-        "suppliers/show.html",
-        "suppliers.supplier",
-        json!({
-            "supplier": supplier,
-            "addresses": addresses.items,
-            "contacts": contacts.items,
-            "orders": orders,
-            "may_write": viewer.actor.may(Permission::SuppliersWrite),
-        }),
-    )
-    .map(IntoResponse::into_response)
+    details::page::<SupplierPage>(&viewer, &ctx, id, None).await
 }
 
 async fn edit_form(

@@ -54,6 +54,7 @@ const MENU: &[Group] = &[
             entry("/quotes", "nav.quotes", &[Permission::SalesRead]),
             entry("/orders", "nav.orders", &[Permission::SalesRead]),
             entry("/deliveries", "nav.deliveries", &[Permission::SalesRead]),
+            entry("/returns", "nav.returns", &[Permission::SalesRead]),
             entry("/invoices", "nav.invoices", &[Permission::InvoicesRead]),
             entry(
                 "/credit-notes",
@@ -68,6 +69,11 @@ const MENU: &[Group] = &[
         entries: &[
             entry("/products", "nav.products", &[Permission::CatalogRead]),
             entry("/categories", "nav.categories", &[Permission::CatalogRead]),
+            entry(
+                "/price-lists",
+                "nav.price_lists",
+                &[Permission::CatalogRead],
+            ),
         ],
     },
     Group {
@@ -202,6 +208,8 @@ mod tests {
                 ("/clients", Permission::ClientsRead),
                 ("/products", Permission::CatalogRead),
                 ("/categories", Permission::CatalogRead),
+                ("/price-lists", Permission::CatalogRead),
+                ("/returns", Permission::SalesRead),
                 ("/credit-notes", Permission::InvoicesRead),
                 ("/suppliers", Permission::SuppliersRead),
                 ("/purchase-orders", Permission::PurchasesRead),

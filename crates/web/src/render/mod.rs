@@ -63,7 +63,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sales/editor_macros.html",
     "sales/editor_line.html",
     "sales/editor_rows.html",
-    "sales/editor_clients.html",
+    "picker_options.html",
     "sales/editor_products.html",
     "sales/editor_totals.html",
     "totals.html",

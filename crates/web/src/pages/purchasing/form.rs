@@ -1,50 +1,93 @@
-//! Drafting a purchase order: a supplier, the warehouse the goods are
-//! expected in, and line rows (product, quantity, unit cost — left empty,
-//! the supplier's price or the product's purchase price). Blank rows are
-//! left out; a refused draft comes back as typed, each message next to
-//! its field.
+//! Drafting a purchase order and rewriting a draft: a supplier, the
+//! warehouse the goods are expected in, and line rows (product, quantity,
+//! unit cost — left empty, the supplier's price or the product's purchase
+//! price —, discount). The supplier and each row's product are picked by
+//! search-as-you-type (`pickers`). Blank rows are left out; a refused
+//! draft comes back as typed, each message next to its field. A draft is
+//! rewritten (`/purchase-orders/{id}/edit`) by `update_order`, the API's
+//! `PUT`, at the version it was read at: over someone else's change the
+//! form shows what is stored now.
 
-use super::{Choice, product_choices, supplier_choices, warehouse_choices};
+use super::orders::{may_edit, render};
+use super::warehouse_choices;
 use crate::WebContext;
-use crate::error::PageResult;
+use crate::error::{PageError, PageResult};
 use crate::pages::parties::{Refused, refused};
+use crate::pages::pickers::Records;
+use crate::pages::sales::Refusal;
 use crate::pages::{by_field, show, typed};
 use crate::session::{Allowed, Viewer};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use comptoir_domain::FieldErrors;
-use comptoir_services::purchasing::{self as service, PurchaseLineRequest, PurchaseOrderRequest};
-use comptoir_services::require;
+use comptoir_services::purchasing::{
+    self as service, PurchaseLineRequest, PurchaseOrderDetail, PurchaseOrderRequest,
+};
+use comptoir_services::{ServiceError, require};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
-    Router::new().route("/purchase-orders/new", get(new_form))
+    Router::new()
+        .route("/purchase-orders/new", get(new_form))
+        .route("/purchase-orders/{id}/edit", get(edit_form).post(update))
 }
 
 /// How many line rows a new form offers.
 const ROWS: usize = 5;
 
-/// A line row as typed.
+/// The notice of a stale form, in the services' English.
+const STALE: &str = "changed by someone else meanwhile";
+
+/// A line row as typed. A stored line's row also carries the product it
+/// was saved with, its variant and its description: kept while the row's
+/// product stays the same.
 #[derive(Serialize, Default, Clone)]
 struct LineForm {
     product_id: String,
     quantity: String,
     unit_price: String,
+    discount_percent: String,
+    saved_product_id: String,
+    variant_id: String,
+    description: String,
 }
 
 impl LineForm {
     fn is_blank(&self) -> bool {
-        self.product_id.trim().is_empty()
-            && self.quantity.trim().is_empty()
-            && self.unit_price.trim().is_empty()
+        [
+            &self.product_id,
+            &self.quantity,
+            &self.unit_price,
+            &self.discount_percent,
+        ]
+        .iter()
+        .all(|text| text.trim().is_empty())
+    }
+
+    /// The variant and description saved with the row's product, while
+    /// it is still the one chosen.
+    fn kept(&self) -> Option<(&str, &str)> {
+        let same = !self.saved_product_id.is_empty() && self.saved_product_id == self.product_id;
+        same.then_some((self.variant_id.as_str(), self.description.as_str()))
     }
 }
+
+/// A row's fields, in the order `OrderForm::read` numbers them.
+const LINE_FIELDS: [&str; 7] = [
+    "product_id",
+    "quantity",
+    "unit_price",
+    "discount_percent",
+    "saved_product_id",
+    "variant_id",
+    "description",
+];
 
 /// The order form as typed.
 #[derive(Serialize, Default)]
@@ -53,36 +96,74 @@ struct OrderForm {
     warehouse_id: String,
     expected_date: String,
     notes: String,
+    /// The version a draft was read at; empty for a new order.
+    version: String,
     lines: Vec<LineForm>,
 }
 
 impl OrderForm {
-    /// Reads the posted fields; the rows' fields come in document order.
+    /// Reads the posted fields; the rows' fields come in document order,
+    /// every row with each of them.
     fn read(fields: Vec<(String, String)>) -> Self {
         let mut form = OrderForm::default();
-        let (mut products, mut quantities, mut prices) = (vec![], vec![], vec![]);
+        let mut rows: [Vec<String>; LINE_FIELDS.len()] = Default::default();
         for (name, value) in fields {
-            match name.as_str() {
-                "supplier_id" => form.supplier_id = value,
-                "warehouse_id" => form.warehouse_id = value,
-                "expected_date" => form.expected_date = value,
-                "notes" => form.notes = value,
-                "product_id" => products.push(value),
-                "quantity" => quantities.push(value),
-                "unit_price" => prices.push(value),
-                _ => {}
+            let head = match name.as_str() {
+                "supplier_id" => Some(&mut form.supplier_id),
+                "warehouse_id" => Some(&mut form.warehouse_id),
+                "expected_date" => Some(&mut form.expected_date),
+                "notes" => Some(&mut form.notes),
+                "version" => Some(&mut form.version),
+                _ => None,
+            };
+            if let Some(slot) = head {
+                *slot = value;
+                continue;
+            }
+            if let Some(column) = LINE_FIELDS.iter().position(|field| *field == name) {
+                rows[column].push(value);
             }
         }
-        let rows = products.len().max(quantities.len()).max(prices.len());
-        let at = |list: &[String], i: usize| list.get(i).cloned().unwrap_or_default();
-        form.lines = (0..rows)
+        let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let at = |column: usize, i: usize| rows[column].get(i).cloned().unwrap_or_default();
+        form.lines = (0..count)
             .map(|i| LineForm {
-                product_id: at(&products, i),
-                quantity: at(&quantities, i),
-                unit_price: at(&prices, i),
+                product_id: at(0, i),
+                quantity: at(1, i),
+                unit_price: at(2, i),
+                discount_percent: at(3, i),
+                saved_product_id: at(4, i),
+                variant_id: at(5, i),
+                description: at(6, i),
             })
             .collect();
         form
+    }
+
+    /// The form showing a stored draft.
+    fn of(detail: &PurchaseOrderDetail) -> Self {
+        let order = &detail.order;
+        let text = |value: Option<String>| value.unwrap_or_default();
+        OrderForm {
+            supplier_id: order.supplier_id.to_string(),
+            warehouse_id: text(order.warehouse_id.map(|w| w.to_string())),
+            expected_date: text(order.expected_date.map(|d| d.to_string())),
+            notes: text(order.notes.clone()),
+            version: order.version.to_string(),
+            lines: detail
+                .lines
+                .iter()
+                .map(|line| LineForm {
+                    product_id: line.product_id.to_string(),
+                    quantity: line.quantity.0.value().normalize().to_string(),
+                    unit_price: line.unit_price.0.value().normalize().to_string(),
+                    discount_percent: line.discount_percent.0.value().normalize().to_string(),
+                    saved_product_id: line.product_id.to_string(),
+                    variant_id: text(line.variant_id.map(|v| v.to_string())),
+                    description: line.description.clone(),
+                })
+                .collect(),
+        }
     }
 
     /// The request the API would receive, the rows it holds (by their
@@ -99,6 +180,7 @@ impl OrderForm {
         };
         let supplier_id = id("supplier_id", &self.supplier_id);
         let warehouse_id = id("warehouse_id", &self.warehouse_id);
+        let decimal = |text: &str| typed(Some(text.replace(',', ".")));
         let mut rows = Vec::new();
         let mut lines = Vec::new();
         for (row, line) in self.lines.iter().enumerate() {
@@ -106,13 +188,14 @@ impl OrderForm {
                 continue;
             }
             rows.push(row);
+            let (variant, description) = line.kept().unwrap_or_default();
             lines.push(PurchaseLineRequest {
                 product_id: id(&format!("lines[{row}].product_id"), &line.product_id),
-                variant_id: None,
-                description: None,
-                quantity: typed(Some(line.quantity.replace(',', "."))),
-                unit_price: typed(Some(line.unit_price.replace(',', "."))),
-                discount_percent: None,
+                variant_id: id(&format!("lines[{row}].variant_id"), variant),
+                description: typed(Some(description.to_owned())),
+                quantity: decimal(&line.quantity),
+                unit_price: decimal(&line.unit_price),
+                discount_percent: decimal(&line.discount_percent),
             });
         }
         let expected_date = typed(Some(self.expected_date.clone())).and_then(|text| {
@@ -136,7 +219,8 @@ impl OrderForm {
 }
 
 /// The services name a line by its place among the lines sent; the form
-/// by its row.
+/// by its row. A variant's message goes next to the row's product, the
+/// variant being kept with it.
 fn by_row(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
     let mut renamed = FieldErrors::new();
     for error in errors.into_vec() {
@@ -144,13 +228,46 @@ fn by_row(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
             .field
             .strip_prefix("lines[")
             .and_then(|rest| rest.split_once("]."))
-            .and_then(|(index, field)| Some((rows.get(index.parse::<usize>().ok()?)?, field)));
+            .and_then(|(index, field)| Some((rows.get(index.parse::<usize>().ok()?)?, field)))
+            .map(|(row, field)| match field {
+                "variant_id" => (row, "product_id"),
+                field => (row, field),
+            });
         match row {
             Some((row, field)) => renamed.add(format!("lines[{row}].{field}"), error.message),
             None => renamed.add(error.field, error.message),
         }
     }
     renamed
+}
+
+/// What the form page shows besides the form: the draft rewritten (none
+/// for a new order), the answer's status, the errors and a notice.
+struct Shown {
+    id: Option<Uuid>,
+    status: StatusCode,
+    errors: FieldErrors,
+    notice: Option<String>,
+}
+
+impl Shown {
+    fn fresh(id: Option<Uuid>) -> Self {
+        Shown {
+            id,
+            status: StatusCode::OK,
+            errors: FieldErrors::new(),
+            notice: None,
+        }
+    }
+}
+
+/// A form with text that could not be read, named by its rows.
+fn unread(id: Option<Uuid>, errors: FieldErrors) -> Shown {
+    Shown {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        errors,
+        ..Shown::fresh(id)
+    }
 }
 
 #[derive(Deserialize)]
@@ -167,36 +284,75 @@ async fn new_form(
         supplier_id: query.supplier_id.unwrap_or_default(),
         ..Default::default()
     };
-    form_page(&viewer, &ctx, StatusCode::OK, form, FieldErrors::new()).await
+    form_page(&viewer, &ctx, form, Shown::fresh(None)).await
 }
 
 async fn form_page(
     viewer: &Viewer,
     ctx: &WebContext,
-    status: StatusCode,
     mut form: OrderForm,
-    errors: FieldErrors,
+    shown: Shown,
 ) -> PageResult<Response> {
     let rows = ROWS.max(form.lines.len() + 1);
     form.lines.resize(rows, LineForm::default());
-    let (suppliers, products, warehouses): (Vec<Choice>, Vec<Choice>, Vec<Choice>) = (
-        supplier_choices(&ctx.db, &viewer.actor).await?,
-        product_choices(&ctx.db, &viewer.actor).await?,
-        warehouse_choices(&ctx.db, &viewer.actor).await?,
-    );
+    let (db, actor) = (&ctx.db, &viewer.actor);
+    let supplier = Records::Suppliers
+        .options(db, actor, None, &form.supplier_id)
+        .await?;
+    let chosen: Vec<&str> = form.lines.iter().map(|l| l.product_id.as_str()).collect();
+    let products = Records::Products.options_each(db, actor, &chosen).await?;
+    let warehouses = warehouse_choices(db, actor).await?;
+    let (title, action) = match shown.id {
+        Some(id) => ("purchasing.edit", format!("/purchase-orders/{id}/edit")),
+        None => ("purchasing.new", "/purchase-orders".to_owned()),
+    };
     let page = show(
         viewer,
         "purchasing/form.html",
-        "purchasing.new",
+        title,
         json!({
+            "id": shown.id,
+            "heading": title,
+            "action": action,
             "form": form,
-            "errors": by_field(errors),
-            "suppliers": suppliers,
+            "errors": by_field(shown.errors),
+            "notice": shown.notice,
+            "supplier": supplier,
             "products": products,
             "warehouses": warehouses,
         }),
     )?;
-    Ok((status, page).into_response())
+    Ok((shown.status, page).into_response())
+}
+
+/// The form again after a refusal: field errors next to their fields
+/// (renamed to their rows), a conflict above them.
+async fn refused_form(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    id: Option<Uuid>,
+    form: OrderForm,
+    rows: &[usize],
+    refusal: Refused,
+) -> PageResult<Response> {
+    let shown = match refusal {
+        Refused::Form {
+            status,
+            errors,
+            notice,
+        } => Shown {
+            id,
+            status,
+            errors: by_row(errors, rows),
+            notice,
+        },
+        Refused::Stale => Shown {
+            status: StatusCode::PRECONDITION_FAILED,
+            notice: Some(STALE.into()),
+            ..Shown::fresh(id)
+        },
+    };
+    form_page(viewer, ctx, form, shown).await
 }
 
 pub async fn create(
@@ -207,21 +363,80 @@ pub async fn create(
     let form = OrderForm::read(fields);
     let (request, rows, errors) = form.request();
     if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return form_page(&viewer, &ctx, status, form, errors).await;
+        return form_page(&viewer, &ctx, form, unread(None, errors)).await;
     }
     match service::create_order(&ctx.db, &viewer.actor, request).await {
         Ok(order) => {
             Ok(Redirect::to(&format!("/purchase-orders/{}", order.order.id)).into_response())
         }
-        Err(error) => match refused(error)? {
-            Refused::Form { status, errors, .. } => {
-                form_page(&viewer, &ctx, status, form, by_row(errors, &rows)).await
+        Err(error) => refused_form(&viewer, &ctx, None, form, &rows, refused(error)?).await,
+    }
+}
+
+async fn edit_form(
+    viewer: Allowed<require::PurchasesWrite>,
+    State(ctx): State<WebContext>,
+    Path(id): Path<Uuid>,
+) -> PageResult<Response> {
+    let detail = service::get_order(&ctx.db, &viewer.actor, id).await?;
+    if !may_edit(detail.order.status, &viewer.actor) {
+        // Past the draft, the order's page shows it read-only.
+        return Ok(Redirect::to(&format!("/purchase-orders/{id}")).into_response());
+    }
+    form_page(
+        &viewer,
+        &ctx,
+        OrderForm::of(&detail),
+        Shown::fresh(Some(id)),
+    )
+    .await
+}
+
+/// Saves the draft at the version the form was read at. Over someone
+/// else's change the form shows what is stored now — the reader's edit is
+/// lost, as they are told, rather than written over theirs — or, the
+/// order sent meanwhile, its page says so.
+async fn update(
+    viewer: Allowed<require::PurchasesWrite>,
+    State(ctx): State<WebContext>,
+    Path(id): Path<Uuid>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let form = OrderForm::read(fields);
+    let Some(version) = form.version.trim().parse::<i64>().ok() else {
+        return Err(PageError::BadRequest(
+            "the form lacks the version it was read at",
+        ));
+    };
+    let (request, rows, errors) = form.request();
+    if !errors.is_empty() {
+        return form_page(&viewer, &ctx, form, unread(Some(id), errors)).await;
+    }
+    let outcome = service::update_order(&ctx.db, &viewer.actor, id, Some(version), request).await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/purchase-orders/{id}")).into_response()),
+        Err(ServiceError::PreconditionFailed { .. }) => {
+            let current = service::get_order(&ctx.db, &viewer.actor, id).await?;
+            if !may_edit(current.order.status, &viewer.actor) {
+                let refusal = Refusal {
+                    status: StatusCode::CONFLICT,
+                    messages: vec![(None, STALE.into())],
+                };
+                return render(&viewer, &ctx, id, Some(refusal), Default::default()).await;
             }
-            Refused::Stale => {
-                let status = StatusCode::PRECONDITION_FAILED;
-                form_page(&viewer, &ctx, status, form, FieldErrors::new()).await
-            }
-        },
+            let current = OrderForm::of(&current);
+            refused_form(&viewer, &ctx, Some(id), current, &[], Refused::Stale).await
+        }
+        Err(error @ ServiceError::InvalidTransition(_)) => {
+            render(
+                &viewer,
+                &ctx,
+                id,
+                Some(Refusal::of(error)?),
+                Default::default(),
+            )
+            .await
+        }
+        Err(error) => refused_form(&viewer, &ctx, Some(id), form, &rows, refused(error)?).await,
     }
 }

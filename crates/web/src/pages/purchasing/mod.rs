@@ -15,14 +15,13 @@ mod replenishment;
 mod rules;
 
 use crate::WebContext;
+use crate::pages::pickers::Choice;
 use axum::Router;
 use comptoir_db::catalog::Product;
 use comptoir_db::parties::Supplier;
 use comptoir_db::resource::Table;
 use comptoir_db::stock::Warehouse;
 use comptoir_db::{Db, Page, Record};
-use comptoir_services::catalog::{ProductFilters, products};
-use comptoir_services::parties::{self, SupplierFilters};
 use comptoir_services::stock::places;
 use comptoir_services::{Actor, ServiceResult, records};
 use serde::Serialize;
@@ -39,60 +38,15 @@ pub fn router() -> Router<WebContext> {
         .merge(replenishment::router())
 }
 
-/// A choice of a picker: the record's id and what the reader sees.
-#[derive(Serialize)]
-pub struct Choice {
-    id: Uuid,
-    label: String,
-}
-
-/// How many records a picker offers; past that the reader searches the
-/// record's own list.
-const PICKER: Page = Page {
+/// Every warehouse a form offers.
+const WAREHOUSES: Page = Page {
     page: 1,
     page_size: 200,
 };
 
-/// The active suppliers a form or filter picks from.
-pub async fn supplier_choices(db: &Db, actor: &Actor) -> ServiceResult<Vec<Choice>> {
-    let active = SupplierFilters {
-        active: None,
-        include_archived: None,
-    };
-    let suppliers = parties::list_suppliers(db, actor, active, None, None, PICKER).await?;
-    Ok(suppliers
-        .items
-        .into_iter()
-        .map(|s| Choice {
-            id: s.id,
-            label: format!("{} · {}", s.code, s.name),
-        })
-        .collect())
-}
-
-/// The active products a line picks from.
-pub async fn product_choices(db: &Db, actor: &Actor) -> ServiceResult<Vec<Choice>> {
-    let active = ProductFilters {
-        category_id: None,
-        kind: None,
-        active: None,
-        barcode: None,
-        include_archived: None,
-    };
-    let products = products::list(db, actor, active, None, None, PICKER).await?;
-    Ok(products
-        .items
-        .into_iter()
-        .map(|p| Choice {
-            id: p.id,
-            label: format!("{} · {}", p.code, p.name),
-        })
-        .collect())
-}
-
 /// The warehouses goods are expected in.
 pub async fn warehouse_choices(db: &Db, actor: &Actor) -> ServiceResult<Vec<Choice>> {
-    let warehouses = places::list_warehouses(db, actor, None, None, PICKER).await?;
+    let warehouses = places::list_warehouses(db, actor, None, None, WAREHOUSES).await?;
     Ok(warehouses
         .items
         .into_iter()

@@ -3,9 +3,10 @@
 //! expected, totals, the send and cancel buttons and the receive form its
 //! state and the reader's role allow — and those actions.
 
-use super::{Names, supplier_choices};
+use super::Names;
 use crate::WebContext;
 use crate::error::PageResult;
+use crate::pages::pickers::Records;
 use crate::pages::sales::Refusal;
 use crate::pages::{ListQuery, ListView, show, typed};
 use crate::session::{Allowed, Viewer};
@@ -79,7 +80,11 @@ async fn list(
     .await?;
     let suppliers = listing.items.iter().map(|o| o.supplier_id).collect();
     let names = Names::read(&ctx.db, &viewer.actor, suppliers, vec![], vec![]).await;
-    let suppliers = supplier_choices(&ctx.db, &viewer.actor).await?;
+    let chosen = supplier_id.map(|s| s.to_string()).unwrap_or_default();
+    let suppliers = Records::Suppliers
+        .options(&ctx.db, &viewer.actor, None, &chosen)
+        .await?
+        .choosing(Records::Suppliers, "purchasing.all_suppliers");
     show(
         &viewer,
         "purchasing/list.html",
@@ -155,6 +160,12 @@ fn lines(detail: &PurchaseOrderDetail) -> Vec<LineView> {
         .collect()
 }
 
+/// Whether the reader may rewrite an order in `status` in the form.
+pub fn may_edit(status: PurchaseStatus, actor: &Actor) -> bool {
+    actor.may(Permission::PurchasesWrite)
+        && purchase_transition(status, PurchaseAction::EditLines).is_ok()
+}
+
 /// What the reader may do to an order in `status`: the buttons, and
 /// whether the receive form is shown.
 fn actions(status: PurchaseStatus, actor: &Actor) -> (Vec<&'static str>, bool) {
@@ -179,7 +190,7 @@ async fn order_page(
 
 /// The order's page; after a refused action, with why and its status,
 /// and a refused receipt's messages next to their lines.
-async fn render(
+pub(super) async fn render(
     viewer: &Viewer,
     ctx: &WebContext,
     id: Uuid,
@@ -230,6 +241,7 @@ async fn render(
             "lines": lines(&detail),
             "names": names,
             "buttons": buttons,
+            "edit": may_edit(order.status, &viewer.actor),
             "receive": receive,
             "locations": locations,
             "line_errors": line_errors,

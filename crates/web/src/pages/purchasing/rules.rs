@@ -3,10 +3,11 @@
 //! refused above the form; a stale edit shows the stored values), and
 //! deletion.
 
-use super::{Choice, Names, product_choices, supplier_choices, warehouse_choices};
+use super::{Names, warehouse_choices};
 use crate::WebContext;
 use crate::error::PageResult;
 use crate::pages::parties::{FormPage, Refused, form_values, refused, text};
+use crate::pages::pickers::Records;
 use crate::pages::{ListQuery, ListView, show, typed};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Path, Query, State};
@@ -163,11 +164,16 @@ async fn form_page(
             Some("changed by someone else meanwhile".into()),
         ),
     };
-    let (products, warehouses, suppliers): (Vec<Choice>, Vec<Choice>, Vec<Choice>) = (
-        product_choices(&ctx.db, &viewer.actor).await?,
-        warehouse_choices(&ctx.db, &viewer.actor).await?,
-        supplier_choices(&ctx.db, &viewer.actor).await?,
-    );
+    let (db, actor) = (&ctx.db, &viewer.actor);
+    let chosen = |id: &Option<String>| id.clone().unwrap_or_default();
+    let products = Records::Products
+        .options(db, actor, None, &chosen(&form.product_id))
+        .await?;
+    let suppliers = Records::Suppliers
+        .options(db, actor, None, &chosen(&form.supplier_id))
+        .await?
+        .choosing(Records::Suppliers, "rules.cheapest");
+    let warehouses = warehouse_choices(db, actor).await?;
     let mut values = form_values(id, form, errors, notice.as_deref());
     values["products"] = json!(products);
     values["warehouses"] = json!(warehouses);

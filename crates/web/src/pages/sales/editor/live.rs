@@ -11,25 +11,21 @@ use super::picking::{CANDIDATES, Suggestion};
 use super::{INVOICES, Kind, ORDERS, QUOTES, totals_of};
 use crate::WebContext;
 use crate::error::PageResult;
-use crate::pages::{ListQuery, by_field, show, typed};
+use crate::pages::pickers::Records;
+use crate::pages::{by_field, show, typed};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use comptoir_db::parties::Client;
 use comptoir_domain::FieldErrors;
 use comptoir_services::ServiceError;
 use comptoir_services::catalog::sellables;
-use comptoir_services::parties::{ClientFilters, list_clients};
 use comptoir_services::require;
 use comptoir_services::sales::{self as service, DocumentRequest, LineRequest};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// How many clients a search shows.
-const MATCHES: i64 = 8;
 
 /// The event the totals listen to, raised once a fragment is in place.
 const CHANGED: (&str, &str) = ("hx-trigger-after-swap", "editor-changed");
@@ -54,58 +50,14 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         })
 }
 
-fn first_page() -> comptoir_db::Page {
-    comptoir_db::Page {
-        page: 1,
-        page_size: MATCHES,
-    }
-}
-
-/// The picker's options for what is typed: the chosen client stays
-/// chosen if it matches, else the first match is.
+/// The picker's options for what is typed (`pickers`); the rows are then
+/// priced for the client chosen, and the totals follow.
 async fn clients(
     viewer: Allowed<require::ClientsRead>,
     State(ctx): State<WebContext>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let by_name = ListQuery {
-        sort: Some("name".into()),
-        ..Default::default()
-    };
-    let listing = list_clients(
-        &ctx.db,
-        &viewer.actor,
-        ClientFilters {
-            status: None,
-            kind: None,
-            include_archived: None,
-        },
-        value(&pairs, "client_q"),
-        by_name.sort::<Client>(),
-        first_page(),
-    )
-    .await?;
-    let chosen = value(&pairs, "client_id").unwrap_or_default();
-    let selected = match listing.items.iter().any(|c| c.id.to_string() == chosen) {
-        true => chosen.to_owned(),
-        false => listing
-            .items
-            .first()
-            .map(|c| c.id.to_string())
-            .unwrap_or_default(),
-    };
-    let clients: Vec<Value> = listing
-        .items
-        .iter()
-        .map(|c| json!({"id": c.id.to_string(), "name": c.name, "code": c.code}))
-        .collect();
-    let fragment = show(
-        &viewer,
-        "sales/editor_clients.html",
-        "sales.client",
-        json!({"clients": clients, "selected": selected, "searched": true}),
-    )?;
-    // The rows are priced for the client chosen, then the totals follow.
+    let fragment = Records::Clients.answer(&viewer, &ctx, &pairs).await?;
     let changed = ("hx-trigger-after-swap", "client-changed, editor-changed");
     Ok(([changed], fragment).into_response())
 }

@@ -18,10 +18,11 @@ mod live;
 mod picking;
 
 use super::document::{Refusal, render};
-use super::{INVOICES, Kind, ORDERS, QUOTES, client_names};
+use super::{INVOICES, Kind, ORDERS, QUOTES};
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
-use crate::pages::{ListQuery, by_field, show};
+use crate::pages::pickers::Records;
+use crate::pages::{by_field, show};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -29,23 +30,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
-use comptoir_db::parties::Client;
 use comptoir_db::sales::SalesDocument;
 use comptoir_domain::FieldErrors;
 use comptoir_domain::sales::{
     DocumentKind, DocumentStatus, InvoiceAction, InvoiceStatus, OrderAction, OrderStatus,
     QuoteAction, QuoteStatus, invoice_transition, order_transition, quote_transition,
 };
-use comptoir_services::parties::{ClientFilters, list_clients};
 use comptoir_services::require::{self, Requirement};
 use comptoir_services::sales::{self as service, DraftPreview};
 use comptoir_services::{ServiceError, ServiceResult};
 use form::{EditorForm, Intent, LineForm};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// How many clients the picker lists before the reader types.
-const CLIENT_CHOICES: i64 = 50;
 
 pub fn router() -> Router<WebContext> {
     Router::new()
@@ -149,7 +145,7 @@ impl Shown<'_> {
 }
 
 /// The editor's page: the clients the picker offers (the first ones by
-/// name, and the chosen one), the rows, the totals when known.
+/// name, and the chosen one: `pickers`), the rows, the totals when known.
 async fn page(
     viewer: &Viewer,
     ctx: &WebContext,
@@ -157,39 +153,10 @@ async fn page(
     form: &EditorForm,
     shown: Shown<'_>,
 ) -> PageResult<Response> {
-    let by_name = ListQuery {
-        sort: Some("name".into()),
-        ..Default::default()
-    };
-    let listing = list_clients(
-        &ctx.db,
-        &viewer.actor,
-        ClientFilters {
-            status: None,
-            kind: None,
-            include_archived: None,
-        },
-        None,
-        by_name.sort::<Client>(),
-        comptoir_db::Page {
-            page: 1,
-            page_size: CLIENT_CHOICES,
-        },
-    )
-    .await?;
-    let mut clients: Vec<Value> = listing
-        .items
-        .iter()
-        .map(|c| json!({"id": c.id.to_string(), "name": c.name, "code": c.code}))
-        .collect();
-    if let Ok(chosen) = Uuid::parse_str(&form.client_id)
-        && !listing.items.iter().any(|c| c.id == chosen)
-    {
-        let names = client_names(&ctx.db, &viewer.actor, &[chosen]).await?;
-        if let Some(name) = names.get(&chosen) {
-            clients.insert(0, json!({"id": form.client_id, "name": name, "code": null}));
-        }
-    }
+    let chosen = &form.client_id;
+    let clients = Records::Clients
+        .options(&ctx.db, &viewer.actor, None, chosen)
+        .await?;
     let heading = format!(
         "sales.editor.{}.{}",
         if shown.id.is_some() { "edit" } else { "new" },
@@ -212,8 +179,6 @@ async fn page(
             "action": action,
             "form": form,
             "clients": clients,
-            "selected": form.client_id,
-            "searched": false,
             "errors": by_field(shown.errors),
             "notice": shown.notice,
             "currency": shown.totals.as_ref().and_then(|t| t["currency"].as_str()).unwrap_or("EUR"),

@@ -2,7 +2,10 @@
 //! forms (read as typed, turned into the services' request or merge
 //! patch), how a refused save comes back to its form, and the form's
 //! flows — new, create, edit, update with its stale-version answer — over
-//! a [`PartyForm`].
+//! a [`PartyForm`]; `details`: their addresses and contacts, added and
+//! removed on their pages.
+
+pub mod details;
 
 use super::{by_field, show, typed};
 use crate::WebContext;
