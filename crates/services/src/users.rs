@@ -49,8 +49,13 @@ pub async fn list(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<User>> {
-    let filter = Filter::organization(actor.organization_id).search(User::SEARCHABLE, q);
+    let filter = user_filter(actor.organization_id, q);
     records::list(db, filter, sort, page).await
+}
+
+/// The users a list (or its export) shows.
+pub fn user_filter(organization_id: Uuid, q: Option<&str>) -> Filter {
+    Filter::organization(organization_id).search(User::SEARCHABLE, q)
 }
 
 pub async fn create(db: &Db, actor: &Actor, request: CreateUserRequest) -> ServiceResult<User> {

@@ -160,7 +160,7 @@ pub(crate) async fn operations(app: &TestApp) -> Operations {
 }
 
 /// The CSV's lines, the BOM of the Excel flavour removed.
-fn lines(bytes: Vec<u8>) -> Vec<String> {
+pub(crate) fn lines(bytes: Vec<u8>) -> Vec<String> {
     let text = String::from_utf8(bytes).unwrap();
     text.trim_start_matches('\u{feff}')
         .lines()
@@ -169,13 +169,13 @@ fn lines(bytes: Vec<u8>) -> Vec<String> {
 }
 
 /// The first sheet of a workbook, as rows of cells.
-fn sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<Data>> {
+pub(crate) fn sheet(bytes: Vec<u8>, name: &str) -> Vec<Vec<Data>> {
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let range = workbook.worksheet_range(name).unwrap();
     range.rows().map(|row| row.to_vec()).collect()
 }
 
-async fn export(app: &TestApp, path: &str) -> Vec<u8> {
+pub(crate) async fn export(app: &TestApp, path: &str) -> Vec<u8> {
     let (status, bytes) = app.download_with_status(path).await;
     assert_eq!(
         status,

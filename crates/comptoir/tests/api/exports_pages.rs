@@ -14,7 +14,7 @@ use reqwest::header::CONTENT_DISPOSITION;
 
 /// The href of the page's first link starting with `start`, as the
 /// browser follows it.
-fn link(page: &Page, start: &str) -> String {
+pub(crate) fn link(page: &Page, start: &str) -> String {
     let html = page.html.replace("&#x2f;", "/").replace("&amp;", "&");
     let marker = format!("href=\"{start}");
     let at = html

@@ -26,6 +26,7 @@ mod editor_pages;
 mod editor_picking;
 mod exports;
 mod exports_pages;
+mod exports_setup;
 mod hardening;
 mod imports;
 mod inventories;

@@ -71,10 +71,19 @@ pub async fn list(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<PriceList>> {
-    let filter = Filter::organization(actor.organization_id)
-        .eq("active", filters.active)
-        .search(PriceList::SEARCHABLE, q);
+    let filter = price_list_filter(actor.organization_id, filters, q);
     records::list(db, filter, sort, page).await
+}
+
+/// The price lists a list (or its export) shows.
+pub fn price_list_filter(
+    organization_id: Uuid,
+    filters: PriceListFilters,
+    q: Option<&str>,
+) -> Filter {
+    Filter::organization(organization_id)
+        .eq("active", filters.active)
+        .search(PriceList::SEARCHABLE, q)
 }
 
 pub async fn create(db: &Db, actor: &Actor, request: PriceListRequest) -> ServiceResult<PriceList> {

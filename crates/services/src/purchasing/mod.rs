@@ -25,7 +25,7 @@ pub use replenishment::{
     StockAlert, Suggestion, SuggestionKey, alerts, order_suggestions, suggestions,
 };
 pub use rules::{
-    ReorderRuleRequest, RuleFilters, create_rule, delete_rule, list_rules, update_rule,
+    ReorderRuleRequest, RuleFilters, create_rule, delete_rule, list_rules, rule_filter, update_rule,
 };
 pub use valuation::{Valuation, ValueOf, valuation};
 

@@ -124,10 +124,15 @@ pub async fn list_rules(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<ReorderRule>> {
-    let filter = Filter::organization(actor.organization_id)
-        .eq("product_id", filters.product_id)
-        .eq("warehouse_id", filters.warehouse_id);
+    let filter = rule_filter(actor.organization_id, filters);
     records::list(db, filter, sort, page).await
+}
+
+/// The rules a list (or its export) shows.
+pub fn rule_filter(organization_id: Uuid, filters: RuleFilters) -> Filter {
+    Filter::organization(organization_id)
+        .eq("product_id", filters.product_id)
+        .eq("warehouse_id", filters.warehouse_id)
 }
 
 /// Creates a rule; a second one for the same item and warehouse is a

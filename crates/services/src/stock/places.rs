@@ -72,8 +72,13 @@ pub async fn list_warehouses(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<Warehouse>> {
-    let filter = Filter::organization(actor.organization_id).search(Warehouse::SEARCHABLE, q);
+    let filter = warehouse_filter(actor.organization_id, q);
     records::list(db, filter, sort, page).await
+}
+
+/// The warehouses a list (or its export) shows.
+pub fn warehouse_filter(organization_id: Uuid, q: Option<&str>) -> Filter {
+    Filter::organization(organization_id).search(Warehouse::SEARCHABLE, q)
 }
 
 /// Creates a warehouse with its `STOCK` location. Two records are created
@@ -247,13 +252,22 @@ pub async fn list_locations(
     sort: Option<Sort>,
     page: Page,
 ) -> ServiceResult<Listing<Location>> {
+    let filter = location_filter(actor.organization_id, filters, q)?;
+    records::list(db, filter, sort, page).await
+}
+
+/// The locations a list (or its export) shows.
+pub fn location_filter(
+    organization_id: Uuid,
+    filters: LocationFilters,
+    q: Option<&str>,
+) -> ServiceResult<Filter> {
     let kind = query_filter("kind", filters.kind.as_deref(), LocationKind::parse)?;
-    let filter = Filter::organization(actor.organization_id)
+    Ok(Filter::organization(organization_id)
         .eq("warehouse_id", filters.warehouse_id)
         .eq("parent_id", filters.parent_id)
         .eq("kind", kind.map(LocationKind::as_str))
-        .search(Location::SEARCHABLE, q);
-    records::list(db, filter, sort, page).await
+        .search(Location::SEARCHABLE, q))
 }
 
 pub async fn create_location(

@@ -4,10 +4,12 @@
 //! (`comptoir_services::transfer::exports`): CSV streamed as it is read,
 //! or an XLSX workbook. `records`: products, clients, suppliers and the
 //! audit log; `sales`: quotes, orders, invoices, deliveries, payments and
-//! returns; `stock`: levels, movements, inventories and purchase orders.
+//! returns; `stock`: levels, movements, inventories and purchase orders;
+//! `setup`: price lists, reorder rules, warehouses, locations and users.
 
 mod records;
 mod sales;
+mod setup;
 mod stock;
 
 use crate::context::ApiContext;
@@ -24,6 +26,7 @@ pub(super) fn router() -> OpenApiRouter<ApiContext> {
     OpenApiRouter::new()
         .merge(records::router())
         .merge(sales::router())
+        .merge(setup::router())
         .merge(stock::router())
 }
 

@@ -21,8 +21,9 @@ mod writing;
 use crate::error::{ServiceError, ServiceResult};
 use crate::transfer::exports::sheets::{
     audit_sheet, clients_sheet, deliveries_sheet, documents_sheet, inventories_sheet, levels_sheet,
-    movements_sheet, payments_sheet, products_sheet, purchase_orders_sheet, returns_sheet,
-    suppliers_sheet,
+    locations_sheet, movements_sheet, payments_sheet, price_lists_sheet, products_sheet,
+    purchase_orders_sheet, reorder_rules_sheet, returns_sheet, suppliers_sheet, users_sheet,
+    warehouses_sheet,
 };
 use crate::transfer::exports::writing::{Sheet, csv_text, workbook, write_file};
 use comptoir_db::resource::Table;
@@ -51,6 +52,11 @@ pub enum Listing {
     Inventories,
     /// The audit log.
     Audit,
+    PriceLists,
+    ReorderRules,
+    Warehouses,
+    Locations,
+    Users,
 }
 
 /// An export ready to send: the file's stem (`products`, `stock`, …) and
@@ -154,6 +160,17 @@ pub async fn export(
             let sheet = audit_sheet(db, organization_id).await?;
             prepare(db, &filter, format, sheet).await
         }
+        Listing::PriceLists => prepare(db, &filter, format, price_lists_sheet()).await,
+        Listing::ReorderRules => {
+            let sheet = reorder_rules_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Warehouses => prepare(db, &filter, format, warehouses_sheet()).await,
+        Listing::Locations => {
+            let sheet = locations_sheet(db, organization_id).await?;
+            prepare(db, &filter, format, sheet).await
+        }
+        Listing::Users => prepare(db, &filter, format, users_sheet()).await,
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod categories;
 mod form;
-mod price_lists;
+pub(crate) mod price_lists;
 mod price_rules;
 mod products;
 

@@ -25,11 +25,24 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 #[derive(Deserialize, Default)]
-pub(super) struct PriceListQuery {
+pub(crate) struct PriceListQuery {
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
     /// `active` or `inactive`; anything else is every list.
     status: Option<String>,
+}
+
+impl PriceListQuery {
+    /// The list's filters as its URL carries them (and its export reads
+    /// them).
+    pub(crate) fn filters(&self) -> PriceListFilters {
+        let active = chosen(self.status.clone(), |status| match status {
+            "active" => Some(true),
+            "inactive" => Some(false),
+            _ => None,
+        });
+        PriceListFilters { active }
+    }
 }
 
 pub(super) async fn list(
@@ -37,15 +50,12 @@ pub(super) async fn list(
     State(ctx): State<WebContext>,
     Query(query): Query<PriceListQuery>,
 ) -> PageResult<Response> {
-    let active = chosen(query.status.clone(), |status| match status {
-        "active" => Some(true),
-        "inactive" => Some(false),
-        _ => None,
-    });
+    let filters = query.filters();
+    let active = filters.active;
     let listing = price_lists::list(
         &ctx.db,
         &viewer.actor,
-        PriceListFilters { active },
+        filters,
         query.list.search(),
         query.list.sort::<PriceList>(),
         query.list.page(),

@@ -12,7 +12,7 @@
 mod form;
 pub(crate) mod orders;
 mod replenishment;
-mod rules;
+pub(crate) mod rules;
 
 use crate::WebContext;
 use crate::pages::pickers::Choice;

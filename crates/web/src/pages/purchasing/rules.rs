@@ -34,10 +34,21 @@ pub fn router() -> Router<WebContext> {
 }
 
 #[derive(Deserialize, Default)]
-struct RuleListQuery {
+pub(crate) struct RuleListQuery {
     #[serde(flatten)]
     list: ListQuery,
     warehouse_id: Option<String>,
+}
+
+impl RuleListQuery {
+    /// The list's filters as its URL carries them (and its export reads
+    /// them); a warehouse that is no id is ignored.
+    pub(crate) fn filters(&self) -> RuleFilters {
+        RuleFilters {
+            product_id: None,
+            warehouse_id: typed(self.warehouse_id.clone()).and_then(|w| w.parse::<Uuid>().ok()),
+        }
+    }
 }
 
 async fn list(
@@ -45,11 +56,8 @@ async fn list(
     State(ctx): State<WebContext>,
     Query(query): Query<RuleListQuery>,
 ) -> PageResult<Response> {
-    let warehouse_id = typed(query.warehouse_id.clone()).and_then(|w| w.parse::<Uuid>().ok());
-    let filters = RuleFilters {
-        product_id: None,
-        warehouse_id,
-    };
+    let filters = query.filters();
+    let warehouse_id = filters.warehouse_id;
     let listing = service::list_rules(
         &ctx.db,
         &viewer.actor,

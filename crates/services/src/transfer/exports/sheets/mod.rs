@@ -2,7 +2,8 @@
 //! import's, so an export imports back unchanged) and each row's cells,
 //! with ids shown as the codes and names people read. `operations`: the
 //! lists that are exported only (orders to suppliers, deliveries,
-//! payments, returns, inventories, the audit log).
+//! payments, returns, inventories, the audit log); `setup`: price lists,
+//! reorder rules, warehouses, locations and users, exported only too.
 
 use crate::error::ServiceResult;
 use crate::transfer::exports::writing::{Cell, Sheet};
@@ -17,10 +18,14 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 mod operations;
+mod setup;
 
 pub(super) use operations::{
     audit_sheet, deliveries_sheet, inventories_sheet, payments_sheet, purchase_orders_sheet,
     returns_sheet,
+};
+pub(super) use setup::{
+    locations_sheet, price_lists_sheet, reorder_rules_sheet, users_sheet, warehouses_sheet,
 };
 
 /// An instant as the API writes it.
@@ -81,13 +86,8 @@ struct StockNames {
 
 impl StockNames {
     async fn load(db: &Db, organization_id: Uuid) -> ServiceResult<Self> {
-        let warehouses =
-            names::<Warehouse>(db, organization_id, |w| (w.id, w.code.clone())).await?;
-        let locations = names::<Location>(db, organization_id, |l| {
-            let warehouse = warehouses.get(&l.warehouse_id).cloned().unwrap_or_default();
-            (l.id, format!("{warehouse}/{}", l.code))
-        })
-        .await?;
+        let warehouses = warehouse_codes(db, organization_id).await?;
+        let locations = location_codes(db, organization_id, &warehouses).await?;
         Ok(Self {
             products: names::<Product>(db, organization_id, |p| (p.id, p.code.clone())).await?,
             variants: names::<Variant>(db, organization_id, |v| (v.id, v.code.clone())).await?,
@@ -106,6 +106,23 @@ impl StockNames {
     fn location(&self, id: Option<Uuid>) -> Cell {
         Cell::optional(id.and_then(|id| self.locations.get(&id).cloned()))
     }
+}
+
+async fn warehouse_codes(db: &Db, organization_id: Uuid) -> ServiceResult<HashMap<Uuid, String>> {
+    names::<Warehouse>(db, organization_id, |w| (w.id, w.code.clone())).await
+}
+
+/// Each location's `WAREHOUSE/LOCATION`, by id.
+async fn location_codes(
+    db: &Db,
+    organization_id: Uuid,
+    warehouses: &HashMap<Uuid, String>,
+) -> ServiceResult<HashMap<Uuid, String>> {
+    names::<Location>(db, organization_id, |l| {
+        let warehouse = warehouses.get(&l.warehouse_id).cloned().unwrap_or_default();
+        (l.id, format!("{warehouse}/{}", l.code))
+    })
+    .await
 }
 
 pub(super) async fn levels_sheet(

@@ -4,7 +4,10 @@
 //! list's own permission and `data.export`. A new list gets its export
 //! with a handler here that builds its filter with its service's
 //! `*_filter` function from the list page's query (its `filters()`), one
-//! route, and the `export_menu` macro in its template.
+//! route, and the `export_menu` macro in its template. `setup`: price
+//! lists, reorder rules, warehouses, locations and users.
+
+mod setup;
 
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
@@ -53,6 +56,7 @@ pub fn router() -> Router<WebContext> {
         .route("/returns/export", get(returns))
         .route("/inventories/export", get(inventories))
         .route("/settings/audit/export", get(audit))
+        .merge(setup::router())
 }
 
 /// An export's URL: the list's search and filters (each list reads the
@@ -69,7 +73,7 @@ struct ExportQuery {
     kind: Option<String>,
     /// Invoices: `1` keeps only the overdue ones.
     overdue: Option<String>,
-    /// Stock levels: a warehouse's id.
+    /// Stock levels and locations: a warehouse's id.
     warehouse: Option<String>,
     /// Stock levels: `1` keeps the items under their reorder minimum.
     alert: Option<String>,
@@ -78,6 +82,11 @@ struct ExportQuery {
 impl ExportQuery {
     fn search(&self) -> Option<String> {
         typed(self.q.clone())
+    }
+
+    /// The warehouse chosen; one that is no id is ignored, as the lists do.
+    fn warehouse_id(&self) -> Option<Uuid> {
+        typed(self.warehouse.clone()).and_then(|w| Uuid::parse_str(&w).ok())
     }
 }
 
@@ -181,7 +190,7 @@ async fn levels(
     let filters = LevelFilters {
         product_id: None,
         variant_id: None,
-        warehouse_id: typed(query.warehouse.clone()).and_then(|w| Uuid::parse_str(&w).ok()),
+        warehouse_id: query.warehouse_id(),
         location_id: None,
         below_min: Some(typed(query.alert.clone()).is_some()),
     };
