@@ -18,6 +18,7 @@ mod browser_transfer;
 mod catalog;
 mod catalog_pages;
 mod conventions;
+mod credit_note_exports;
 mod dashboard;
 mod dashboard_cache;
 mod demo;
