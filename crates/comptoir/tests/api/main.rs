@@ -31,6 +31,7 @@ mod hardening;
 mod imports;
 mod inventories;
 mod invoice_drafts;
+mod ledger_pages;
 mod organization;
 mod pages;
 mod parties;
