@@ -17,6 +17,7 @@ mod browser_stock;
 mod browser_transfer;
 mod catalog;
 mod catalog_pages;
+mod client_price_list_pages;
 mod conventions;
 mod credit_note_exports;
 mod dashboard;
