@@ -163,8 +163,11 @@ impl PartyForm for SupplierForm {
     }
 }
 
-async fn new_form(viewer: Allowed<require::SuppliersWrite>) -> PageResult<Response> {
-    parties::new_form::<SupplierForm>(&viewer)
+async fn new_form(
+    viewer: Allowed<require::SuppliersWrite>,
+    State(ctx): State<WebContext>,
+) -> PageResult<Response> {
+    parties::new_form::<SupplierForm>(&viewer, &ctx).await
 }
 
 async fn create(

@@ -1,5 +1,5 @@
-//! Exports of quotes, orders and invoices, delivery notes, payments and
-//! returns.
+//! Exports of quotes, orders, invoices and credit notes, delivery notes,
+//! payments and returns.
 
 use super::{ExportParams, download};
 use crate::auth::{Authorized, require};
@@ -22,6 +22,7 @@ pub(super) fn router() -> OpenApiRouter<ApiContext> {
         .routes(routes!(export_quotes))
         .routes(routes!(export_orders))
         .routes(routes!(export_invoices))
+        .routes(routes!(export_credit_notes))
         .routes(routes!(export_deliveries))
         .routes(routes!(export_payments))
         .routes(routes!(export_returns))
@@ -83,6 +84,16 @@ documents_export!(
     "invoices.read",
     DocumentKind::Invoice,
     (ListParams, DocumentFilters, InvoiceFilters, ExportParams)
+);
+documents_export!(
+    "Export credit notes (the list's filters apply).",
+    export_credit_notes,
+    "/credit-notes/export",
+    "invoicing",
+    InvoicesRead,
+    "invoices.read",
+    DocumentKind::CreditNote,
+    (ListParams, DocumentFilters, ExportParams)
 );
 
 /// Export delivery notes with their order and client (the list's filters

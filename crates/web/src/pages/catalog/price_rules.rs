@@ -205,18 +205,7 @@ async fn form_page(
     form: &RuleForm,
     refusal: Refused,
 ) -> PageResult<Response> {
-    let (status, errors, notice) = match refusal {
-        Refused::Form {
-            status,
-            errors,
-            notice,
-        } => (status, errors, notice),
-        Refused::Stale => (
-            StatusCode::PRECONDITION_FAILED,
-            FieldErrors::new(),
-            Some("changed by someone else meanwhile".to_owned()),
-        ),
-    };
+    let (status, errors, notice) = refusal.shown();
     let list: PriceList = records::get(&ctx.db, &viewer.actor, list_id).await?;
     let targets = views::rule_targets(&ctx.db, &viewer.actor).await?;
     let mut values = form_values(rule, form, on_form_fields(errors), notice.as_deref());

@@ -1,4 +1,5 @@
-//! A client's page: who they are and their commercial conditions; their
+//! A client's page: who they are and their commercial conditions (their
+//! price list linked to its page); their
 //! addresses and contacts with their add and remove forms (shared with
 //! suppliers: `parties::details`); what they owe on issued invoices, and
 //! the timeline of their documents and events (`sales::client_account`),
@@ -12,6 +13,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use comptoir_db::parties::{Client, Party};
+use comptoir_db::price_lists::PriceList;
 use comptoir_domain::permissions::Permission;
 use comptoir_services::sales::client_account;
 use comptoir_services::{records, require};
@@ -31,6 +33,10 @@ impl PartyPage for ClientPage {
     async fn about(viewer: &Viewer, ctx: &WebContext, id: Uuid) -> PageResult<Map<String, Value>> {
         let actor = &viewer.actor;
         let client: Client = records::get(&ctx.db, actor, id).await?;
+        let price_list: Option<PriceList> = match client.price_list_id {
+            Some(list) => Some(records::get(&ctx.db, actor, list).await?),
+            None => None,
+        };
         // The account shows invoices and every other document: only to
         // who may read both.
         let account = if actor.may(Permission::SalesRead) && actor.may(Permission::InvoicesRead) {
@@ -40,6 +46,7 @@ impl PartyPage for ClientPage {
         };
         let mut values = Map::new();
         values.insert("client".into(), json!(client));
+        values.insert("price_list".into(), json!(price_list));
         values.insert(
             "may_write".into(),
             actor.may(Permission::ClientsWrite).into(),

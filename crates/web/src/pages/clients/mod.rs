@@ -1,5 +1,6 @@
 //! Clients: the list (search, sort, pages in the URL) and the form that
-//! creates or changes one; `detail`: a client's page.
+//! creates or changes one, its price list chosen among the active ones;
+//! `detail`: a client's page.
 
 mod detail;
 
@@ -13,15 +14,16 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use comptoir_db::Db;
 use comptoir_db::parties::Client;
+use comptoir_db::{Db, Page};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
+use comptoir_services::catalog::price_lists::{self, PriceListFilters};
 use comptoir_services::parties::{self as service, ClientFilters, ClientRequest};
 use comptoir_services::{Actor, ServiceResult, require};
 use detail::client_page;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
@@ -82,6 +84,26 @@ struct ClientForm {
     status: Option<String>,
     discount_percent: Option<String>,
     credit_limit: Option<String>,
+    price_list_id: Option<String>,
+}
+
+/// Every price list the form offers.
+const PRICE_LISTS: Page = Page {
+    page: 1,
+    page_size: 200,
+};
+
+impl ClientForm {
+    /// The price list as an id (none when left empty), or the field's
+    /// error: an id the form did not offer is no record.
+    fn price_list(&self, errors: &mut FieldErrors) -> Option<Uuid> {
+        let text = typed(self.price_list_id.clone())?;
+        let id = Uuid::parse_str(&text).ok();
+        if id.is_none() {
+            errors.add("price_list_id", "no such record");
+        }
+        id
+    }
 }
 
 impl PartyForm for ClientForm {
@@ -109,6 +131,7 @@ impl PartyForm for ClientForm {
             status: text(&json, "status"),
             discount_percent: text(&json, "discount_percent"),
             credit_limit: text(&json, "credit_limit"),
+            price_list_id: text(&json, "price_list_id"),
         }
     }
 
@@ -128,7 +151,7 @@ impl PartyForm for ClientForm {
             status: typed(self.status.clone()),
             discount_percent: typed(self.discount_percent.clone()),
             credit_limit: typed(self.credit_limit.clone()),
-            price_list_id: None,
+            price_list_id: self.price_list(&mut errors),
         };
         (request, errors)
     }
@@ -143,7 +166,32 @@ impl PartyForm for ClientForm {
         patch["status"] = typed(self.status.clone()).into();
         patch["discount_percent"] = typed(self.discount_percent.clone()).into();
         patch["credit_limit"] = typed(self.credit_limit.clone()).into();
+        // A form without the field (not ours) leaves the list as it is.
+        if self.price_list_id.is_some() {
+            patch["price_list_id"] = json!(self.price_list(&mut errors));
+        }
         (patch, errors)
+    }
+
+    /// The active price lists, and the client's own even if inactive, so
+    /// that saving the form unchanged keeps it.
+    fn choices(
+        &self,
+        db: &Db,
+        actor: &Actor,
+    ) -> impl Future<Output = ServiceResult<Map<String, Value>>> + Send {
+        let chosen = typed(self.price_list_id.clone());
+        async move {
+            let filters = PriceListFilters { active: None };
+            let lists = price_lists::list(db, actor, filters, None, None, PRICE_LISTS).await?;
+            let offered: Vec<Value> = lists
+                .items
+                .into_iter()
+                .filter(|list| list.active || chosen.as_deref() == Some(&list.id.to_string()))
+                .map(|list| json!({"id": list.id, "name": list.name, "active": list.active}))
+                .collect();
+            Ok(Map::from_iter([("price_lists".to_owned(), json!(offered))]))
+        }
     }
 
     fn create(
@@ -165,8 +213,11 @@ impl PartyForm for ClientForm {
     }
 }
 
-async fn new_form(viewer: Allowed<require::ClientsWrite>) -> PageResult<Response> {
-    parties::new_form::<ClientForm>(&viewer)
+async fn new_form(
+    viewer: Allowed<require::ClientsWrite>,
+    State(ctx): State<WebContext>,
+) -> PageResult<Response> {
+    parties::new_form::<ClientForm>(&viewer, &ctx).await
 }
 
 async fn create(

@@ -2,7 +2,8 @@
 //! forms (read as typed, turned into the services' request or merge
 //! patch), how a refused save comes back to its form, and the form's
 //! flows — new, create, edit, update with its stale-version answer — over
-//! a [`PartyForm`]; `details`: their addresses and contacts, added and
+//! a [`PartyForm`], whose page also shows what it offers to choose from
+//! (a client's price lists); `details`: their addresses and contacts, added and
 //! removed on their pages.
 
 pub mod details;
@@ -19,7 +20,7 @@ use comptoir_domain::FieldErrors;
 use comptoir_services::parties::IdentityFields;
 use comptoir_services::{Actor, ServiceError, ServiceResult, records};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 /// A stored record's field as a form shows it: text, or nothing.
@@ -160,6 +161,31 @@ impl Refused {
             notice: None,
         }
     }
+
+    /// Refused for these errors in the fields.
+    fn invalid(errors: FieldErrors) -> Self {
+        Refused::Form {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            notice: None,
+        }
+    }
+
+    /// The page's status, the errors by field and the message above them.
+    pub fn shown(self) -> (StatusCode, FieldErrors, Option<String>) {
+        match self {
+            Refused::Form {
+                status,
+                errors,
+                notice,
+            } => (status, errors, notice),
+            Refused::Stale => (
+                StatusCode::PRECONDITION_FAILED,
+                FieldErrors::new(),
+                Some(STALE.to_owned()),
+            ),
+        }
+    }
 }
 
 /// What the form shows for a refusal; anything else is an error page.
@@ -236,21 +262,8 @@ impl FormPage {
         form: &impl Serialize,
         refusal: Refused,
     ) -> PageResult<Response> {
-        match refusal {
-            Refused::Form {
-                status,
-                errors,
-                notice,
-            } => self.render(viewer, status, id, form, errors, notice.as_deref()),
-            Refused::Stale => self.render(
-                viewer,
-                StatusCode::PRECONDITION_FAILED,
-                id,
-                form,
-                FieldErrors::new(),
-                Some(STALE),
-            ),
-        }
+        let (status, errors, notice) = refusal.shown();
+        self.render(viewer, status, id, form, errors, notice.as_deref())
     }
 }
 
@@ -275,6 +288,15 @@ pub trait PartyForm: Serialize + Sized + Send + Sync {
     fn validate(request: Self::Request) -> FieldErrors;
     /// The change as a merge patch.
     fn patch(&self) -> (Value, FieldErrors);
+    /// What the form offers to choose from, by the name its template
+    /// reads; this form's choice stays offered.
+    fn choices(
+        &self,
+        _db: &Db,
+        _actor: &Actor,
+    ) -> impl Future<Output = ServiceResult<Map<String, Value>>> + Send {
+        async { Ok(Map::new()) }
+    }
     fn create(
         db: &Db,
         actor: &Actor,
@@ -293,16 +315,26 @@ fn to_page<F: PartyForm>(id: Uuid) -> Response {
     Redirect::to(&format!("{}/{id}", F::BASE)).into_response()
 }
 
-pub fn new_form<F: PartyForm>(viewer: &Viewer) -> PageResult<Response> {
-    let form = F::blank();
-    F::PAGE.render(
-        viewer,
-        StatusCode::OK,
-        None,
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+/// The form page (new when `id` is `None`) with what it offers to choose
+/// from; a refusal shows why it is shown again.
+async fn form_page<F: PartyForm>(
+    viewer: &Viewer,
+    ctx: &WebContext,
+    id: Option<Uuid>,
+    form: &F,
+    refusal: Refused,
+) -> PageResult<Response> {
+    let (status, errors, notice) = refusal.shown();
+    let mut values = form_values(id, form, errors, notice.as_deref());
+    if let Value::Object(values) = &mut values {
+        values.extend(form.choices(&ctx.db, &viewer.actor).await?);
+    }
+    let page = show(viewer, F::PAGE.template, F::PAGE.title(id), values)?;
+    Ok((status, page).into_response())
+}
+
+pub async fn new_form<F: PartyForm>(viewer: &Viewer, ctx: &WebContext) -> PageResult<Response> {
+    form_page(viewer, ctx, None, &F::blank(), Refused::nothing()).await
 }
 
 /// Creates the record and goes to its page, or shows the form again.
@@ -314,12 +346,11 @@ pub async fn create<F: PartyForm>(
     let (request, errors) = form.request();
     if !errors.is_empty() {
         let errors = every_error(errors, F::validate(request));
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return F::PAGE.render(viewer, status, None, &form, errors, None);
+        return form_page(viewer, ctx, None, &form, Refused::invalid(errors)).await;
     }
     match F::create(&ctx.db, &viewer.actor, request).await {
         Ok(record) => Ok(to_page::<F>(F::id(&record))),
-        Err(error) => F::PAGE.refused(viewer, None, &form, refused(error)?),
+        Err(error) => form_page(viewer, ctx, None, &form, refused(error)?).await,
     }
 }
 
@@ -329,15 +360,7 @@ pub async fn edit_form<F: PartyForm>(
     id: Uuid,
 ) -> PageResult<Response> {
     let record: F::Record = records::get(&ctx.db, &viewer.actor, id).await?;
-    let form = F::of(&record);
-    F::PAGE.render(
-        viewer,
-        StatusCode::OK,
-        Some(id),
-        &form,
-        FieldErrors::new(),
-        None,
-    )
+    form_page(viewer, ctx, Some(id), &F::of(&record), Refused::nothing()).await
 }
 
 /// Saves the change at the version the form was read at; over someone
@@ -351,8 +374,7 @@ pub async fn update<F: PartyForm>(
 ) -> PageResult<Response> {
     let (patch, errors) = form.patch();
     if !errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return F::PAGE.render(viewer, status, Some(id), &form, errors, None);
+        return form_page(viewer, ctx, Some(id), &form, Refused::invalid(errors)).await;
     }
     let version = form.identity().version()?;
     match F::update(&ctx.db, &viewer.actor, id, version, patch).await {
@@ -360,9 +382,9 @@ pub async fn update<F: PartyForm>(
         Err(error) => match refused(error)? {
             Refused::Stale => {
                 let current: F::Record = records::get(&ctx.db, &viewer.actor, id).await?;
-                F::PAGE.refused(viewer, Some(id), &F::of(&current), Refused::Stale)
+                form_page(viewer, ctx, Some(id), &F::of(&current), Refused::Stale).await
             }
-            refusal => F::PAGE.refused(viewer, Some(id), &form, refusal),
+            refusal => form_page(viewer, ctx, Some(id), &form, refusal).await,
         },
     }
 }

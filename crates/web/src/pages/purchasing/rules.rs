@@ -165,13 +165,7 @@ async fn form_page(
     form: &RuleForm,
     refusal: Refused,
 ) -> PageResult<Response> {
-    let (errors, notice) = match refusal {
-        Refused::Form { errors, notice, .. } => (errors, notice),
-        Refused::Stale => (
-            FieldErrors::new(),
-            Some("changed by someone else meanwhile".into()),
-        ),
-    };
+    let (_, errors, notice) = refusal.shown();
     let (db, actor) = (&ctx.db, &viewer.actor);
     let chosen = |id: &Option<String>| id.clone().unwrap_or_default();
     let products = Records::Products

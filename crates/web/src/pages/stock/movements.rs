@@ -2,7 +2,9 @@
 //! the URL) and the entry form. The form's first field takes a barcode: a
 //! USB scanner types it then Enter; with the script, `/stock/scan` names
 //! the product and the cursor moves on to the quantity; without it, the
-//! server resolves the barcode when the form is sent.
+//! server resolves the barcode when the form is sent. The reasons the
+//! services write (a delivery, a receipt, a return…) are shown in the
+//! reader's language; a reason typed by hand is shown as typed.
 
 use super::{Places, products, uuid};
 use crate::WebContext;
@@ -18,12 +20,14 @@ use chrono::{NaiveDate, NaiveTime};
 use comptoir_db::catalog::{Product, Variant};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::permissions::Permission;
+use comptoir_domain::sales::ReturnReason;
 use comptoir_domain::stock::MovementType;
 use comptoir_services::catalog::products as catalog;
 use comptoir_services::stock::{MovementFilters, MovementRequest, movements};
 use comptoir_services::{ServiceError, records, require};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub fn router() -> Router<WebContext> {
@@ -65,6 +69,23 @@ impl LedgerQuery {
     }
 }
 
+/// The catalog key naming a reason the services write on the movements
+/// they make: `delivery`, `purchase receipt`, `inventory`, `import`, or
+/// `return: ` and why (its words spaced). A reason typed by hand has none.
+fn reference_type(reason: &str) -> Option<String> {
+    let kind = match reason {
+        "delivery" => "delivery".to_owned(),
+        "purchase receipt" => "purchase_receipt".to_owned(),
+        "inventory" => "inventory".to_owned(),
+        "import" => "import".to_owned(),
+        other => {
+            let why = other.strip_prefix("return: ")?.replace(' ', "_");
+            format!("return.{}", ReturnReason::parse(&why).ok()?.as_str())
+        }
+    };
+    Some(format!("stock.reference_type.{kind}"))
+}
+
 fn day(text: &Option<String>) -> Option<NaiveDate> {
     text.as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
@@ -92,6 +113,11 @@ async fn ledger(
     let mut ids: Vec<Uuid> = listing.items.iter().map(|m| m.product_id).collect();
     ids.extend(product);
     let products = products(&ctx.db, &viewer.actor, &ids).await;
+    let reference_types: BTreeMap<Uuid, String> = listing
+        .items
+        .iter()
+        .filter_map(|m| Some((m.id, reference_type(m.reason.as_deref()?)?)))
+        .collect();
     let view = ListView::new(listing, &query.list);
     show(
         &viewer,
@@ -106,6 +132,7 @@ async fn ledger(
             "to": to.map(|d| d.to_string()).unwrap_or_default(),
             "types": MovementType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
             "products": products,
+            "reference_types": reference_types,
             "places": places,
             "locations": places.labels(),
             "may_write": viewer.actor.may(Permission::StockWrite),
@@ -317,4 +344,31 @@ async fn scan(
         json!({"product": product, "variant": variant, "barcode": barcode}),
     )
     .map(IntoResponse::into_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_type;
+    use crate::i18n::text;
+    use comptoir_domain::language::Language;
+    use comptoir_domain::sales::ReturnReason;
+
+    #[test]
+    fn every_reason_the_services_write_is_named_in_each_language() {
+        let returns = ReturnReason::ALL
+            .iter()
+            .map(|r| format!("return: {}", r.as_str().replace('_', " ")));
+        let written = ["delivery", "purchase receipt", "inventory", "import"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain(returns);
+        for reason in written {
+            let key = reference_type(&reason).unwrap_or_else(|| panic!("{reason}"));
+            for language in [Language::Fr, Language::En] {
+                assert_ne!(text(language, &key), key, "{reason}");
+            }
+        }
+        assert_eq!(reference_type("casse en rayon"), None);
+        assert_eq!(reference_type("return: lost"), None);
+    }
 }

@@ -259,7 +259,11 @@ pub(super) async fn documents_sheet(
     let (stem, columns): (&'static str, &'static [&'static str]) = match kind {
         DocumentKind::Quote => ("quotes", &DOCUMENT_COLUMNS[..DOCUMENT_COLUMNS.len() - 3]),
         DocumentKind::Order => ("orders", &DOCUMENT_COLUMNS[..DOCUMENT_COLUMNS.len() - 3]),
-        DocumentKind::Invoice | DocumentKind::CreditNote => ("invoices", DOCUMENT_COLUMNS),
+        DocumentKind::CreditNote => (
+            "credit-notes",
+            &DOCUMENT_COLUMNS[..DOCUMENT_COLUMNS.len() - 3],
+        ),
+        DocumentKind::Invoice => ("invoices", DOCUMENT_COLUMNS),
     };
     let invoices = columns.len() == DOCUMENT_COLUMNS.len();
     Ok(Sheet::new(stem, columns, move |d: &SalesDocument| {
@@ -288,8 +292,8 @@ pub(super) async fn documents_sheet(
     }))
 }
 
-/// The columns of a document export; quotes and orders stop before the
-/// payment columns. The fifth is `valid_until` for quotes, `due_date`
+/// The columns of a document export; quotes, orders and credit notes
+/// stop before the payment columns. The fifth is `valid_until` for quotes, `due_date`
 /// for invoices.
 const DOCUMENT_COLUMNS: &[&str] = &[
     "number",

@@ -47,6 +47,7 @@ pub fn router() -> Router<WebContext> {
         .route("/quotes/export", get(quotes))
         .route("/orders/export", get(orders))
         .route("/invoices/export", get(invoices))
+        .route("/credit-notes/export", get(credit_notes))
         .route("/suppliers/export", get(suppliers))
         .route("/stock/export", get(levels))
         .route("/stock/movements/export", get(movements))
@@ -230,8 +231,13 @@ macro_rules! documents_export {
 documents_export!(quotes, require::SalesRead, DocumentKind::Quote);
 documents_export!(orders, require::SalesRead, DocumentKind::Order);
 documents_export!(invoices, require::InvoicesRead, DocumentKind::Invoice);
+documents_export!(
+    credit_notes,
+    require::InvoicesRead,
+    DocumentKind::CreditNote
+);
 
-/// Quotes, orders or invoices, as their list filters them.
+/// Quotes, orders, invoices or credit notes, as their list filters them.
 async fn documents(
     ctx: &WebContext,
     actor: &Actor,
