@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Make one sale through the Python client generated from the live OpenAPI
-document, and nothing else: log in, create a product (goods) and a client,
+document, and nothing else: log in, give the organization its legal identity
+(an e-invoice needs the seller's VAT number), create a product (goods) and a client,
 a warehouse, receive stock, quote -> send -> accept -> convert -> confirm ->
 deliver -> invoice -> issue -> pay the whole balance; the invoice must end
 `paid` with balance_due "0.00".
@@ -145,6 +146,12 @@ def sale(w, email, password):
                           body=w.model("LoginRequest")(email=email, password=password))
     token = field(parsed, body, "access_token")
     w.client = w.make_client(token)
+
+    w.call("organization identity", "PUT /settings/organization", "settings.put_settings", 200,
+           body=w.model("OrganizationRequest")(name="Contract walk SARL", time_zone="Europe/Paris",
+                                               legal_name="Contract walk SARL", siren="732829320",
+                                               vat_number="FR44732829320", address_line1="12 rue des Halles",
+                                               postal_code="69002", city="Lyon", country="FR"))
 
     tag = uuid.uuid4().hex[:6].upper()
     parsed, body = w.call("product", "POST /products", "catalog.create_product", 201,

@@ -189,6 +189,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::PreconditionFailed { current } => {
                 ApiError::PreconditionFailed { current }
             }
+            ServiceError::TooLarge(_) => ApiError::PayloadTooLarge,
             ServiceError::Internal(cause) => ApiError::Internal(cause),
         }
     }

@@ -147,6 +147,16 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
     }
 }
 
+/// A multipart body that broke off while being read: 413 past the upload
+/// limit, else 400.
+pub fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest(error.body_text())
+    }
+}
+
 /// `axum::extract::Path`, with rejections mapped to 400.
 pub struct Path<T>(pub T);
 

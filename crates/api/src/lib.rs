@@ -10,12 +10,15 @@ pub mod compliance;
 pub mod context;
 pub mod contract;
 pub mod dashboard;
+pub mod documents;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod numbering;
 pub mod organization;
 pub mod parties;
+pub mod payables;
 pub mod purchasing;
 pub mod sales;
 pub mod state;
@@ -75,9 +78,11 @@ pub fn app(ctx: ApiContext, pages: Router) -> Router {
         .merge(parties::router())
         .merge(stock::router())
         .merge(purchasing::router())
+        .merge(payables::router(ctx.config.upload_limit_bytes))
         .merge(sales::router())
         .merge(compliance::router())
         .merge(dashboard::router())
+        .merge(documents::router())
         .merge(numbering::router())
         .merge(organization::router())
         .merge(transfer::router(ctx.config.upload_limit_bytes));

@@ -4,6 +4,7 @@ use comptoir::{
     init_organization, open_database, start,
 };
 use comptoir_api::Config;
+use comptoir_db::files::{FileStore, S3Settings};
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::transfer::ImportStatus;
 use comptoir_services::transfer::imports::problems_csv;
@@ -21,8 +22,64 @@ struct Cli {
     /// Database URL: sqlite://FILE?mode=rwc or postgres://USER@HOST/DB.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
+    #[command(flatten)]
+    files: FileStoreArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where the stored files (logo, product images, issued PDFs, received
+/// e-invoices) are kept: a folder, or an S3-compatible bucket when one is
+/// named.
+#[derive(clap::Args)]
+struct FileStoreArgs {
+    /// Folder of the stored files. Default: beside a SQLite file
+    /// (`comptoir.db.files/`), else `comptoir-files/` in the working folder.
+    #[arg(long, env = "COMPTOIR_FILES_DIR", global = true)]
+    files_dir: Option<PathBuf>,
+    /// Keep the stored files in this S3 bucket instead of a folder.
+    #[arg(long, env = "COMPTOIR_FILES_S3_BUCKET", global = true)]
+    files_s3_bucket: Option<String>,
+    /// The S3-compatible service's address (`http://127.0.0.1:9000`),
+    /// addressed path-style; AWS itself when absent.
+    #[arg(long, env = "COMPTOIR_FILES_S3_ENDPOINT", global = true)]
+    files_s3_endpoint: Option<String>,
+    #[arg(
+        long,
+        env = "COMPTOIR_FILES_S3_REGION",
+        default_value = "us-east-1",
+        global = true
+    )]
+    files_s3_region: String,
+    /// Without keys, the usual AWS sources (`AWS_ACCESS_KEY_ID`…) are read.
+    #[arg(long, env = "COMPTOIR_FILES_S3_ACCESS_KEY_ID", global = true)]
+    files_s3_access_key_id: Option<String>,
+    #[arg(
+        long,
+        env = "COMPTOIR_FILES_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    files_s3_secret_access_key: Option<String>,
+}
+
+impl FileStoreArgs {
+    /// The store these settings name; `None` keeps the database's default.
+    fn store(&self) -> Result<Option<FileStore>, String> {
+        if let Some(bucket) = &self.files_s3_bucket {
+            let settings = S3Settings {
+                bucket: bucket.clone(),
+                endpoint: self.files_s3_endpoint.clone(),
+                region: self.files_s3_region.clone(),
+                access_key_id: self.files_s3_access_key_id.clone(),
+                secret_access_key: self.files_s3_secret_access_key.clone(),
+            };
+            return FileStore::s3(&settings)
+                .map(Some)
+                .map_err(|e| e.to_string());
+        }
+        Ok(self.files_dir.as_ref().map(FileStore::local))
+    }
 }
 
 #[derive(Subcommand)]
@@ -150,9 +207,13 @@ fn init_logging(default_filter: &str) {
     }
 }
 
-fn summary(tables: &[comptoir_db::backup::TableRows]) -> String {
-    let rows: u64 = tables.iter().map(|t| t.rows).sum();
-    format!("{} tables, {rows} rows", tables.len())
+fn summary(written: &comptoir_db::backup::Written) -> String {
+    let rows: u64 = written.tables.iter().map(|t| t.rows).sum();
+    format!(
+        "{} tables, {rows} rows, {} files",
+        written.tables.len(),
+        written.files
+    )
 }
 
 #[tokio::main]
@@ -177,9 +238,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
-    let db = open_database(&cli.database_url)
+    let mut db = open_database(&cli.database_url)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(files) = cli.files.store()? {
+        db = db.with_files(files);
+    }
     match cli.command {
         Command::Migrate => {
             println!("migrations applied");
@@ -326,19 +390,19 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("{written} rows written to {}", out.display());
         }
         Command::Backup { out } => {
-            let tables = comptoir_db::backup::backup(&db, &out)
+            let written = comptoir_db::backup::backup(&db, &out)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("backup written to {}: {}", out.display(), summary(&tables));
+            println!("backup written to {}: {}", out.display(), summary(&written));
         }
         Command::Restore { file } => {
-            let tables = comptoir_db::backup::restore(&file, &db)
+            let written = comptoir_db::backup::restore(&file, &db)
                 .await
                 .map_err(|e| e.to_string())?;
             println!(
                 "restored {}: {}, each checked against the backup",
                 file.display(),
-                summary(&tables)
+                summary(&written)
             );
         }
         Command::Serve {

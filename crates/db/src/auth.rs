@@ -136,44 +136,6 @@ pub async fn get_organization(db: &Db, id: Uuid) -> Result<Organization, DbError
     .await
 }
 
-/// The organization, locked until `tx` ends so its settings change one
-/// writer at a time.
-pub async fn lock_organization(tx: &mut Tx, id: Uuid) -> Result<Organization, DbError> {
-    let lock = match tx.backend() {
-        crate::Backend::Postgres => " FOR UPDATE",
-        crate::Backend::Sqlite => "",
-    };
-    tx.fetch_one(
-        Sql::new(format!(
-            "SELECT {} FROM organizations WHERE id = $1{lock}",
-            Organization::COLUMNS
-        ))
-        .bind(id),
-    )
-    .await
-}
-
-/// Renames the organization and sets its time zone.
-pub async fn update_organization(
-    tx: &mut Tx,
-    id: Uuid,
-    name: &str,
-    time_zone: TimeZone,
-) -> Result<Organization, DbError> {
-    tx.fetch_one(
-        Sql::new(format!(
-            "UPDATE organizations SET name = $1, time_zone = $2, updated_at = $3, version = version + 1 \
-             WHERE id = $4 RETURNING {}",
-            Organization::COLUMNS
-        ))
-        .bind(name)
-        .bind(time_zone.name())
-        .bind(now())
-        .bind(id),
-    )
-    .await
-}
-
 pub async fn create_user(tx: &mut Tx, user: NewUser<'_>) -> Result<User, DbError> {
     let at = now();
     tx.fetch_one(

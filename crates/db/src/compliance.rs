@@ -15,6 +15,7 @@
 //! `payments` refuse `UPDATE` and `DELETE` (triggers on both backends).
 
 use crate::error::DbError;
+use crate::files::FileError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{self, Fixed};
 use crate::sales::{self, Payment, SalesDocument, SalesLine};
@@ -50,6 +51,13 @@ pub fn document_content(document: &SalesDocument, lines: &[SalesLine]) -> Value 
             "version",
         ] {
             map.remove(moving);
+        }
+        // Documents issued before PDFs were rendered have none: their
+        // links verify as they were written.
+        for printed in ["pdf_sha256", "xml_sha256"] {
+            if map.get(printed).is_some_and(Value::is_null) {
+                map.remove(printed);
+            }
         }
         map.insert("lines".into(), json!(lines));
     }
@@ -397,8 +405,31 @@ pub async fn verify(
                 Some(broken("the record was changed after it was chained")),
             ));
         }
+        if let Some(reason) = altered_file(db, &content).await {
+            return Ok((checked, Some(broken(&reason))));
+        }
         checked += 1;
         previous = Some(row);
     }
     Ok((checked, None))
+}
+
+/// Why the PDF or XML a chained document names is no longer what was
+/// stored, if it is not: the chain holds their hashes, the store checks
+/// the bytes against them.
+async fn altered_file(db: &Db, content: &Value) -> Option<String> {
+    for (field, what) in [("pdf_sha256", "PDF"), ("xml_sha256", "Factur-X XML")] {
+        let Some(sha256) = content.get(field).and_then(Value::as_str) else {
+            continue;
+        };
+        match db.files().get(sha256).await {
+            Ok(_) => {}
+            Err(FileError::Altered(_)) => {
+                return Some(format!("its stored {what} was changed after it was issued"));
+            }
+            Err(FileError::Missing(_)) => return Some(format!("its stored {what} is missing")),
+            Err(error) => return Some(format!("its stored {what} cannot be read: {error}")),
+        }
+    }
+    None
 }

@@ -3,6 +3,7 @@
 //! right driver in one place; rows decode through `sqlx::FromRow` on both.
 
 use crate::error::DbError;
+use crate::files::FileStore;
 pub use crate::sql::{Arg, Sql};
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPoolOptions, PgRow};
@@ -47,6 +48,7 @@ pub struct Db {
     /// Woken by every commit that wrote audit entries, for the chainer
     /// (see `audit::chain_pending`).
     audit_written: Arc<Notify>,
+    files: FileStore,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +64,7 @@ pub struct Tx {
     /// Whether it wrote audit entries the chainer has to link once committed.
     audited: bool,
     audit_written: Arc<Notify>,
+    files: FileStore,
 }
 
 pub(crate) enum Open {
@@ -152,11 +155,24 @@ macro_rules! query_methods {
 }
 
 impl Db {
-    fn new(pool: Pool) -> Self {
+    fn new(pool: Pool, files: FileStore) -> Self {
         Self {
             pool,
             audit_written: Arc::new(Notify::new()),
+            files,
         }
+    }
+
+    /// The same database with its files kept in `files`.
+    pub fn with_files(mut self, files: FileStore) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// Where this database's files are kept (`FileStore::beside` its URL
+    /// unless set by `with_files`).
+    pub fn files(&self) -> &FileStore {
+        &self.files
     }
 
     /// Notified after each commit that wrote audit entries.
@@ -221,7 +237,7 @@ impl Db {
                 .test_before_acquire(false)
                 .connect(url)
                 .await?;
-            Ok(Db::new(Pool::Postgres(pool)))
+            Ok(Db::new(Pool::Postgres(pool), FileStore::beside(url)))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -237,7 +253,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await?;
-            Ok(Db::new(Pool::Sqlite(pool)))
+            Ok(Db::new(Pool::Sqlite(pool), FileStore::beside(url)))
         } else {
             Err(DbError::UnsupportedUrl)
         }
@@ -270,6 +286,23 @@ impl Db {
             inner,
             audited: false,
             audit_written: Arc::clone(&self.audit_written),
+            files: self.files.clone(),
+        })
+    }
+
+    /// Opens a transaction for reading several statements from one
+    /// snapshot; on SQLite a plain (deferred) `BEGIN`, so it never waits
+    /// for the write lock.
+    pub async fn begin_read(&self) -> Result<Tx, DbError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => Open::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Open::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            audited: false,
+            audit_written: Arc::clone(&self.audit_written),
+            files: self.files.clone(),
         })
     }
 
@@ -291,6 +324,12 @@ impl Db {
 }
 
 impl Tx {
+    /// The database's file store: a file a row names is put there before
+    /// the row is written.
+    pub fn files(&self) -> &FileStore {
+        &self.files
+    }
+
     /// Commits, then wakes the audit chainer if the transaction wrote audit
     /// entries, so they are linked at once rather than on its next tick.
     pub async fn commit(self) -> Result<(), DbError> {

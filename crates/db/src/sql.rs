@@ -27,6 +27,8 @@ pub enum Arg {
     Json(Option<Value>),
     Timestamp(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
+    /// Raw bytes: a BLOB on SQLite, BYTEA on PostgreSQL.
+    Bytes(Option<Vec<u8>>),
 }
 
 /// SQL text with its arguments, in `$n` order. The text is written once
@@ -95,6 +97,7 @@ impl Sql {
                 Arg::Json(v) => out.add(v.map(Json)),
                 Arg::Timestamp(v) => out.add(v),
                 Arg::Date(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
             }
             .map_err(DbError::Bind)?;
         }
@@ -112,6 +115,7 @@ impl Sql {
                 Arg::Json(v) => out.add(v.map(Json)),
                 Arg::Timestamp(v) => out.add(v),
                 Arg::Date(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
             }
             .map_err(DbError::Bind)?;
         }
@@ -198,6 +202,7 @@ arg_from!(Bool: bool => |v| v);
 arg_from!(Json: Value => |v| v);
 arg_from!(Timestamp: DateTime<Utc> => |v| v);
 arg_from!(Date: NaiveDate => |v| v);
+arg_from!(Bytes: Vec<u8> => |v| v);
 
 #[cfg(test)]
 mod tests {

@@ -1,14 +1,13 @@
 //! Identifiers with rules: barcodes (EAN-13/EAN-8 check digit), French
-//! company numbers (SIREN/SIRET, Luhn), EU VAT numbers, e-mail addresses and
-//! business codes. Each type can only hold a valid value.
-
-use serde::Serialize;
-use std::fmt;
+//! company numbers (SIREN/SIRET, Luhn), EU VAT numbers, e-mail addresses,
+//! business codes and country codes; bank identifiers (IBAN, BIC) in
+//! `bank`; the NAF code, the website and the agreement of a company's
+//! numbers in `company`. Each type can only hold a valid value.
 
 macro_rules! string_newtype {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
         #[schema(value_type = String)]
         pub struct $name(String);
 
@@ -22,8 +21,8 @@ macro_rules! string_newtype {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
@@ -62,6 +61,16 @@ string_newtype!(
     /// `-`, `_`, `.` or `/`, upper-cased.
     Code
 );
+string_newtype!(
+    /// An ISO 3166-1 alpha-2 country code (`FR`), upper-cased.
+    CountryCode
+);
+
+mod bank;
+mod company;
+
+pub use bank::{Bic, Iban};
+pub use company::{NafCode, Website, check_company_numbers};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
@@ -85,6 +94,28 @@ pub enum IdentifierError {
     Email,
     #[error("a code is 1 to 40 letters, digits, '-', '_', '.' or '/'")]
     Code,
+    #[error("must be a two-letter ISO 3166-1 code, e.g. FR")]
+    CountryCode,
+    #[error("the SIRET does not start with the SIREN")]
+    SiretOfAnotherSiren,
+    #[error("the VAT number does not hold the SIREN")]
+    VatNumberOfAnotherSiren,
+    #[error("an IBAN is a country code, 2 check digits and up to 30 letters or digits")]
+    IbanFormat,
+    #[error("no IBAN exists for this country code")]
+    IbanCountry,
+    #[error("an IBAN of this country has {0} characters")]
+    IbanLength(usize),
+    #[error("the IBAN check digits are wrong: a character is wrong")]
+    IbanCheckDigits,
+    #[error(
+        "a BIC is 8 or 11 characters: 4 letters (bank), 2 letters (country), 2 letters or digits, and an optional 3-character branch"
+    )]
+    Bic,
+    #[error("a NAF (APE) code is 4 digits and a letter, like 62.01Z")]
+    NafCode,
+    #[error("must be a website address, like https://www.example.fr")]
+    Website,
 }
 
 fn digits_only(text: &str) -> String {
@@ -216,6 +247,21 @@ impl VatNumber {
     }
 }
 
+/// A host name of at least two labels (`example.fr`), each of letters,
+/// digits and inner hyphens.
+fn is_host_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    host.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 impl Email {
     pub fn parse(text: &str) -> Result<Self, IdentifierError> {
         let text = text.trim();
@@ -230,20 +276,20 @@ impl Email {
             && local
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-        let labels: Vec<&str> = domain.split('.').collect();
-        let domain_ok = domain.len() <= 253
-            && labels.len() >= 2
-            && labels.iter().all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            });
-        if !local_ok || !domain_ok {
+        if !local_ok || !is_host_name(domain) {
             return Err(IdentifierError::Email);
         }
         Ok(Self(text.to_lowercase()))
+    }
+}
+
+impl CountryCode {
+    pub fn parse(text: &str) -> Result<Self, IdentifierError> {
+        let code = text.trim().to_ascii_uppercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(IdentifierError::CountryCode);
+        }
+        Ok(Self(code))
     }
 }
 
@@ -335,6 +381,14 @@ mod tests {
             "a..b@example.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn country_codes() {
+        assert_eq!(CountryCode::parse(" fr ").unwrap().as_str(), "FR");
+        for bad in ["", "F", "FRA", "F1", "É1"] {
+            assert_eq!(CountryCode::parse(bad), Err(IdentifierError::CountryCode));
         }
     }
 

@@ -46,6 +46,8 @@ permissions! {
     StockWrite => "stock.write": "Record movements, inventories, receipts and deliveries",
     PurchasesRead => "purchases.read": "See purchase orders",
     PurchasesWrite => "purchases.write": "Create and change purchase orders",
+    PayablesRead => "payables.read": "See supplier invoices and the payments made on them",
+    PayablesWrite => "payables.write": "Receive, approve, dispute and pay supplier invoices",
     SalesRead => "sales.read": "See quotes and orders",
     SalesWrite => "sales.write": "Create and change quotes and orders",
     InvoicesRead => "invoices.read": "See invoices, payments and credit notes",
@@ -85,6 +87,7 @@ const READ_ALL_BUSINESS: &[Permission] = &[
     SuppliersRead,
     StockRead,
     PurchasesRead,
+    PayablesRead,
     SalesRead,
     InvoicesRead,
     PlanningRead,
@@ -155,7 +158,7 @@ impl Role {
             ],
             Role::Accountant => {
                 let mut granted = READ_ALL_BUSINESS.to_vec();
-                granted.extend([InvoicesWrite, DataExport, ValuationRead]);
+                granted.extend([InvoicesWrite, PayablesWrite, DataExport, ValuationRead]);
                 granted
             }
             Role::Technician => vec![CatalogRead, PlanningRead, PlanningWrite],
@@ -230,5 +233,13 @@ mod tests {
             [Role::Admin, Role::Manager, Role::Sales]
         );
         assert_eq!(holders(CreditOverride), [Role::Admin, Role::Manager]);
+        assert_eq!(
+            holders(PayablesWrite),
+            [Role::Admin, Role::Manager, Role::Accountant]
+        );
+        assert_eq!(
+            holders(PayablesRead),
+            [Role::Admin, Role::Manager, Role::Accountant, Role::Viewer]
+        );
     }
 }

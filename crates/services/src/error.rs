@@ -38,6 +38,9 @@ pub enum ServiceError {
     InsufficientStock(Vec<Shortage>),
     #[error("{message}")]
     CreditLimitExceeded { message: String, details: Value },
+    /// An upload over its size limit.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("the resource changed since you read it (version {current})")]
     PreconditionFailed { current: i64 },
     #[error("internal error")]

@@ -31,6 +31,8 @@ requirements!(
     StockWrite,
     PurchasesRead,
     PurchasesWrite,
+    PayablesRead,
+    PayablesWrite,
     SalesRead,
     SalesWrite,
     InvoicesRead,

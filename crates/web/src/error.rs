@@ -107,6 +107,7 @@ impl From<ServiceError> for PageError {
                 StatusCode::PRECONDITION_FAILED,
                 "changed by someone else meanwhile".to_owned(),
             ),
+            ServiceError::TooLarge(message) => refused(StatusCode::PAYLOAD_TOO_LARGE, message),
             ServiceError::Internal(cause) => PageError::Internal(Arc::from(cause)),
         }
     }

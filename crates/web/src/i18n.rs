@@ -274,4 +274,32 @@ mod tests {
             "plus que commandé : 6 encore attendu(s) sur cette ligne"
         );
     }
+
+    /// Every refusal of the supplier invoice state machine, and the
+    /// description of every permission, reads in French.
+    #[test]
+    fn payables_refusals_and_permissions_are_translated() {
+        use comptoir_domain::payables::{PayableAction, PayableStatus, payable_transition};
+        use comptoir_domain::permissions::Permission;
+        let actions = [
+            PayableAction::Approve,
+            PayableAction::Dispute,
+            PayableAction::Resolve,
+            PayableAction::Pay { complete: false },
+            PayableAction::Pay { complete: true },
+        ];
+        let refusals: Vec<String> = PayableStatus::ALL
+            .iter()
+            .flat_map(|&status| {
+                actions
+                    .iter()
+                    .filter_map(move |&a| payable_transition(status, a).err())
+            })
+            .collect();
+        assert!(refusals.len() > 10);
+        let permissions = Permission::ALL.iter().map(|p| p.description().to_owned());
+        for english in refusals.into_iter().chain(permissions) {
+            assert_ne!(message(Language::Fr, &english), english);
+        }
+    }
 }

@@ -1,7 +1,8 @@
-//! Catalog routes: categories and products, a product's variants and
-//! suppliers, price lists and their rules. The workflows are in
+//! Catalog routes: categories and products, a product's variants,
+//! suppliers and images, price lists and their rules. The workflows are in
 //! `comptoir_services::catalog` and `comptoir_services::pricing`.
 
+mod images;
 mod price_lists;
 mod products;
 mod suppliers;
@@ -16,4 +17,5 @@ pub fn router() -> OpenApiRouter<ApiContext> {
         .merge(variants::router())
         .merge(price_lists::router())
         .merge(suppliers::router())
+        .merge(images::router())
 }

@@ -58,10 +58,12 @@ async fn get_credit_note(
 }
 
 /// Issue a draft credit note (one a return prepared): it gets the next
-/// `AV-YYYY-NNNNN` and its amount comes off the invoice's balance.
+/// `AV-YYYY-NNNNN` and its amount comes off the invoice's balance. Its
+/// Factur-X PDF (type 381) is rendered and stored at once; 422 names what
+/// the e-invoice lacks.
 #[utoipa::path(post, path = "/credit-notes/{id}/issue", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn issue_credit_note(
     auth: Authorized<require::InvoicesWrite>,
     State(ctx): State<ApiContext>,

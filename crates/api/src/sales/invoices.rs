@@ -105,10 +105,12 @@ async fn update_invoice(
 /// Issue a draft invoice: it gets the next `FAC-YYYY-NNNNN` of the year —
 /// from a counter in this same transaction, so numbers have no gap and no
 /// duplicate — today's date and a due date after the client's payment
-/// terms, and can no longer change.
+/// terms, and can no longer change. Its Factur-X PDF (EN 16931 XML
+/// embedded) is rendered and stored at once; 422 names what the e-invoice
+/// lacks (the organization's VAT number, a line's exemption reason…).
 #[utoipa::path(post, path = "/invoices/{id}/issue", tag = "invoicing", security(("bearer" = ["invoices.write"])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn issue_invoice(
     auth: Authorized<require::InvoicesWrite>,
     State(ctx): State<ApiContext>,

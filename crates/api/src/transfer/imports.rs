@@ -6,7 +6,7 @@
 use crate::auth::{Authorized, require};
 use crate::context::ApiContext;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ListParams, Multipart, PageOf, Path, Query};
+use crate::extract::{ListParams, Multipart, PageOf, Path, Query, multipart_error};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
@@ -88,13 +88,6 @@ async fn receive(
     multipart: &mut axum::extract::Multipart,
     staging: &PathBuf,
 ) -> ApiResult<(Vec<(String, String)>, Option<String>)> {
-    let too_large = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequest(error.body_text())
-        }
-    };
     if let Some(parent) = staging.parent() {
         tokio::fs::create_dir_all(parent)
             .await
@@ -102,19 +95,19 @@ async fn receive(
     }
     let mut fields = Vec::new();
     let mut file_name = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             file_name = Some(field.file_name().unwrap_or("upload").to_owned());
             let mut file = tokio::fs::File::create(staging)
                 .await
                 .map_err(ApiError::internal)?;
-            while let Some(chunk) = field.chunk().await.map_err(too_large)? {
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                 file.write_all(&chunk).await.map_err(ApiError::internal)?;
             }
             file.flush().await.map_err(ApiError::internal)?;
         } else {
-            fields.push((name, field.text().await.map_err(too_large)?));
+            fields.push((name, field.text().await.map_err(multipart_error)?));
         }
     }
     Ok((fields, file_name))

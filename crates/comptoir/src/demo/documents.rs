@@ -44,6 +44,7 @@ pub(super) async fn demo_sales(
                     vat_category: product.vat_category,
                     vat_rate: product.vat_rate.0,
                 },
+                vat_exemption_reason: product.vat_exemption_reason.clone(),
                 location_id: None,
                 source_line_id: None,
             })

@@ -210,6 +210,7 @@ impl Writer<'_> {
                         vat_category: product.vat_category,
                         vat_rate: product.vat_rate.0,
                     },
+                    vat_exemption_reason: product.vat_exemption_reason.clone(),
                     location_id: None,
                     source_line_id: None,
                 }
@@ -424,6 +425,7 @@ impl Writer<'_> {
                 item: line.item(),
                 description: line.description.clone(),
                 amounts,
+                vat_exemption_reason: line.vat_exemption_reason.clone(),
                 location_id: None,
                 source_line_id: Some(line.id),
             });

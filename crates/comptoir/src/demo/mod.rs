@@ -7,6 +7,7 @@ use crate::{InitError, init_organization};
 use comptoir_db::audit::{self, Actor};
 use comptoir_db::auth::{self as store, NewUser};
 use comptoir_db::catalog::{self, CategoryInput, ProductInput, ProductSupplierInput, VariantInput};
+use comptoir_db::organization::update_settings;
 use comptoir_db::parties::{
     self, AddressInput, ClientInput, ContactInput, Party, PartyIdentity, SupplierInput,
 };
@@ -20,6 +21,7 @@ use comptoir_domain::numbers::{Money, Percent, Quantity, UnitPrice};
 use comptoir_domain::permissions::Role;
 use comptoir_domain::pricing::{RuleAdjustment, RuleScope};
 use comptoir_services::auth::hash_password;
+use comptoir_services::organization::OrganizationRequest;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -37,6 +39,42 @@ const ADMIN_EMAIL: &str = "admin@demo.comptoir.test";
 
 fn price(text: &str) -> UnitPrice {
     UnitPrice::parse(text).unwrap_or_default()
+}
+
+/// The demo organization's legal identity, bank account and document
+/// texts: what its invoices print and their e-invoices name.
+async fn demo_identity(tx: &mut Tx, organization_id: Uuid) -> Result<(), InitError> {
+    let text = |value: &str| Some(value.to_owned());
+    let input = OrganizationRequest {
+        name: text("Comptoir Démo SARL"),
+        time_zone: text("Europe/Paris"),
+        legal_name: text("Comptoir Démo SARL"),
+        legal_form: text("SARL"),
+        share_capital: text("20000"),
+        address_line1: text("12 rue des Halles"),
+        postal_code: text("69002"),
+        city: text("Lyon"),
+        country: text("FR"),
+        siren: text("732829320"),
+        siret: text("73282932000074"),
+        rcs_city: text("Lyon"),
+        vat_number: text("FR44732829320"),
+        naf_code: text("4669B"),
+        email: text("contact@demo.comptoir.test"),
+        phone: text("04 78 00 00 00"),
+        website: text("https://demo.comptoir.test"),
+        iban: text("FR76 3000 6000 0112 3456 7890 189"),
+        bic: text("BNPAFRPP"),
+        payment_terms_days: Some(30),
+        late_penalty_rate: text("12.15"),
+        footer: text("Merci de votre confiance."),
+        quote_text: text("Devis valable 30 jours, sauf mention contraire."),
+        ..OrganizationRequest::default()
+    }
+    .validate()
+    .map_err(|errors| InitError::Invalid(format!("demo identity: {errors:?}")))?;
+    update_settings(tx, organization_id, &input).await?;
+    Ok(())
 }
 
 /// Creates the demo data unless it exists; returns the log-in lines to print.
@@ -82,6 +120,7 @@ pub async fn ensure_demo(db: &Db) -> Result<Vec<String>, InitError> {
         )
         .await?;
     }
+    demo_identity(&mut tx, organization_id).await?;
 
     let mut categories = Vec::new();
     for (name, parent) in [

@@ -1,10 +1,12 @@
 use crate::helpers::{
-    TestApp, comptoir, fresh_database_url, fresh_sqlite_url, id, serve_database, spawn_app,
-    spawn_app_on,
+    TestApp, comptoir, fresh_database_url, fresh_sqlite_url, id, open_test_database,
+    serve_database, spawn_app, spawn_app_on, test_files_dir,
 };
+use crate::product_images::{picture, upload};
 use comptoir::open_database;
 use comptoir_api::Config;
 use comptoir_db::backup::digests;
+use image::ImageFormat;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -249,4 +251,53 @@ async fn restore_refuses_what_is_not_a_backup() {
     assert!(!ok, "{out}");
     assert!(out.contains("error:"), "{out}");
     std::fs::remove_file(&text).unwrap();
+}
+
+#[tokio::test]
+async fn a_backup_carries_the_files_its_rows_name_into_an_empty_store() {
+    let source = spawn_app().await;
+    let product = id(&source.create_product("CADRE").await);
+    let photo = picture(320, 240, ImageFormat::Png);
+    let image = upload(&source, &source.admin_token, &product, photo.clone()).await;
+    assert_eq!(image.status, StatusCode::CREATED, "{:?}", image.body);
+    let path = format!("/api/v1/products/{product}/images/{}", id(&image.body));
+    let thumbnail = source.download(&format!("{path}?size=thumbnail")).await;
+    let file = backup_path();
+    let (ok, out) = comptoir(&source.database_url, &["backup", "--out", path_text(&file)]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(", 2 files"),
+        "the image and its thumbnail: {out}"
+    );
+
+    let target_url = fresh_database_url().await;
+    assert!(!test_files_dir(&target_url).exists(), "an empty store");
+    let (ok, out) = comptoir(&target_url, &["restore", path_text(&file)]);
+    assert!(ok, "{out}");
+    assert!(out.contains(", 2 files"), "{out}");
+    let target = serve_database(
+        open_test_database(&target_url).await,
+        target_url,
+        Config::default(),
+        source.organization_id,
+    )
+    .await;
+    assert_eq!(
+        target.download_with_status(&path).await,
+        (StatusCode::OK, photo)
+    );
+    assert_eq!(
+        target
+            .download_with_status(&format!("{path}?size=thumbnail"))
+            .await,
+        (StatusCode::OK, thumbnail)
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    // A store that lost a file named by a row cannot be backed up whole.
+    std::fs::remove_dir_all(test_files_dir(&source.database_url)).unwrap();
+    let (ok, out) = comptoir(&source.database_url, &["backup", "--out", path_text(&file)]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("cannot back up a stored file"), "{out}");
+    assert!(!file.exists(), "no backup file is left");
 }

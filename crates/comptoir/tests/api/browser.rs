@@ -121,6 +121,17 @@ impl Browser {
             .expect("clicked");
     }
 
+    /// Chooses the file at `path` in the form's file input (`#f-file`).
+    pub(crate) async fn choose_file(&self, path: &std::path::Path) {
+        self.client
+            .find(Locator::Css("#f-file"))
+            .await
+            .expect("file input")
+            .send_keys(path.to_str().unwrap())
+            .await
+            .expect("file chosen");
+    }
+
     /// Opens the menu group holding the link to `href`, then follows it.
     pub(crate) async fn follow_menu(&self, href: &str) {
         self.click(&format!("nav details:has(a[href='{href}']) > summary"))

@@ -167,6 +167,8 @@ async fn every_main_screen_passes_axe_for_an_administrator_and_for_the_warehouse
         "/reorder-rules/new",
         "/warehouses/new",
         "/suppliers/new",
+        "/supplier-invoices",
+        "/supplier-invoices/new",
         "/imports",
         "/imports/new",
         "/settings",
@@ -175,6 +177,7 @@ async fn every_main_screen_passes_axe_for_an_administrator_and_for_the_warehouse
         "/settings/roles",
         "/settings/numbering",
         "/settings/organization",
+        "/settings/document-templates",
         "/settings/audit",
         "/settings/compliance",
     ]

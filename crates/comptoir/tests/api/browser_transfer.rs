@@ -74,17 +74,6 @@ async fn rows_processed(browser: &crate::browser::Browser) -> u64 {
     }
 }
 
-async fn attach(browser: &crate::browser::Browser, path: &std::path::Path) {
-    browser
-        .client
-        .find(Locator::Css("#f-file"))
-        .await
-        .expect("file input")
-        .send_keys(path.to_str().unwrap())
-        .await
-        .expect("file chosen");
-}
-
 #[tokio::test]
 async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progress() {
     let app = spawn_app().await;
@@ -118,7 +107,7 @@ async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progres
         .select_by_value("clients")
         .await
         .expect("entity chosen");
-    attach(&browser, &small).await;
+    browser.choose_file(&small).await;
     browser.screenshot("import-form").await;
     browser
         .click("form[action='/imports'] button[type=submit]")
@@ -143,7 +132,7 @@ async fn a_dry_run_shows_the_row_problems_then_the_import_runs_with_live_progres
         .select_by_value("skip")
         .await
         .expect("skip chosen");
-    attach(&browser, &big).await;
+    browser.choose_file(&big).await;
     browser
         .click("form[action='/imports'] button[type=submit]")
         .await;

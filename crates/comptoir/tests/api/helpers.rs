@@ -4,7 +4,8 @@
 
 use comptoir::{init_organization, open_database, start};
 use comptoir_api::Config;
-use comptoir_db::Db;
+use comptoir_db::files::FileStore;
+use comptoir_db::{Db, Sql};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -54,8 +55,8 @@ fn left_by_an_ended_run(name: &str) -> Option<bool> {
     })
 }
 
-/// Removes, once per test process, the SQLite files that ended runs left
-/// in the temporary folder.
+/// Removes, once per test process, the SQLite files and file stores that
+/// ended runs left in the temporary folder.
 fn sweep_sqlite_files() {
     static SWEPT: std::sync::Once = std::sync::Once::new();
     SWEPT.call_once(|| {
@@ -65,7 +66,12 @@ fn sweep_sqlite_files() {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if left_by_an_ended_run(&name) == Some(true) {
-                let _ = std::fs::remove_file(entry.path());
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(path)
+                } else {
+                    std::fs::remove_file(path)
+                };
             }
         }
     });
@@ -136,6 +142,27 @@ pub fn fresh_sqlite_url() -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
+/// The file store of the test database at `database_url`, in the
+/// temporary folder whatever the backend: beside a SQLite file as in
+/// production, named after a PostgreSQL database.
+pub fn test_files_dir(database_url: &str) -> std::path::PathBuf {
+    let name = database_url
+        .split('?')
+        .next()
+        .and_then(|url| url.rsplit('/').next())
+        .unwrap_or(database_url);
+    let name = name.strip_suffix(".db").unwrap_or(name);
+    std::env::temp_dir().join(format!("{name}.db.files"))
+}
+
+/// The test database at `database_url`, migrated, with its file store.
+pub async fn open_test_database(database_url: &str) -> Db {
+    open_database(database_url)
+        .await
+        .expect("open database")
+        .with_files(FileStore::local(test_files_dir(database_url)))
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Config::default()).await
 }
@@ -147,11 +174,35 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
 /// The server on a new database at `database_url`, with an organization
 /// and its admin logged in.
 pub async fn spawn_app_on(database_url: String, config: Config) -> TestApp {
-    let db = open_database(&database_url).await.expect("open database");
+    let db = open_test_database(&database_url).await;
+    spawn_app_with_db(db, database_url, config).await
+}
+
+/// The server on `db` (a new database at `database_url`, with the file
+/// store of the test's choosing), with an organization and its admin
+/// logged in.
+pub async fn spawn_app_with_db(db: Db, database_url: String, config: Config) -> TestApp {
     let (organization_id, _) = init_organization(&db, "Test SARL", "admin@test.example", PASSWORD)
         .await
         .expect("init");
+    give_vat_number(&db, organization_id).await;
     serve_database(db, database_url, config, organization_id).await
+}
+
+/// The VAT number every test organization has, so its invoices can be
+/// issued: an e-invoice names the seller's (EN 16931, BR-S-2).
+pub const TEST_VAT_NUMBER: &str = "FR44732829320";
+
+/// Gives `organization_id` the test VAT number, straight in the database
+/// (no audit entry, no version change a test would see).
+pub async fn give_vat_number(db: &Db, organization_id: Uuid) {
+    db.execute(
+        Sql::new("UPDATE organizations SET vat_number = $1 WHERE id = $2")
+            .bind(TEST_VAT_NUMBER)
+            .bind(organization_id),
+    )
+    .await
+    .expect("set the VAT number");
 }
 
 /// The server on a database that already holds `organization_id`, whose
@@ -183,6 +234,21 @@ pub struct Reply {
     pub body: Value,
 }
 
+impl Reply {
+    /// A response's status, headers and body (JSON, else its text).
+    pub async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
@@ -206,16 +272,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply::read(request.send().await.expect("request sent")).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -349,8 +406,11 @@ pub fn field_names(body: &Value) -> Vec<String> {
 /// Runs `comptoir --database-url URL ARGS…`; returns whether it succeeded
 /// and what it printed (standard output, then errors).
 pub fn comptoir(database_url: &str, args: &[&str]) -> (bool, String) {
+    let files_dir = test_files_dir(database_url);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
         .args(["--database-url", database_url])
+        .arg("--files-dir")
+        .arg(&files_dir)
         .args(args)
         .env("COMPTOIR_LOG", "warn")
         .output()
@@ -401,6 +461,8 @@ impl TestApp {
             .port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
             .args(["--database-url", &self.database_url, "serve"])
+            .arg("--files-dir")
+            .arg(test_files_dir(&self.database_url))
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .env("COMPTOIR_LOG", "warn")
             .stdout(std::process::Stdio::null())

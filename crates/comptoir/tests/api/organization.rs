@@ -106,7 +106,8 @@ async fn an_invoice_is_issued_on_the_organizations_today_not_utcs() {
         let set = put(
             &app,
             &app.admin_token,
-            json!({"name": "Comptoir", "time_zone": zone}),
+            json!({"name": "Comptoir", "time_zone": zone,
+                   "vat_number": crate::helpers::TEST_VAT_NUMBER}),
             None,
         )
         .await;

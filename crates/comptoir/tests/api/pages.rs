@@ -84,7 +84,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+    async fn respond(&mut self, request: reqwest::RequestBuilder) -> reqwest::Response {
         let cookie = self
             .cookies
             .iter()
@@ -96,15 +96,37 @@ impl<'a> Browser<'a> {
             request = request.header("cookie", cookie);
         }
         let response = request.send().await.expect("request sent");
+        self.keep_cookies(response.headers());
+        response
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let response = self.respond(request).await;
         let status = response.status();
         let headers = response.headers().clone();
-        self.keep_cookies(&headers);
         let html = response.text().await.expect("body");
         Page {
             status,
             headers,
             html,
         }
+    }
+
+    /// A multipart form (an upload), its fields in the order given.
+    pub(crate) async fn post_multipart(
+        &mut self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> Page {
+        let request = self.client.post(self.app.url(path)).multipart(form);
+        self.send(request).await
+    }
+
+    /// A file the pages serve: its status and bytes.
+    pub(crate) async fn bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        let response = self.respond(self.client.get(self.app.url(path))).await;
+        let status = response.status();
+        (status, response.bytes().await.expect("body").to_vec())
     }
 
     pub(crate) async fn get(&mut self, path: &str) -> Page {

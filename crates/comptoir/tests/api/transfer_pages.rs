@@ -4,7 +4,7 @@
 //! `errors.csv`; the lists' export links carrying the list's search and
 //! filters; the roles without `data.import` / `data.export` refused.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::spawn_app;
 use crate::pages::{Browser, Page, user};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -21,12 +21,7 @@ pub(crate) const CLIENTS_CSV: &str = "Raison sociale;Courriel;Remise\n\
 
 /// Sends the upload form as a browser would: `fields` in order (the CSRF
 /// token first), then the file.
-async fn upload(
-    app: &TestApp,
-    browser: &Browser<'_>,
-    fields: &[(&str, &str)],
-    file: Option<&str>,
-) -> Page {
+async fn upload(browser: &mut Browser<'_>, fields: &[(&str, &str)], file: Option<&str>) -> Page {
     let mut form = Form::new();
     for (name, value) in fields {
         form = form.text(name.to_string(), value.to_string());
@@ -37,28 +32,7 @@ async fn upload(
             Part::bytes(content.as_bytes().to_vec()).file_name("clients.csv"),
         );
     }
-    let cookie = browser
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let reply = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url("/imports"))
-        .header("cookie", cookie)
-        .header("accept-language", "fr")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    Page {
-        status: reply.status(),
-        headers: reply.headers().clone(),
-        html: reply.text().await.unwrap(),
-    }
+    browser.post_multipart("/imports", form).await
 }
 
 /// The import's page once the import has finished, read as htmx polls it.
@@ -94,8 +68,7 @@ async fn a_dry_run_shows_its_counts_and_row_problems_then_the_import_runs_for_re
     );
 
     let started = upload(
-        &app,
-        &browser,
+        &mut browser,
         &[
             ("_csrf", &csrf),
             ("entity", "clients"),
@@ -150,8 +123,7 @@ async fn a_dry_run_shows_its_counts_and_row_problems_then_the_import_runs_for_re
         page.html
     );
     let started = upload(
-        &app,
-        &browser,
+        &mut browser,
         &[
             ("_csrf", &csrf),
             ("entity", "clients"),
@@ -185,19 +157,17 @@ async fn an_upload_needs_the_csrf_token_first_and_a_file() {
     let mut browser = Browser::new(&app, "fr");
     let csrf = browser.signed_in("admin@test.example").await;
     let fields = [("entity", "clients"), ("mode", "commit")];
-    let refused = upload(&app, &browser, &fields, Some(CLIENTS_CSV)).await;
+    let refused = upload(&mut browser, &fields, Some(CLIENTS_CSV)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
     let wrong = upload(
-        &app,
-        &browser,
+        &mut browser,
         &[("_csrf", "0000"), ("entity", "clients")],
         Some(CLIENTS_CSV),
     )
     .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     let late = upload(
-        &app,
-        &browser,
+        &mut browser,
         &[("entity", "clients"), ("_csrf", &csrf)],
         Some(CLIENTS_CSV),
     )
@@ -210,8 +180,7 @@ async fn an_upload_needs_the_csrf_token_first_and_a_file() {
     assert_eq!(app.get("/api/v1/imports").await.body["total"], 0);
 
     let missing = upload(
-        &app,
-        &browser,
+        &mut browser,
         &[("_csrf", &csrf), ("entity", ""), ("mode", "commit")],
         None,
     )
@@ -245,8 +214,7 @@ async fn roles_without_data_import_or_data_export_are_refused() {
     }
     assert!(!accountant.get("/").await.has("href=\"/imports\""));
     let refused = upload(
-        &app,
-        &accountant,
+        &mut accountant,
         &[("_csrf", &csrf), ("entity", "clients")],
         Some(CLIENTS_CSV),
     )

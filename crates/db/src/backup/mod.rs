@@ -7,6 +7,9 @@
 //! PostgreSQL) in one transaction, and checks every table against the
 //! backup before committing: a failed or interrupted restore leaves the
 //! target as empty as it was.
+//!
+//! A backup also carries the files its rows name (`files`), which a
+//! restore puts in the target's file store before writing any row.
 
 use crate::error::DbError;
 use crate::pool::{Arg, Backend, Db, Open, Sql, Tx};
@@ -21,6 +24,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
+mod files;
 mod schema;
 
 use schema::{ColumnType, SETTINGS_TABLE, Schema, Table};
@@ -30,6 +34,14 @@ use schema::{ColumnType, SETTINGS_TABLE, Schema, Table};
 pub struct TableRows {
     pub table: String,
     pub rows: u64,
+}
+
+/// What a backup or restore wrote: the rows of each table, and the
+/// stored files the rows name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub tables: Vec<TableRows>,
+    pub files: u64,
 }
 
 /// A table's row count and an order-independent digest of its rows, read
@@ -42,9 +54,10 @@ pub struct TableDigest {
     pub digest: [u64; 4],
 }
 
-/// Writes a consistent snapshot of `db` to `out`, which must not exist.
-/// The file appears only once complete.
-pub async fn backup(db: &Db, out: &Path) -> Result<Vec<TableRows>, DbError> {
+/// Writes a consistent snapshot of `db` to `out`, which must not exist,
+/// with the files of `db.files()` its rows name. The file appears only
+/// once complete.
+pub async fn backup(db: &Db, out: &Path) -> Result<Written, DbError> {
     if out.exists() {
         return Err(DbError::Backup(format!("{} already exists", out.display())));
     }
@@ -61,16 +74,30 @@ pub async fn backup(db: &Db, out: &Path) -> Result<Vec<TableRows>, DbError> {
         }
         Backend::Postgres => backup_postgres(db, &partial).await,
     };
+    let written = match written {
+        Ok(tables) => carry_files(&partial, db)
+            .await
+            .map(|files| Written { tables, files }),
+        Err(error) => Err(error),
+    };
     match written {
-        Ok(counts) => {
+        Ok(written) => {
             std::fs::rename(&partial, out).map_err(|e| io_error(out, &e))?;
-            Ok(counts)
+            Ok(written)
         }
         Err(error) => {
             remove_if_present(&partial)?;
             Err(error)
         }
     }
+}
+
+/// Adds to the backup file `file` the files its rows name.
+async fn carry_files(file: &Path, db: &Db) -> Result<u64, DbError> {
+    let backup = open_file(file).await?;
+    let carried = files::carry(&backup, db.files()).await;
+    backup.close().await;
+    carried
 }
 
 async fn backup_postgres(db: &Db, file: &Path) -> Result<Vec<TableRows>, DbError> {
@@ -95,14 +122,16 @@ async fn backup_postgres(db: &Db, file: &Path) -> Result<Vec<TableRows>, DbError
 }
 
 /// Restores the backup `file` into `target`, a migrated database with no
-/// data; returns the rows restored per table. Older backups are brought up
-/// to the current schema first, on a temporary copy.
+/// data, and its files into `target.files()`; returns the rows restored
+/// per table and the files. Older backups are brought up to the current
+/// schema first, on a temporary copy.
 ///
-/// One target transaction: it refuses a target with data, replaces
+/// The files first, each checked against its name; then one target
+/// transaction: it refuses a target with data, replaces
 /// `app_settings` with the backup's, copies the tables, and compares each
 /// table's row count and order-independent digest with the backup's
 /// before committing.
-pub async fn restore(file: &Path, target: &Db) -> Result<Vec<TableRows>, DbError> {
+pub async fn restore(file: &Path, target: &Db) -> Result<Written, DbError> {
     if !file.is_file() {
         return Err(DbError::Backup(format!("{} is not a file", file.display())));
     }
@@ -119,7 +148,7 @@ pub async fn restore(file: &Path, target: &Db) -> Result<Vec<TableRows>, DbError
     restored
 }
 
-async fn restore_copy(copy: &Path, target: &Db) -> Result<Vec<TableRows>, DbError> {
+async fn restore_copy(copy: &Path, target: &Db) -> Result<Written, DbError> {
     let source_db = open_file(copy).await?;
     let restored = async {
         source_db.migrate().await.map_err(|e| {
@@ -127,6 +156,7 @@ async fn restore_copy(copy: &Path, target: &Db) -> Result<Vec<TableRows>, DbErro
                 "the backup cannot be brought to this version's schema: {e}"
             ))
         })?;
+        let files = files::put_back(&source_db, target.files()).await?;
         let mut source = source_db.begin().await?;
         let mut writer = target.begin().await?;
         let schema = Schema::reconcile(
@@ -151,7 +181,10 @@ async fn restore_copy(copy: &Path, target: &Db) -> Result<Vec<TableRows>, DbErro
         if target.backend() == Backend::Postgres {
             target.execute(Sql::new("ANALYZE")).await?;
         }
-        Ok(counts)
+        Ok(Written {
+            tables: counts,
+            files,
+        })
     }
     .await;
     source_db.close().await;
@@ -228,6 +261,9 @@ fn canonical_row(row: &[Arg]) -> String {
                 Value::from(v.to_rfc3339_opts(SecondsFormat::Micros, true))
             }),
             Arg::Date(v) => v.map_or(Value::Null, |v| Value::from(v.to_string())),
+            Arg::Bytes(v) => v
+                .as_deref()
+                .map_or(Value::Null, |v| Value::from(hex::encode(v))),
         })
         .collect();
     canonical_json(&Value::Array(values))

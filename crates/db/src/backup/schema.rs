@@ -93,9 +93,11 @@ pub(super) struct Schema {
 }
 
 /// Tables that hold no business data: the migration history belongs to the
-/// target's own migrations.
+/// target's own migrations, and a backup's files go to the file store.
 pub(super) fn is_copied(table: &str) -> bool {
-    table != "_sqlx_migrations" && !table.starts_with("sqlite_")
+    table != "_sqlx_migrations"
+        && table != super::files::FILES_TABLE
+        && !table.starts_with("sqlite_")
 }
 
 /// Settings a fresh database may already hold (a generated JWT secret): the

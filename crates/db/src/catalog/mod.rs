@@ -16,9 +16,11 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
+mod images;
 mod suppliers;
 mod variants;
 
+pub use images::{ProductImage, ProductImageInput, insert_product_image};
 pub use suppliers::{
     ProductSupplier, ProductSupplierInput, insert_product_supplier, update_product_supplier,
 };

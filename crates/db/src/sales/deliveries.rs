@@ -1,5 +1,6 @@
 //! Delivery notes of an order and their lines.
 
+use super::documents::{LINE_COLUMNS, SalesLine, prefixed};
 use crate::error::DbError;
 use crate::pool::{Db, Sql, Tx, now};
 use crate::resource::{Fixed, Table};
@@ -110,4 +111,49 @@ pub async fn deliveries_of(
         .bind(organization_id),
     )
     .await
+}
+
+/// A delivered line as a delivery note prints it: the order line's
+/// description and prices, the quantity this delivery carried.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveredLine {
+    #[sqlx(flatten)]
+    pub line: SalesLine,
+    pub delivered: Fixed<Quantity>,
+}
+
+pub async fn delivered_lines(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    delivery_id: Uuid,
+) -> Result<Vec<DeliveredLine>, DbError> {
+    tx.fetch_all(
+        Sql::new(format!(
+            "SELECT {}, d.quantity AS delivered FROM delivery_lines d \
+             JOIN sales_lines l ON l.id = d.order_line_id \
+             WHERE d.delivery_id = $1 AND d.organization_id = $2 ORDER BY l.position",
+            prefixed("l", LINE_COLUMNS)
+        ))
+        .bind(delivery_id)
+        .bind(organization_id),
+    )
+    .await
+}
+
+/// The last day an order delivered goods: an invoice's date of sale.
+pub async fn last_delivery_date(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    order_id: Uuid,
+) -> Result<Option<NaiveDate>, DbError> {
+    let (day,): (Option<NaiveDate>,) = tx
+        .fetch_one(
+            Sql::new(
+                "SELECT MAX(delivery_date) FROM deliveries WHERE order_id = $1 AND organization_id = $2",
+            )
+            .bind(order_id)
+            .bind(organization_id),
+        )
+        .await?;
+    Ok(day)
 }

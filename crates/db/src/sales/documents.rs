@@ -51,6 +51,11 @@ pub struct SalesDocument {
     #[schema(value_type = String, example = "0.00")]
     pub amount_credited: Fixed<Money>,
     pub issued_at: Option<DateTime<Utc>>,
+    /// Issued invoices and credit notes: the SHA-256 of the PDF rendered
+    /// when issued, in the file store.
+    pub pdf_sha256: Option<String>,
+    /// …and of its Factur-X XML.
+    pub xml_sha256: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -60,7 +65,8 @@ impl Table for SalesDocument {
     const TABLE: &'static str = "sales_documents";
     const COLUMNS: &'static str = "id, kind, number, status, client_id, source_id, warehouse_id, currency, \
         issue_date, valid_until, due_date, notes, discount_percent, discount_amount, total_excl_tax, \
-        total_tax, total_incl_tax, amount_paid, amount_credited, issued_at, created_at, updated_at, version";
+        total_tax, total_incl_tax, amount_paid, amount_credited, issued_at, pdf_sha256, xml_sha256, created_at, \
+        updated_at, version";
     const SORTABLE: &'static [(&'static str, &'static str)] = &[
         ("number", "number"),
         ("issue_date", "issue_date"),
@@ -90,6 +96,9 @@ pub struct SalesLine {
     pub vat_rate: Fixed<Percent>,
     #[sqlx(try_from = "String")]
     pub vat_category: VatCategory,
+    /// Why the line bears no VAT, overriding its category's legal wording
+    /// (required for `E`); copied from the product unless given.
+    pub vat_exemption_reason: Option<String>,
     #[schema(value_type = String, example = "99.80")]
     pub total_excl_tax: Fixed<Money>,
     /// Orders: the location the line is reserved at.
@@ -109,7 +118,7 @@ pub struct SalesLine {
 }
 
 pub(super) const LINE_COLUMNS: &str = "id, position, product_id, variant_id, description, quantity, unit_price, \
-    discount_percent, vat_rate, vat_category, total_excl_tax, location_id, delivered_quantity, \
+    discount_percent, vat_rate, vat_category, vat_exemption_reason, total_excl_tax, location_id, delivered_quantity, \
     invoiced_quantity, returned_quantity, credited_quantity, source_line_id";
 
 impl SalesLine {
@@ -159,6 +168,7 @@ pub struct LineInput {
     pub item: Option<Item>,
     pub description: String,
     pub amounts: LineAmounts,
+    pub vat_exemption_reason: Option<String>,
     pub location_id: Option<Uuid>,
     pub source_line_id: Option<Uuid>,
 }
@@ -211,6 +221,10 @@ async fn insert_lines(
                 ("discount_percent", amounts.discount_percent.into()),
                 ("vat_rate", amounts.vat_rate.into()),
                 ("vat_category", amounts.vat_category.into()),
+                (
+                    "vat_exemption_reason",
+                    line.vat_exemption_reason.as_deref().into(),
+                ),
                 ("total_excl_tax", amounts.total_excl_tax().into()),
                 (
                     "location_id",

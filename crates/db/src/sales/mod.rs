@@ -24,7 +24,8 @@ mod returns;
 mod transitions;
 
 pub use deliveries::{
-    Delivery, DeliveryLine, deliveries_of, insert_delivery, insert_delivery_line,
+    DeliveredLine, Delivery, DeliveryLine, delivered_lines, deliveries_of, insert_delivery,
+    insert_delivery_line, last_delivery_date,
 };
 pub use documents::{
     DocumentInput, LineInput, NewDocument, SalesDocument, SalesLine, delete_draft, insert_document,
@@ -41,4 +42,4 @@ pub use returns::{
     InvoicedLine, SalesReturn, SalesReturnLine, apply_credit, credited_quantities,
     credited_quantities_of, insert_return, insert_return_line, issued_invoice_lines, return_line,
 };
-pub use transitions::{issue, set_status, transition};
+pub use transitions::{attach_printed, issue, set_status, transition};

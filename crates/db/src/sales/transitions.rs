@@ -147,3 +147,28 @@ pub async fn issue(
     )
     .await
 }
+
+/// Names the PDF (and Factur-X XML) rendered for an issued document, once:
+/// `None` if it already has one. The files are in the store before this
+/// runs; the database refuses to change them afterwards.
+pub async fn attach_printed(
+    tx: &mut Tx,
+    organization_id: Uuid,
+    id: Uuid,
+    pdf_sha256: &str,
+    xml_sha256: Option<&str>,
+) -> Result<Option<SalesDocument>, DbError> {
+    tx.fetch_optional(
+        Sql::new(format!(
+            "UPDATE sales_documents SET pdf_sha256 = $1, xml_sha256 = $2 \
+             WHERE id = $3 AND organization_id = $4 AND number IS NOT NULL AND pdf_sha256 IS NULL \
+             RETURNING {}",
+            SalesDocument::COLUMNS
+        ))
+        .bind(pdf_sha256)
+        .bind(xml_sha256)
+        .bind(id)
+        .bind(organization_id),
+    )
+    .await
+}

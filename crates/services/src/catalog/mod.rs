@@ -3,6 +3,7 @@
 //! through the one audited path (`records`).
 
 pub mod categories;
+pub mod images;
 mod nested;
 pub mod price_lists;
 pub mod products;

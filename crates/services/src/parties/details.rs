@@ -14,7 +14,7 @@ use comptoir_db::resource::{self, Listing, Page, Sort};
 use comptoir_db::{Db, DbError, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::AddressKind;
-use comptoir_domain::identifiers::Email;
+use comptoir_domain::identifiers::{CountryCode, Email};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -95,13 +95,10 @@ impl Detail for Address {
         let line2 = optional(&mut errors, "line2", request.line2, MAX_NAME);
         let postal_code = required(&mut errors, "postal_code", request.postal_code, 20);
         let city = required(&mut errors, "city", request.city, MAX_NAME);
-        let country = request
-            .country
-            .map(|c| c.trim().to_uppercase())
-            .unwrap_or_else(|| "FR".to_owned());
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            errors.add("country", "must be a two-letter ISO 3166-1 code, e.g. FR");
-        }
+        let country = errors.check(
+            "country",
+            CountryCode::parse(request.country.as_deref().unwrap_or("FR")),
+        );
         errors.finish(|| AddressInput {
             kind: kind.expect("checked"),
             label,
@@ -109,7 +106,7 @@ impl Detail for Address {
             line2,
             postal_code: postal_code.unwrap_or_default(),
             city: city.unwrap_or_default(),
-            country,
+            country: country.map(CountryCode::into_inner).unwrap_or_default(),
             is_default: request.is_default.unwrap_or(false),
         })
     }

@@ -14,7 +14,7 @@ use comptoir_db::resource::{self, Listing, Page, Sort, Table};
 use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
 use comptoir_domain::catalog::{ClientStatus, PartyKind};
-use comptoir_domain::identifiers::{Code, Email, Siren, Siret, VatNumber};
+use comptoir_domain::identifiers::{Code, Email, Siren, Siret, VatNumber, check_company_numbers};
 use comptoir_domain::numbers::{Money, Percent};
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,17 +43,14 @@ impl IdentityFields {
     fn validate(self, errors: &mut FieldErrors) -> PartyIdentity {
         let siren = parsed(errors, "siren", self.siren, Siren::parse);
         let siret = parsed(errors, "siret", self.siret, Siret::parse);
-        if let (Some(siren), Some(siret)) = (&siren, &siret)
-            && siret.siren_part() != siren.as_str()
-        {
-            errors.add("siret", "the SIRET does not start with the SIREN");
-        }
+        let vat_number = parsed(errors, "vat_number", self.vat_number, VatNumber::parse);
+        check_company_numbers(errors, siren.as_ref(), siret.as_ref(), vat_number.as_ref());
         PartyIdentity {
             kind: parsed(errors, "kind", self.kind, PartyKind::parse).unwrap_or(PartyKind::Company),
             name: required(errors, "name", self.name, MAX_NAME).unwrap_or_default(),
             email: parsed(errors, "email", self.email, Email::parse),
             phone: optional(errors, "phone", self.phone, 40),
-            vat_number: parsed(errors, "vat_number", self.vat_number, VatNumber::parse),
+            vat_number,
             siren,
             siret,
             payment_terms_days: days(errors, "payment_terms_days", self.payment_terms_days, 30),

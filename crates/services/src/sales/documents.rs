@@ -39,6 +39,10 @@ pub struct LineRequest {
     pub vat_rate: Option<String>,
     /// Default: the product's, else `S`.
     pub vat_category: Option<String>,
+    /// Why the line bears no VAT, printed instead of its category's legal
+    /// wording; required for `E`. Default: the product's, when the line
+    /// keeps the product's category.
+    pub vat_exemption_reason: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -225,6 +229,12 @@ async fn validate_line(
         VatCategory::parse,
     );
     let description = optional(errors, &field("description"), line.description, MAX_NAME);
+    let vat_exemption_reason = optional(
+        errors,
+        &field("vat_exemption_reason"),
+        line.vat_exemption_reason,
+        MAX_NAME,
+    );
     let product = match line.product_id {
         Some(id) => found(
             errors,
@@ -257,7 +267,7 @@ async fn validate_line(
     let Some(quantity) = quantity.filter(|q| *q > Quantity::ZERO) else {
         return Ok(None);
     };
-    let (description, unit_price, vat_rate, vat_category) = match &product {
+    let (description, unit_price, vat_rate, vat_category, vat_exemption_reason) = match &product {
         Some(product) => {
             let resolved = match unit_price {
                 Some(price) => price,
@@ -280,11 +290,19 @@ async fn validate_line(
                 Some(variant) => format!("{} — {}", product.name, variant.name),
                 None => product.name.clone(),
             };
+            let category = vat_category.unwrap_or(product.vat_category);
+            // The product's reason speaks for the product's category only.
+            let reason = vat_exemption_reason.or_else(|| {
+                (category == product.vat_category)
+                    .then(|| product.vat_exemption_reason.clone())
+                    .flatten()
+            });
             (
                 description.unwrap_or(name),
                 resolved,
                 vat_rate.unwrap_or(product.vat_rate.0),
-                vat_category.unwrap_or(product.vat_category),
+                category,
+                reason,
             )
         }
         None if line.product_id.is_some() => return Ok(None),
@@ -309,13 +327,21 @@ async fn validate_line(
             } else {
                 VatCategory::Standard
             });
-            if let Err((vat_field, message)) = check_vat(category, vat_rate, None) {
-                errors.add(field(vat_field), message);
-                return Ok(None);
-            }
-            (description, unit_price, vat_rate, category)
+            (
+                description,
+                unit_price,
+                vat_rate,
+                category,
+                vat_exemption_reason,
+            )
         }
     };
+    if let Err((vat_field, message)) =
+        check_vat(vat_category, vat_rate, vat_exemption_reason.as_deref())
+    {
+        errors.add(field(vat_field), message);
+        return Ok(None);
+    }
     let amounts = LineAmounts {
         quantity,
         unit_price,
@@ -334,6 +360,7 @@ async fn validate_line(
         }),
         description,
         amounts,
+        vat_exemption_reason,
         location_id: None,
         source_line_id: None,
     }))

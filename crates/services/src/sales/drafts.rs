@@ -268,6 +268,7 @@ pub(super) fn copy_of(document: &SalesDocument, lines: &[SalesLine]) -> Document
                 item: line.item(),
                 description: line.description.clone(),
                 amounts: line.amounts(),
+                vat_exemption_reason: line.vat_exemption_reason.clone(),
                 location_id: None,
                 source_line_id: None,
             })

@@ -7,6 +7,7 @@ use super::events::event;
 use super::views::{DocumentDetail, balance_due, detail};
 use super::{load, move_to, next_invoice, next_order};
 use crate::audit::log;
+use crate::documents::print_issued;
 use crate::validate::{MAX_TEXT, optional, parsed};
 use crate::{Actor, ServiceError, ServiceResult};
 use chrono::{Datelike, Days, NaiveDate};
@@ -55,6 +56,7 @@ pub async fn invoice_order(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
             item: line.item(),
             description: line.description.clone(),
             amounts,
+            vat_exemption_reason: line.vat_exemption_reason.clone(),
             location_id: None,
             source_line_id: Some(line.id),
         });
@@ -106,7 +108,8 @@ pub async fn issue_invoice(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Do
 
 /// Issues a locked draft invoice or credit note: the next number of its
 /// series (`FAC` or `AV`, `DocumentKind::series`) from a counter in the caller's transaction, so
-/// a rollback leaves no gap, and today's date.
+/// a rollback leaves no gap, and today's date; its PDF is rendered and
+/// stored, and chained with it.
 async fn issue(
     tx: &mut Tx,
     actor: &Actor,
@@ -127,6 +130,7 @@ async fn issue(
     )
     .await?
     .ok_or_else(|| ServiceError::InvalidTransition("the document was issued meanwhile".into()))?;
+    let issued = print_issued(tx, actor, &issued).await?;
     compliance::chain_document(tx, actor.organization_id, &issued).await?;
     log(
         tx,
@@ -244,6 +248,7 @@ pub async fn credit_invoice(
                     item: line.item(),
                     description: line.description.clone(),
                     amounts,
+                    vat_exemption_reason: line.vat_exemption_reason.clone(),
                     location_id: None,
                     source_line_id: Some(line.id),
                 }

@@ -51,6 +51,7 @@ pub use lists::{
     list_invoices, list_payments, list_returns, payment_filter, return_filter,
 };
 pub use orders::{ConfirmRequest, OrderDetail, cancel_order, confirm_order, get_order};
+pub(crate) use payments::payment_date;
 pub use payments::{
     PaymentRequest, RecordedPayment, RefundRequest, invoice_payments, record_payment, record_refund,
 };

@@ -33,6 +33,23 @@ pub struct PaymentRequest {
     pub reference: Option<String>,
 }
 
+impl PaymentRequest {
+    /// The amount (positive), method and reference, each bad one recorded
+    /// in `errors`; the date is checked against its invoice apart.
+    pub(crate) fn fields(
+        &mut self,
+        errors: &mut FieldErrors,
+    ) -> (Option<Money>, Option<PaymentMethod>, Option<String>) {
+        let amount = required_parsed(errors, "amount", self.amount.take(), Money::parse);
+        if amount.is_some_and(|a| a <= Money::ZERO) {
+            errors.add("amount", "must be positive");
+        }
+        let method = required_parsed(errors, "method", self.method.take(), PaymentMethod::parse);
+        let reference = optional(errors, "reference", self.reference.take(), MAX_NAME);
+        (amount, method, reference)
+    }
+}
+
 /// A payment and the invoice after it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RecordedPayment {
@@ -48,19 +65,14 @@ pub async fn record_payment(
     db: &Db,
     actor: &Actor,
     id: Uuid,
-    request: PaymentRequest,
+    mut request: PaymentRequest,
 ) -> ServiceResult<RecordedPayment> {
     let mut errors = FieldErrors::new();
-    let amount = required_parsed(&mut errors, "amount", request.amount, Money::parse);
-    if amount.is_some_and(|a| a <= Money::ZERO) {
-        errors.add("amount", "must be positive");
-    }
-    let method = required_parsed(&mut errors, "method", request.method, PaymentMethod::parse);
-    let reference = optional(&mut errors, "reference", request.reference, MAX_NAME);
+    let (amount, method, reference) = request.fields(&mut errors);
     let mut tx = db.begin().await?;
     let invoice = load(&mut tx, actor.organization_id, id, KIND).await?;
     next_invoice(&invoice, InvoiceAction::Pay { complete: false })?;
-    let date = payment_date(&mut errors, request.date, &invoice, actor.today());
+    let date = payment_date(&mut errors, request.date, invoice.issue_date, actor.today());
     let balance = balance_due(&invoice);
     if let Some(amount) = amount
         && amount > balance
@@ -96,19 +108,19 @@ pub async fn invoice_payments(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult
     Ok(store::payments_of(db, actor.organization_id, id).await?)
 }
 
-/// The date of a payment or refund on `invoice`: today by default, never
-/// in the future nor before the invoice was issued.
-fn payment_date(
+/// The date of a payment or refund on an invoice `issued` then: today by
+/// default, never in the future nor before the invoice was issued.
+pub(crate) fn payment_date(
     errors: &mut FieldErrors,
     date: Option<NaiveDate>,
-    invoice: &SalesDocument,
+    issued: Option<NaiveDate>,
     today: NaiveDate,
 ) -> NaiveDate {
     let date = date.unwrap_or(today);
     if date > today {
         errors.add("date", "cannot be in the future");
     }
-    if let Some(issued) = invoice.issue_date
+    if let Some(issued) = issued
         && date < issued
     {
         errors.add(
@@ -152,7 +164,7 @@ pub async fn record_refund(
     let mut tx = db.begin().await?;
     let invoice = load(&mut tx, actor.organization_id, id, KIND).await?;
     let to = next_invoice(&invoice, InvoiceAction::Refund)?;
-    let date = payment_date(&mut errors, request.date, &invoice, actor.today());
+    let date = payment_date(&mut errors, request.date, invoice.issue_date, actor.today());
     let owed = balance_of(&invoice).refund_due;
     let amount = amount.unwrap_or(owed);
     if owed == Money::ZERO {

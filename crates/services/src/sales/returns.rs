@@ -345,6 +345,7 @@ async fn plan_credit(
             item: invoiced.line.item(),
             description: invoiced.line.description.clone(),
             amounts,
+            vat_exemption_reason: invoiced.line.vat_exemption_reason.clone(),
             location_id: None,
             source_line_id: Some(invoiced.line.id),
         };

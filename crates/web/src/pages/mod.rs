@@ -6,7 +6,9 @@ pub mod clients;
 pub mod home;
 pub mod login;
 pub mod parties;
+pub mod payables;
 pub mod pickers;
+pub mod printing;
 pub mod purchasing;
 pub mod sales;
 pub mod settings;
@@ -24,7 +26,8 @@ use comptoir_domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// `upload_limit_bytes` bounds an import's upload, as the API's.
+/// `upload_limit_bytes` bounds an import's upload and a supplier's
+/// e-invoice, as the API's.
 pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
     Router::new()
         .merge(home::router())
@@ -35,6 +38,8 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         .merge(transfer::router(upload_limit_bytes))
         .merge(suppliers::router())
         .merge(purchasing::router())
+        .merge(payables::router(upload_limit_bytes))
+        .merge(printing::router())
         .merge(pickers::router())
         .merge(settings::router())
         .merge(stock::router())
@@ -160,6 +165,28 @@ pub fn by_field(errors: FieldErrors) -> BTreeMap<String, Vec<String>> {
     fields
 }
 
+/// A form posted with line rows, split: the fields named in `columns`
+/// gathered per row (every row sends each of them, in document order),
+/// and the others, in order, for the form's head.
+pub fn split_rows<const N: usize>(
+    fields: Vec<(String, String)>,
+    columns: [&str; N],
+) -> (Vec<(String, String)>, Vec<[String; N]>) {
+    let mut head = Vec::new();
+    let mut cells: [Vec<String>; N] = std::array::from_fn(|_| Vec::new());
+    for (name, value) in fields {
+        match columns.iter().position(|column| *column == name) {
+            Some(column) => cells[column].push(value),
+            None => head.push((name, value)),
+        }
+    }
+    let count = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let rows = (0..count)
+        .map(|i| std::array::from_fn(|column| cells[column].get(i).cloned().unwrap_or_default()))
+        .collect();
+    (head, rows)
+}
+
 /// A form field's value as typed: empty means absent.
 pub fn typed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -181,6 +208,27 @@ mod tests {
             },
             &query,
         )
+    }
+
+    #[test]
+    fn a_form_with_rows_is_split_into_its_head_and_its_rows() {
+        let fields = [
+            ("_csrf", "t"),
+            ("number", "F-1"),
+            ("quantity", "2"),
+            ("price", "3"),
+            ("quantity", ""),
+            ("price", "5"),
+        ]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .to_vec();
+        let (head, rows) = split_rows(fields, ["quantity", "price"]);
+        assert_eq!(head.len(), 2);
+        assert_eq!(head[1], ("number".to_owned(), "F-1".to_owned()));
+        assert_eq!(
+            rows,
+            [["2", "3"], ["", "5"]].map(|row| row.map(str::to_owned))
+        );
     }
 
     #[test]

@@ -103,6 +103,11 @@ const MENU: &[Group] = &[
                 "nav.replenishment",
                 &[Permission::StockRead],
             ),
+            entry(
+                "/supplier-invoices",
+                "nav.supplier_invoices",
+                &[Permission::PayablesRead],
+            ),
         ],
     },
     Group {

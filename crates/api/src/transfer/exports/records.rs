@@ -25,7 +25,7 @@ pub(super) fn router() -> OpenApiRouter<ApiContext> {
 /// Export products (the list's filters apply).
 #[utoipa::path(get, path = "/products/export", tag = "catalog", security(("bearer" = ["catalog.read", "data.export"])),
     params(ListParams, ProductFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_products(
     auth: Authorized<require::CatalogRead>,
     _export: Authorized<require::DataExport>,
@@ -48,7 +48,7 @@ async fn export_products(
 /// Export clients (the list's filters apply).
 #[utoipa::path(get, path = "/clients/export", tag = "clients", security(("bearer" = ["clients.read", "data.export"])),
     params(ListParams, ClientFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_clients(
     auth: Authorized<require::ClientsRead>,
     _export: Authorized<require::DataExport>,
@@ -64,7 +64,7 @@ async fn export_clients(
 /// Export suppliers (the list's filters apply).
 #[utoipa::path(get, path = "/suppliers/export", tag = "suppliers", security(("bearer" = ["suppliers.read", "data.export"])),
     params(ListParams, SupplierFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_suppliers(
     auth: Authorized<require::SuppliersRead>,
     _export: Authorized<require::DataExport>,
@@ -88,7 +88,7 @@ async fn export_suppliers(
 /// on which record, the states before and after, and each entry's hash.
 #[utoipa::path(get, path = "/audit/export", tag = "audit", security(("bearer" = ["audit.read", "data.export"])),
     params(AuditFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_audit(
     auth: Authorized<require::AuditRead>,
     _export: Authorized<require::DataExport>,

@@ -36,7 +36,7 @@ macro_rules! documents_export {
         #[doc = $doc]
         #[utoipa::path(get, path = $path, tag = $tag, security(("bearer" = [$scope, "data.export"])),
             params $params,
-            responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+            responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
         async fn $name(
             auth: Authorized<require::$read>,
             _export: Authorized<require::DataExport>,
@@ -100,7 +100,7 @@ documents_export!(
 /// apply).
 #[utoipa::path(get, path = "/deliveries/export", tag = "sales", security(("bearer" = ["sales.read", "data.export"])),
     params(ListParams, DeliveryFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_deliveries(
     auth: Authorized<require::SalesRead>,
     _export: Authorized<require::DataExport>,
@@ -124,7 +124,7 @@ async fn export_deliveries(
 /// filters apply).
 #[utoipa::path(get, path = "/payments/export", tag = "invoicing", security(("bearer" = ["invoices.read", "data.export"])),
     params(ListParams, PaymentFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_payments(
     auth: Authorized<require::InvoicesRead>,
     _export: Authorized<require::DataExport>,
@@ -147,7 +147,7 @@ async fn export_payments(
 /// Export returns with their order and client (the list's filters apply).
 #[utoipa::path(get, path = "/returns/export", tag = "sales", security(("bearer" = ["sales.read", "data.export"])),
     params(ListParams, ReturnFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_returns(
     auth: Authorized<require::SalesRead>,
     _export: Authorized<require::DataExport>,

@@ -29,7 +29,7 @@ pub(super) fn router() -> OpenApiRouter<ApiContext> {
 /// Export price lists (the list's filters apply).
 #[utoipa::path(get, path = "/price-lists/export", tag = "catalog", security(("bearer" = ["catalog.read", "data.export"])),
     params(ListParams, PriceListFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_price_lists(
     auth: Authorized<require::CatalogRead>,
     _export: Authorized<require::DataExport>,
@@ -53,7 +53,7 @@ async fn export_price_lists(
 /// (the list's filters apply).
 #[utoipa::path(get, path = "/reorder-rules/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, RuleFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_reorder_rules(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -69,7 +69,7 @@ async fn export_reorder_rules(
 /// Export warehouses (the list's search applies).
 #[utoipa::path(get, path = "/warehouses/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_warehouses(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -92,7 +92,7 @@ async fn export_warehouses(
 /// filters apply).
 #[utoipa::path(get, path = "/locations/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, LocationFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_locations(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -116,7 +116,7 @@ async fn export_locations(
 /// search applies).
 #[utoipa::path(get, path = "/users/export", tag = "users", security(("bearer" = ["users.manage", "data.export"])),
     params(ListParams, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_users(
     auth: Authorized<require::UsersManage>,
     _export: Authorized<require::DataExport>,

@@ -29,7 +29,7 @@ pub(super) fn router() -> OpenApiRouter<ApiContext> {
 /// product's code and name).
 #[utoipa::path(get, path = "/stock/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, LevelFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_levels(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -45,7 +45,7 @@ async fn export_levels(
 /// Export stock movements (the list's filters apply), oldest first.
 #[utoipa::path(get, path = "/stock/movements/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, MovementFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_movements(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -68,7 +68,7 @@ async fn export_movements(
 /// Export inventories (the list's filters apply).
 #[utoipa::path(get, path = "/inventories/export", tag = "stock", security(("bearer" = ["stock.read", "data.export"])),
     params(ListParams, InventoryFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_inventories(
     auth: Authorized<require::StockRead>,
     _export: Authorized<require::DataExport>,
@@ -92,7 +92,7 @@ async fn export_inventories(
 /// filters apply).
 #[utoipa::path(get, path = "/purchase-orders/export", tag = "purchasing", security(("bearer" = ["purchases.read", "data.export"])),
     params(ListParams, OrderFilters, ExportParams),
-    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The rows: CSV, or a workbook with format=xlsx", content((String = "text/csv"), (crate::download::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = ErrorBody)))]
 async fn export_purchase_orders(
     auth: Authorized<require::PurchasesRead>,
     _export: Authorized<require::DataExport>,

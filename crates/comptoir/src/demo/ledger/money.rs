@@ -45,6 +45,7 @@ impl Writer<'_> {
                 item: line.item(),
                 description: line.description.clone(),
                 amounts,
+                vat_exemption_reason: line.vat_exemption_reason.clone(),
                 location_id: None,
                 source_line_id: Some(line.id),
             }],

@@ -1,9 +1,11 @@
-//! The catalog's pages: the products list, a product's page and its form,
+//! The catalog's pages: the products list, a product's page (with its
+//! images) and its form,
 //! the category tree with its small form, and the price lists with their
 //! rules.
 
 mod categories;
 mod form;
+mod images;
 pub(crate) mod price_lists;
 mod price_rules;
 mod products;
@@ -11,7 +13,9 @@ mod products;
 use crate::WebContext;
 use crate::error::{PageError, PageResult};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use comptoir_domain::images::MAX_IMAGE_BYTES;
 
 pub fn router() -> Router<WebContext> {
     Router::new()
@@ -22,6 +26,12 @@ pub fn router() -> Router<WebContext> {
             get(products::product_page).post(form::update),
         )
         .route("/products/{id}/edit", get(form::edit_form))
+        .route(
+            "/products/{id}/images",
+            post(images::upload).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 64 * 1024)),
+        )
+        .route("/products/{id}/images/{image}", get(images::image))
+        .route("/products/{id}/images/{image}/delete", post(images::remove))
         .route(
             "/categories",
             get(categories::tree).post(categories::create),

@@ -1,6 +1,6 @@
 //! The products list (search, category, kind, sort and page in the URL)
-//! and a product's page, with the price a chosen client pays for a
-//! quantity.
+//! and a product's page, with its images and the price a chosen client
+//! pays for a quantity.
 
 use super::chosen;
 use super::form::decimal_text;
@@ -16,7 +16,7 @@ use comptoir_db::parties::Client;
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::numbers::Quantity;
 use comptoir_domain::permissions::Permission;
-use comptoir_services::catalog::{ProductFilters, products, views};
+use comptoir_services::catalog::{ProductFilters, images, products, views};
 use comptoir_services::parties::{self as parties, ClientFilters};
 use comptoir_services::pricing::{self, PriceQuery};
 use comptoir_services::{ServiceError, require};
@@ -114,7 +114,8 @@ pub(super) struct ProductPageQuery {
     quantity: Option<String>,
 }
 
-/// The clients a picker offers: the first page, by name.
+/// The clients a picker offers, by name, and the images shown: the first
+/// page.
 const PICKER: Page = Page {
     page: 1,
     page_size: 200,
@@ -127,6 +128,9 @@ pub(super) async fn product_page(
     Query(query): Query<ProductPageQuery>,
 ) -> PageResult<Response> {
     let detail = views::product_detail(&ctx.db, &viewer.actor, id).await?;
+    let images = images::list(&ctx.db, &viewer.actor, id, None, PICKER)
+        .await?
+        .items;
     // Clients are shown only to roles that may read them.
     let may_pick = viewer.actor.may(Permission::ClientsRead);
     let client = chosen(query.client, |t| Uuid::parse_str(t).ok()).filter(|_| may_pick);
@@ -181,6 +185,7 @@ pub(super) async fn product_page(
         "products.product",
         json!({
             "detail": detail,
+            "images": images,
             "clients": clients,
             "may_pick": may_pick,
             "client": client.map(|id| id.to_string()).unwrap_or_default(),

@@ -133,7 +133,7 @@ impl IdentityForm {
 
 /// The form's own errors and the services' findings on the rest, so a
 /// refused form shows every mistake at once.
-fn every_error(mut errors: FieldErrors, more: FieldErrors) -> FieldErrors {
+pub(crate) fn every_error(mut errors: FieldErrors, more: FieldErrors) -> FieldErrors {
     for error in more.into_vec() {
         errors.add(error.field, error.message);
     }

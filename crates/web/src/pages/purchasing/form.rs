@@ -15,7 +15,7 @@ use crate::error::{PageError, PageResult};
 use crate::pages::parties::{Refused, refused};
 use crate::pages::pickers::Records;
 use crate::pages::sales::Refusal;
-use crate::pages::{by_field, show, typed};
+use crate::pages::{by_field, show, split_rows, typed};
 use crate::session::{Allowed, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -105,37 +105,40 @@ impl OrderForm {
     /// Reads the posted fields; the rows' fields come in document order,
     /// every row with each of them.
     fn read(fields: Vec<(String, String)>) -> Self {
+        let (head, rows) = split_rows(fields, LINE_FIELDS);
         let mut form = OrderForm::default();
-        let mut rows: [Vec<String>; LINE_FIELDS.len()] = Default::default();
-        for (name, value) in fields {
-            let head = match name.as_str() {
-                "supplier_id" => Some(&mut form.supplier_id),
-                "warehouse_id" => Some(&mut form.warehouse_id),
-                "expected_date" => Some(&mut form.expected_date),
-                "notes" => Some(&mut form.notes),
-                "version" => Some(&mut form.version),
-                _ => None,
+        for (name, value) in head {
+            let slot = match name.as_str() {
+                "supplier_id" => &mut form.supplier_id,
+                "warehouse_id" => &mut form.warehouse_id,
+                "expected_date" => &mut form.expected_date,
+                "notes" => &mut form.notes,
+                "version" => &mut form.version,
+                _ => continue,
             };
-            if let Some(slot) = head {
-                *slot = value;
-                continue;
-            }
-            if let Some(column) = LINE_FIELDS.iter().position(|field| *field == name) {
-                rows[column].push(value);
-            }
+            *slot = value;
         }
-        let count = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let at = |column: usize, i: usize| rows[column].get(i).cloned().unwrap_or_default();
-        form.lines = (0..count)
-            .map(|i| LineForm {
-                product_id: at(0, i),
-                quantity: at(1, i),
-                unit_price: at(2, i),
-                discount_percent: at(3, i),
-                saved_product_id: at(4, i),
-                variant_id: at(5, i),
-                description: at(6, i),
-            })
+        form.lines = rows
+            .into_iter()
+            .map(
+                |[
+                    product_id,
+                    quantity,
+                    unit_price,
+                    discount_percent,
+                    saved_product_id,
+                    variant_id,
+                    description,
+                ]| LineForm {
+                    product_id,
+                    quantity,
+                    unit_price,
+                    discount_percent,
+                    saved_product_id,
+                    variant_id,
+                    description,
+                },
+            )
             .collect();
         form
     }
@@ -221,7 +224,7 @@ impl OrderForm {
 /// The services name a line by its place among the lines sent; the form
 /// by its row. A variant's message goes next to the row's product, the
 /// variant being kept with it.
-fn by_row(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
+pub(crate) fn by_row(errors: FieldErrors, rows: &[usize]) -> FieldErrors {
     let mut renamed = FieldErrors::new();
     for error in errors.into_vec() {
         let row = error

@@ -28,6 +28,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+pub(crate) use form::by_row;
 pub use orders::supplier_orders;
 
 pub fn router() -> Router<WebContext> {

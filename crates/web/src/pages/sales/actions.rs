@@ -164,13 +164,38 @@ async fn finish(
     }
 }
 
-/// The payment form as typed.
+/// The payment form as typed, for a sales invoice or a supplier's.
 #[derive(Deserialize)]
-struct PaymentForm {
+pub(crate) struct PaymentForm {
     amount: Option<String>,
     date: Option<String>,
     method: Option<String>,
     reference: Option<String>,
+}
+
+impl PaymentForm {
+    /// The request the form makes: a decimal comma and grouping spaces
+    /// read as typed, a date that is not one refused as the field's error.
+    pub(crate) fn request(self) -> ServiceResult<PaymentRequest> {
+        let date = match typed(self.date) {
+            None => None,
+            Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    let mut errors = FieldErrors::new();
+                    errors.add("date", "not a valid date");
+                    return Err(ServiceError::Validation(errors));
+                }
+            },
+        };
+        Ok(PaymentRequest {
+            amount: typed(self.amount)
+                .map(|a| a.replace(',', ".").replace([' ', '\u{a0}', '\u{202f}'], "")),
+            date,
+            method: typed(self.method),
+            reference: typed(self.reference),
+        })
+    }
 }
 
 async fn record_payment(
@@ -179,24 +204,9 @@ async fn record_payment(
     Path(id): Path<Uuid>,
     Form(form): Form<PaymentForm>,
 ) -> PageResult<Response> {
-    let date = match typed(form.date) {
-        None => None,
-        Some(text) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
-                let mut errors = FieldErrors::new();
-                errors.add("date", "not a valid date");
-                let outcome = Err(ServiceError::Validation(errors));
-                return finish(&viewer, &ctx, &INVOICES, id, outcome).await;
-            }
-        },
-    };
-    let request = PaymentRequest {
-        amount: typed(form.amount)
-            .map(|a| a.replace(',', ".").replace([' ', '\u{a0}', '\u{202f}'], "")),
-        date,
-        method: typed(form.method),
-        reference: typed(form.reference),
+    let request = match form.request() {
+        Ok(request) => request,
+        Err(error) => return finish(&viewer, &ctx, &INVOICES, id, Err(error)).await,
     };
     let outcome = service::record_payment(&ctx.db, &viewer.actor, id, request)
         .await

@@ -27,6 +27,7 @@ mod lists;
 pub(crate) mod payments;
 pub(crate) mod returns;
 
+pub(crate) use actions::PaymentForm;
 pub use document::Refusal;
 
 use crate::WebContext;

@@ -1,5 +1,6 @@
 //! Settings: an index of the sections the reader's role may open, and a
-//! module per section — `organization` (name and time zone), `users` (accounts and the role matrix),
+//! module per section — `organization` (name, time zone, identity and logo),
+//! `templates` (the document templates), `users` (accounts and the role matrix),
 //! `numbering` (number formats), `audit` (the log), `compliance` (the
 //! sales chain's check and the closings).
 
@@ -7,6 +8,7 @@ pub(crate) mod audit;
 mod compliance;
 mod numbering;
 mod organization;
+mod templates;
 mod users;
 
 use super::show;
@@ -26,6 +28,7 @@ pub fn router() -> Router<WebContext> {
         .merge(users::router())
         .merge(numbering::router())
         .merge(organization::router())
+        .merge(templates::router())
         .merge(audit::router())
         .merge(compliance::router())
 }
@@ -46,6 +49,12 @@ const SECTIONS: &[Section] = &[
         href: "/settings/organization",
         label: "settings.organization",
         text: "settings.organization.text",
+        permission: Permission::SettingsManage,
+    },
+    Section {
+        href: "/settings/document-templates",
+        label: "settings.templates",
+        text: "settings.templates.text",
         permission: Permission::SettingsManage,
     },
     Section {

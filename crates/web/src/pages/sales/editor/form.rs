@@ -130,6 +130,7 @@ impl LineForm {
             discount_percent: typed(Some(self.discount_percent.clone())),
             vat_rate: typed(Some(self.vat_rate.clone())),
             vat_category: None,
+            vat_exemption_reason: None,
         }
     }
 }
@@ -288,6 +289,7 @@ impl EditorForm {
                         item: line.item(),
                         description: line.description.clone(),
                         amounts: line.amounts(),
+                        vat_exemption_reason: line.vat_exemption_reason.clone(),
                         location_id: None,
                         source_line_id: None,
                     };

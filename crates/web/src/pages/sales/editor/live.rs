@@ -146,6 +146,7 @@ async fn line(
             discount_percent: typed(Some(chosen.discount_percent.clone())),
             vat_rate: None,
             vat_category: None,
+            vat_exemption_reason: None,
         }]),
     };
     match service::preview_draft(&ctx.db, &viewer.actor, kind.kind, request).await {
