@@ -159,11 +159,17 @@ impl Browser {
         }
     }
 
-    /// Waits until the page's path starts with `prefix`.
+    /// Waits until the page's path starts with `prefix`. A prefix naming
+    /// a collection (`/clients/`) waits for one of its records: its form
+    /// for a new one is where a creation is sent from, not where it lands,
+    /// and returning there would race the form's answer.
     pub(crate) async fn arrives_at(&self, prefix: &str) -> String {
-        for _ in 0..100 {
+        for _ in 0..200 {
             let path = self.path().await;
-            if path.starts_with(prefix) {
+            let arrived = path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !(prefix.ends_with('/') && rest.starts_with("new")));
+            if arrived {
                 return path;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
