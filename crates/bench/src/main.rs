@@ -2,7 +2,7 @@
 //!
 //! It runs the real `comptoir` binary as a separate process on a fresh
 //! database and reports throughput, latency percentiles and the server's
-//! resident memory (read from `/proc`, so Linux only). Three scenarios:
+//! resident memory (read from `/proc`, so Linux only). The scenarios:
 //!
 //! - `catalog` (the default), on each backend: creates products from
 //!   concurrent clients, then pages through them.
@@ -13,11 +13,17 @@
 //! - `import`, on each backend: `comptoir import` of a generated file of
 //!   products, then `comptoir export` of them to XLSX (see `import`).
 //! - `sales`, on PostgreSQL only: 5-line order confirmations beside
-//!   pgbench's 5-line order transaction, then invoice issues (see `sales`).
+//!   pgbench's 5-line order transaction, then invoice issues (see `sales`);
+//!   `--sales-issues-only` runs the issues alone, so that two server
+//!   builds (`--server-binary`) compare on what issuing costs.
 //! - `pages`, on PostgreSQL only: the web pages (dashboard, invoice list,
 //!   invoice page) read by signed-in browsers over the demo's data plus
 //!   100 000 invoices, the dashboard's API figures, and the size of the
 //!   shipped scripts and styles (see `pages`).
+//! - `documents`, in process, no server: a 20-line invoice's PDF with its
+//!   Factur-X XML embedded, rendered `--renders` times on one thread
+//!   (renders per second, p50, p99, size), then a 500-line invoice (see
+//!   `documents`).
 //!
 //! Run it from the workspace root, against a release build of the server:
 //!
@@ -27,6 +33,16 @@
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario import
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario sales
 //! cargo build --release && cargo run --release -p comptoir-bench -- --scenario pages
+//! taskset -c 0 cargo run --release -p comptoir-bench -- --scenario documents
+//! ```
+//!
+//! Issuing compared with an older build of the server, built in a
+//! worktree of its own:
+//!
+//! ```sh
+//! git worktree add ../before COMMIT && (cd ../before && cargo build --release -p comptoir)
+//! cargo run --release -p comptoir-bench -- --scenario sales --sales-issues-only \
+//!     --server-binary ../before/target/release/comptoir
 //! ```
 //!
 //! A PostgreSQL run needs `psql` on the PATH and a server reachable at
@@ -36,6 +52,7 @@
 
 mod ceiling;
 mod database;
+mod documents;
 mod import;
 mod ledger;
 mod load;
@@ -124,6 +141,13 @@ struct Cli {
     /// Pages scenario: the signed-in browsers reading a page at once.
     #[arg(long, default_value_t = 16, value_parser = value_parser!(u32).range(1..))]
     page_users: u32,
+    /// Sales scenario: only the invoice issues, on a server that needs no
+    /// products (no order confirmations, no pgbench).
+    #[arg(long)]
+    sales_issues_only: bool,
+    /// Documents scenario: the timed renders of the 20-line invoice.
+    #[arg(long, default_value_t = 300, value_parser = value_parser!(u32).range(1..))]
+    renders: u32,
     /// Import scenario: product rows in the generated file.
     #[arg(long, default_value_t = 100_000, value_parser = value_parser!(u32).range(1..))]
     import_rows: u32,
@@ -145,6 +169,9 @@ enum Scenario {
     /// Web pages and dashboard figures over 100 000 invoices; PostgreSQL
     /// only.
     Pages,
+    /// Invoice PDF and Factur-X renders, in process: no server, no
+    /// database.
+    Documents,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -188,7 +215,8 @@ impl fmt::Display for Backend {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !cli.server_binary.is_file() {
+    let needs_server = !matches!(cli.scenario, Scenario::Documents);
+    if needs_server && !cli.server_binary.is_file() {
         eprintln!(
             "error: server binary {} not found; build it first with `cargo build --release`",
             cli.server_binary.display()
@@ -201,6 +229,7 @@ async fn main() -> ExitCode {
         Scenario::Import => import::run(&cli).await,
         Scenario::Sales => sales::run(&cli).await,
         Scenario::Pages => pages::run(&cli).await,
+        Scenario::Documents => documents::run(&cli),
     };
     if failures.is_empty() {
         ExitCode::SUCCESS

@@ -2,10 +2,15 @@
 //! reserving 5 goods lines on 5 of 10 000 stocked products, beside pgbench
 //! running the house's 5-line order transaction straight on the database;
 //! then invoice issues, each taking the next number of one gapless series.
+//! With `--sales-issues-only`, only the invoice issues: no products, no
+//! orders, no pgbench, so that servers of different versions can be
+//! compared on what issuing costs (`--server-binary`).
 //!
-//! The orders and invoices are drafted before each timed phase (not
-//! measured), then confirmed or issued all at once from the given number
-//! of clients; the figure is what was done over the wall time.
+//! The organization is given its legal identity first (VAT number,
+//! SIREN, address), which issuing an invoice asks for. The orders and
+//! invoices are drafted before each timed phase (not measured), then
+//! confirmed or issued all at once from the given number of clients; the
+//! figure is what was done over the wall time.
 
 use crate::ceiling::{Ceiling, Script};
 use crate::database::Database;
@@ -13,6 +18,7 @@ use crate::load;
 use crate::load::create_stocked_product;
 use crate::report::Phase;
 use crate::server::{self, RssSampler, Server};
+use crate::stats::ms;
 use crate::stock_report::print_run;
 use crate::{Backend, Cli};
 use reqwest::{Client, StatusCode};
@@ -30,9 +36,15 @@ const SETUP_CLIENTS: usize = 32;
 /// One client count's figures.
 struct SalesLevel {
     clients: u32,
-    confirmations: Phase,
-    order_ceiling_tps: f64,
+    /// None when only the issues ran.
+    orders: Option<Orders>,
     issues: Phase,
+}
+
+/// The order confirmations of one client count, and pgbench's ceiling.
+struct Orders {
+    confirmations: Phase,
+    ceiling_tps: f64,
 }
 
 pub async fn run(cli: &Cli) -> Vec<String> {
@@ -43,7 +55,10 @@ pub async fn run(cli: &Cli) -> Vec<String> {
         .iter()
         .flat_map(|level| {
             [
-                level.confirmations.failure("confirmation"),
+                level
+                    .orders
+                    .as_ref()
+                    .and_then(|orders| orders.confirmations.failure("confirmation")),
                 level.issues.failure("invoice issue"),
             ]
         })
@@ -56,15 +71,10 @@ pub async fn run(cli: &Cli) -> Vec<String> {
 
 async fn on_scratch_databases(cli: &Cli, levels: &mut Vec<SalesLevel>) -> Result<(), String> {
     let database = Database::create(Backend::Postgres, &cli.postgres_url).await?;
-    let outcome = match Ceiling::create(&cli.postgres_url).await {
-        Ok(ceiling) => {
-            let outcome = measure(cli, database.url(), &ceiling, levels).await;
-            if let Err(message) = ceiling.remove().await {
-                eprintln!("warning: ceiling: {message}");
-            }
-            outcome
-        }
-        Err(message) => Err(message),
+    let outcome = if cli.sales_issues_only {
+        measure(cli, database.url(), None, levels).await
+    } else {
+        with_ceiling(cli, database.url(), levels).await
     };
     if let Err(message) = database.remove().await {
         eprintln!("warning: postgres: {message}");
@@ -72,10 +82,27 @@ async fn on_scratch_databases(cli: &Cli, levels: &mut Vec<SalesLevel>) -> Result
     outcome
 }
 
+async fn with_ceiling(
+    cli: &Cli,
+    database_url: &str,
+    levels: &mut Vec<SalesLevel>,
+) -> Result<(), String> {
+    match Ceiling::create(&cli.postgres_url).await {
+        Ok(ceiling) => {
+            let outcome = measure(cli, database_url, Some(&ceiling), levels).await;
+            if let Err(message) = ceiling.remove().await {
+                eprintln!("warning: ceiling: {message}");
+            }
+            outcome
+        }
+        Err(message) => Err(message),
+    }
+}
+
 async fn measure(
     cli: &Cli,
     database_url: &str,
-    ceiling: &Ceiling,
+    ceiling: Option<&Ceiling>,
     levels: &mut Vec<SalesLevel>,
 ) -> Result<(), String> {
     server::init(&cli.server_binary, database_url).await?;
@@ -83,32 +110,46 @@ async fn measure(
         .await
         .map_err(|e| format!("server failed to start: {e}"))?;
     let base_url = server.base_url().to_owned();
-    println!("seeding {PRODUCTS} stocked products");
-    let (products, client_id) = seed(&base_url).await?;
+    let client_id = seed_client(&base_url).await?;
+    let products = match ceiling {
+        Some(_) => {
+            println!("seeding {PRODUCTS} stocked products");
+            seed_products(&base_url).await?
+        }
+        None => Vec::new(),
+    };
     for &clients in &cli.sales_clients {
         // Tokens last 15 minutes: a fresh one per level.
         let token = load::login(&base_url).await?;
         let setup = load::client(&token, SETUP_CLIENTS)?;
-        let orders = draft_orders(
-            &setup,
-            &base_url,
-            &products,
-            &client_id,
-            cli.sales_documents,
-        )
-        .await?;
         let http = load::client(&token, clients as usize)?;
-        let confirmations = timed_posts(&server, &http, orders, clients).await;
-        print_run(&format!("confirmations, {clients} clients"), &confirmations);
-        let order_ceiling_tps = ceiling.tps(Script::Order, clients, cli.seconds).await?;
-        println!("pgbench order, {clients} clients: {order_ceiling_tps:.1} tps");
+        let orders = match ceiling {
+            Some(ceiling) => {
+                let drafted = draft_orders(
+                    &setup,
+                    &base_url,
+                    &products,
+                    &client_id,
+                    cli.sales_documents,
+                )
+                .await?;
+                let confirmations = timed_posts(&server, &http, drafted, clients).await;
+                print_run(&format!("confirmations, {clients} clients"), &confirmations);
+                let ceiling_tps = ceiling.tps(Script::Order, clients, cli.seconds).await?;
+                println!("pgbench order, {clients} clients: {ceiling_tps:.1} tps");
+                Some(Orders {
+                    confirmations,
+                    ceiling_tps,
+                })
+            }
+            None => None,
+        };
         let invoices = draft_invoices(&setup, &base_url, &client_id, cli.sales_documents).await?;
         let issues = timed_posts(&server, &http, invoices, clients).await;
         print_run(&format!("invoice issues, {clients} clients"), &issues);
         levels.push(SalesLevel {
             clients,
-            confirmations,
-            order_ceiling_tps,
+            orders,
             issues,
         });
     }
@@ -122,9 +163,37 @@ async fn timed_posts(server: &Server, http: &Client, urls: Vec<String>, clients:
     Phase::new(run, sampler.stop())
 }
 
-/// Creates the warehouse, the products with their stock and one client;
-/// returns the product ids and the client's.
-async fn seed(base_url: &str) -> Result<(Vec<String>, String), String> {
+/// Gives the organization its legal identity and creates the client the
+/// documents are for; returns the client's id.
+async fn seed_client(base_url: &str) -> Result<String, String> {
+    let token = load::login(base_url).await?;
+    let http = load::client(&token, 1)?;
+    let url = format!("{base_url}/api/v1/settings/organization");
+    let identity = json!({
+        "name": "Bench", "time_zone": "Europe/Paris",
+        "legal_name": "Banc d'essai SARL", "legal_form": "SARL",
+        "address_line1": "18 rue des Artisans", "postal_code": "44000", "city": "Nantes",
+        "country": "FR", "siren": "303265045", "vat_number": "FR40303265045",
+    });
+    let response = http
+        .put(&url)
+        .json(&identity)
+        .send()
+        .await
+        .map_err(|e| format!("PUT {url}: {e}"))?;
+    load::expect_status(response, StatusCode::OK, &url).await?;
+    let client = load::create(
+        &http,
+        &format!("{base_url}/api/v1/clients"),
+        &json!({ "name": "Client du banc d'essai" }),
+    )
+    .await?;
+    text(&client, "id")
+}
+
+/// Creates the warehouse and the products with their stock; returns the
+/// product ids.
+async fn seed_products(base_url: &str) -> Result<Vec<String>, String> {
     let token = load::login(base_url).await?;
     let http = load::client(&token, SETUP_CLIENTS)?;
     let warehouse = load::create(
@@ -134,13 +203,7 @@ async fn seed(base_url: &str) -> Result<(Vec<String>, String), String> {
     )
     .await?;
     let location = text(&warehouse, "default_location_id")?;
-    let client = load::create(
-        &http,
-        &format!("{base_url}/api/v1/clients"),
-        &json!({ "name": "Client du banc d'essai" }),
-    )
-    .await?;
-    let products = in_parallel((0..PRODUCTS).collect(), |number| {
+    in_parallel((0..PRODUCTS).collect(), |number| {
         let (http, base_url, location) = (http.clone(), base_url.to_owned(), location.clone());
         async move {
             let code = format!("S-{number:05}");
@@ -154,8 +217,7 @@ async fn seed(base_url: &str) -> Result<(Vec<String>, String), String> {
             Ok(id)
         }
     })
-    .await?;
-    Ok((products, text(&client, "id")?))
+    .await
 }
 
 /// Drafts `count` orders of 5 distinct products each, drawn with a fixed
@@ -272,22 +334,31 @@ fn print_table(levels: &[SalesLevel]) {
     }
     println!();
     println!(
-        "Sales (PostgreSQL): 5-line order confirmations beside pgbench's 5-line order, and invoice issues:"
+        "Sales (PostgreSQL): 5-line order confirmations beside pgbench's 5-line order, and one-line invoice issues:"
     );
     println!(
-        "| clients | confirmations/s | pgbench order tps | ratio % | confirm p99 ms | invoice issues/s | issue p99 ms |"
+        "| clients | confirmations/s | pgbench order tps | ratio % | confirm p99 ms | invoice issues/s | issue p50 ms | issue p99 ms |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for level in levels {
+        let orders = level.orders.as_ref().map_or_else(
+            || "– | – | – | –".to_owned(),
+            |orders| {
+                let rate = orders.confirmations.throughput();
+                format!(
+                    "{rate:.1} | {:.1} | {:.1} | {}",
+                    orders.ceiling_tps,
+                    rate / orders.ceiling_tps * 100.0,
+                    ms(orders.confirmations.stats.percentile(99.0)),
+                )
+            },
+        );
         println!(
-            "| {} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {} |",
+            "| {} | {orders} | {:.1} | {} | {} |",
             level.clients,
-            level.confirmations.throughput(),
-            level.order_ceiling_tps,
-            level.confirmations.throughput() / level.order_ceiling_tps * 100.0,
-            crate::stats::ms(level.confirmations.stats.percentile(99.0)),
             level.issues.throughput(),
-            crate::stats::ms(level.issues.stats.percentile(99.0)),
+            ms(level.issues.stats.percentile(50.0)),
+            ms(level.issues.stats.percentile(99.0)),
         );
     }
 }
