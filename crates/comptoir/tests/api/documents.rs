@@ -339,8 +339,14 @@ async fn a_five_hundred_line_invoice_paginates_without_losing_a_line() {
             "750,00 €",
         ],
     );
-    // The lines' header is repeated on every page.
+    // The lines' header is repeated on every page, and from the second
+    // on the running header names the invoice again.
     assert_eq!(text.matches("Désignation").count(), pages);
+    let number = invoice["number"].as_str().unwrap();
+    assert_eq!(
+        text.matches(&format!("Facture {number}")).count(),
+        pages - 1
+    );
 }
 
 #[tokio::test]
