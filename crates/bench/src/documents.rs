@@ -7,7 +7,8 @@
 //! document discount, descriptions long enough to wrap) is rendered
 //! `--renders` times after a warm-up, each render timed alone. Each
 //! invoice has its own number, starts at another product and bills other
-//! quantities, so its amounts, VAT breakdown and totals are its own; what
+//! quantities (1 to 97 times the catalog's, mixed per line), so its
+//! amounts, VAT breakdown and totals are its own; what
 //! it shares with the invoices before it is what a business's invoices
 //! share, its products' descriptions, whose layout Typst reuses as it
 //! would in the server. Then a 500-line invoice once. The figures are set
@@ -303,17 +304,27 @@ fn line(entry: usize, spec: &str, name: &str, times: i64) -> LineFacts {
     }
 }
 
+/// How many times the catalog's quantity invoice `serial` bills of entry
+/// `entry`: spread over 1 to 97 and mixed so that an invoice's amounts
+/// are not those of an invoice shortly before it, as real invoices'
+/// are not (a repeated amount's layout would be reused).
+fn times(serial: usize, entry: usize) -> i64 {
+    let mixed = serial
+        .wrapping_mul(7919)
+        .wrapping_add(entry.wrapping_mul(104_729));
+    i64::try_from(mixed % 97 + 1).expect("a small factor")
+}
+
 /// Invoice number `serial`, of `lines` lines cycling through the catalog
 /// from an entry and with quantities that depend on the serial.
 fn sale(serial: usize, lines: usize) -> Sale {
-    let times = i64::try_from(serial % 7 + 1).expect("a small factor");
     let lines: Vec<LineFacts> = CATALOG
         .iter()
         .enumerate()
         .cycle()
         .skip(serial % CATALOG.len())
         .take(lines)
-        .map(|(entry, &(spec, name))| line(entry, spec, name, times))
+        .map(|(entry, &(spec, name))| line(entry, spec, name, times(serial, entry)))
         .collect();
     let header = Header {
         document_type: DocumentType::Invoice,
