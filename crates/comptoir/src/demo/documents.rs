@@ -12,7 +12,10 @@ use comptoir_db::{numbering, sales};
 use comptoir_domain::catalog::ProductKind;
 use comptoir_domain::documents::LineAmounts;
 use comptoir_domain::numbers::{Money, Percent, Quantity};
+use comptoir_domain::permissions::Role;
 use comptoir_domain::sales::{DocumentKind, DocumentStatus, PaymentKind, PaymentMethod};
+use comptoir_domain::time_zone::TimeZone;
+use comptoir_services::documents::print_issued;
 use uuid::Uuid;
 
 /// A sent quote, a draft order, and an issued invoice half paid, each
@@ -104,9 +107,10 @@ pub(super) async fn demo_sales(
             let number =
                 numbering::next_number(tx, organization_id, kind.series(), today.year()).await?;
             let due = today + chrono::Days::new(30);
-            document = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
+            let issued = sales::issue(tx, organization_id, document.id, &number, today, Some(due))
                 .await?
                 .ok_or(DbError::NotFound)?;
+            document = print(tx, actor, &issued).await?;
             compliance::chain_document(tx, organization_id, &document)
                 .await
                 .map_err(|e| InitError::Invalid(e.to_string()))?;
@@ -137,6 +141,31 @@ pub(super) async fn demo_sales(
         }
     }
     Ok(())
+}
+
+/// Prints an invoice or credit note just issued as the issuing service
+/// does: its Factur-X PDF stored and named on the row, before it is
+/// chained.
+pub(super) async fn print(
+    tx: &mut Tx,
+    actor: &Actor,
+    issued: &sales::SalesDocument,
+) -> Result<sales::SalesDocument, InitError> {
+    let printer = comptoir_services::Actor {
+        organization_id: actor.organization_id,
+        user_id: actor.user_id.unwrap_or_default(),
+        role: Role::Admin,
+        request_id: actor.request_id.clone(),
+        ip: None,
+        time_zone: TimeZone::default(),
+    };
+    print_issued(tx, &printer, issued).await.map_err(|e| {
+        InitError::Invalid(format!(
+            "demo {} {}: {e}",
+            issued.kind.as_str(),
+            issued.number.as_deref().unwrap_or_default()
+        ))
+    })
 }
 
 async fn demo_event(

@@ -6,6 +6,7 @@
 //! times) are those of the run; business dates are the planned ones.
 
 use super::created;
+use super::documents::print;
 use super::history::{Plan, QUOTE_VALIDITY, Sale, Step};
 use crate::InitError;
 use chrono::{Datelike, Days, NaiveDate};
@@ -456,7 +457,8 @@ impl Writer<'_> {
         Ok((invoiced, issued))
     }
 
-    /// Numbers, dates and chains a draft invoice or credit note.
+    /// Numbers, dates, prints (its Factur-X PDF, as the issuing service
+    /// does) and chains a draft invoice or credit note.
     async fn issue(
         &self,
         tx: &mut Tx,
@@ -470,6 +472,7 @@ impl Writer<'_> {
         let issued = sales::issue(tx, organization_id, draft.id, &number, date, due)
             .await?
             .ok_or(DbError::NotFound)?;
+        let issued = print(tx, self.actor, &issued).await?;
         compliance::chain_document(tx, organization_id, &issued)
             .await
             .map_err(invalid)?;

@@ -7,9 +7,9 @@
 //! except under CI (`CI=true`), where `.ci/run` installs it and its
 //! absence is a failure.
 
-use crate::helpers::{PASSWORD, fresh_database_url, spawn_app};
+use crate::helpers::{PASSWORD, fresh_database_url, open_test_database, spawn_app};
 use comptoir::demo::{DEMO_PASSWORD, ensure_demo};
-use comptoir::{open_database, start};
+use comptoir::start;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::path::PathBuf;
@@ -334,7 +334,7 @@ async fn drawn(browser: &Browser, chart: &str, class: &str) -> Vec<f64> {
 #[tokio::test]
 async fn the_dashboard_draws_the_demos_year_of_sales() {
     let database_url = fresh_database_url().await;
-    let db = open_database(&database_url).await.unwrap();
+    let db = open_test_database(&database_url).await;
     ensure_demo(&db).await.unwrap();
     let address = start(db, Default::default(), "127.0.0.1:0").await.unwrap();
     let base = format!("http://{address}");

@@ -7,9 +7,9 @@
 //! and `menu-current.png` (the page reached, its group marked).
 
 use crate::browser::{Browser, browser};
-use crate::helpers::fresh_database_url;
+use crate::helpers::{fresh_database_url, open_test_database};
 use comptoir::demo::{DEMO_PASSWORD, ensure_demo};
-use comptoir::{open_database, start};
+use comptoir::start;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
@@ -122,7 +122,7 @@ async fn first_record(browser: &Browser, base: &str, list: &str, prefix: &str) -
 
 /// The demo, served, with a browser: the screens are full of records.
 async fn demo() -> Option<(String, Browser)> {
-    let db = open_database(&fresh_database_url().await).await.unwrap();
+    let db = open_test_database(&fresh_database_url().await).await;
     ensure_demo(&db).await.unwrap();
     let address = start(db, Default::default(), "127.0.0.1:0").await.unwrap();
     let browser = browser().await?;

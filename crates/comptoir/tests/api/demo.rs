@@ -1,14 +1,15 @@
-use crate::helpers::{comptoir, fresh_database_url};
+use crate::helpers::{comptoir, fresh_database_url, open_test_database};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use comptoir::demo::{DEMO_PASSWORD, ensure_demo};
-use comptoir::{open_database, start};
+use comptoir::start;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[tokio::test]
 async fn the_demo_sells_too_and_its_records_verify() {
     let database_url = fresh_database_url().await;
-    let db = open_database(&database_url).await.unwrap();
+    let db = open_test_database(&database_url).await;
     let started = std::time::Instant::now();
     let logins = ensure_demo(&db).await.unwrap();
     eprintln!("demo created in {:?}", started.elapsed());
@@ -162,6 +163,29 @@ async fn the_demo_sells_too_and_its_records_verify() {
     assert_eq!(detail["balance_due"], detail["amount_paid"], "paid half");
     let timeline = get(format!("/events?subject_id={id}")).await;
     assert_eq!(timeline["total"], 3);
+
+    // Every invoice and credit note was printed when issued, as the
+    // issuing service prints: its PDF and Factur-X XML stored and named,
+    // the PDF served as stored.
+    for path in ["/invoices", "/credit-notes"] {
+        for document in all(path).await {
+            assert!(document["pdf_sha256"].is_string(), "no PDF: {document}");
+            assert!(document["xml_sha256"].is_string(), "no XML: {document}");
+        }
+    }
+    let pdf = http
+        .get(format!("http://{address}/api/v1/invoices/{id}/pdf"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&pdf)),
+        detail["pdf_sha256"].as_str().unwrap()
+    );
 
     let chain = get("/compliance/chain".into()).await;
     assert_eq!(chain["status"], "ok");

@@ -230,7 +230,7 @@ pub async fn purchase_order_pdf(
 /// alone, are stored, then named on the row, which the database then
 /// refuses to change. Returns the document as it now is, for the sales
 /// chain.
-pub(crate) async fn print_issued(
+pub async fn print_issued(
     tx: &mut Tx,
     actor: &Actor,
     issued: &SalesDocument,
