@@ -129,7 +129,9 @@ async fn get_invoice(
 }
 
 /// Name the supplier of an invoice whose seller matched none: an existing
-/// `supplier_id`, or `{"create": true}` to create the proposed one.
+/// `supplier_id`, or `{"create": true}` to create the proposed one. An
+/// invoice that states no due date is then due after that supplier's
+/// payment terms.
 #[utoipa::path(post, path = "/supplier-invoices/{id}/supplier", tag = "payables", security(("bearer" = ["payables.write"])),
     params(("id" = Uuid, Path)), request_body = SupplierChoice,
     responses((status = 200, body = SupplierInvoiceDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -1,12 +1,15 @@
 //! Supplier invoices through the pages: the list and an invoice's page
 //! with its lines flagged against the purchase order, approved and paid
 //! with the buttons and forms the state machine and the role allow, a
-//! refused payment shown on the page, and roles without payables kept out.
+//! refused payment shown on the page, roles without payables kept out,
+//! and the supplier of an invoice from an unknown seller named on its
+//! page.
 
 use crate::helpers::id;
 use crate::pages::{Browser, user};
 use crate::supplier_invoices::{CII, buy, receive};
 use reqwest::StatusCode;
+use serde_json::Value;
 
 #[tokio::test]
 async fn an_invoice_is_read_approved_and_paid_on_its_page() {
@@ -90,4 +93,82 @@ async fn an_invoice_is_read_approved_and_paid_on_its_page() {
     warehouse.signed_in("magasin@test.example").await;
     assert!(!warehouse.get("/").await.has("href=\"/supplier-invoices\""));
     assert_eq!(warehouse.get(&path).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_unknown_sellers_invoice_gets_its_supplier_on_its_page() {
+    let app = crate::helpers::spawn_app().await;
+    let bought = buy(&app).await;
+    let unknown = |number: &str| {
+        String::from_utf8(CII.to_vec())
+            .unwrap()
+            .replace("FR44732829320", "FR96552100554")
+            .replace("732829320", "552100554")
+            .replace("Papeterie Martin SAS", "Fournitures Lebrun SARL")
+            .replace("PM-2026-0101", number)
+    };
+    let (_, first) = receive(&app, unknown("FL-1").as_bytes()).await;
+    let (_, second) = receive(&app, unknown("FL-2").as_bytes()).await;
+    let (_, third) = receive(&app, unknown("FL-3").as_bytes()).await;
+    assert_eq!(third["supplier_id"], Value::Null);
+    user(&app, "lecture@test.example", "viewer").await;
+
+    let mut admin = Browser::new(&app, "fr");
+    let csrf = admin.signed_in("admin@test.example").await;
+    let path = format!("/supplier-invoices/{}", id(&first));
+    let page = admin.get(&path).await;
+    assert!(page.has("fournisseur à confirmer"), "{}", page.html);
+    assert!(
+        page.has("Créer le fournisseur Fournitures Lebrun SARL"),
+        "{}",
+        page.html
+    );
+    let nothing_chosen = admin
+        .post(
+            &format!("{path}/supplier"),
+            &[("_csrf", &csrf), ("supplier_id", "")],
+        )
+        .await;
+    assert_eq!(nothing_chosen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nothing_chosen.has("role=\"alert\""),
+        "{}",
+        nothing_chosen.html
+    );
+    let created = admin
+        .post(
+            &format!("{path}/supplier"),
+            &[("_csrf", &csrf), ("supplier_id", ""), ("create", "true")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let page = admin.get(&path).await;
+    assert!(!page.has("id=\"supplier-form\""), "{}", page.html);
+    assert!(page.has(">Fournitures Lebrun SARL</a>"), "{}", page.html);
+
+    // The second invoice, from the same seller, is put under the known
+    // supplier chosen by hand.
+    let path = format!("/supplier-invoices/{}", id(&second));
+    let chosen = admin
+        .post(
+            &format!("{path}/supplier"),
+            &[("_csrf", &csrf), ("supplier_id", &bought.supplier)],
+        )
+        .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+    assert!(admin.get(&path).await.has(">Papeterie Martin</a>"));
+
+    let mut viewer = Browser::new(&app, "fr");
+    let csrf = viewer.signed_in("lecture@test.example").await;
+    let path = format!("/supplier-invoices/{}", id(&third));
+    let page = viewer.get(&path).await;
+    assert!(page.has("fournisseur à confirmer"), "{}", page.html);
+    assert!(!page.has("id=\"supplier-form\""), "{}", page.html);
+    let refused = viewer
+        .post(
+            &format!("{path}/supplier"),
+            &[("_csrf", &csrf), ("create", "true")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

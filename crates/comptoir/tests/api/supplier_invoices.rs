@@ -41,6 +41,17 @@ pub(crate) struct Bought {
     pub(crate) order: String,
 }
 
+/// Gives `supplier` payment terms of 45 days.
+async fn pay_after_45_days(app: &TestApp, supplier: &str) {
+    let patched = app
+        .patch(
+            &format!("/api/v1/suppliers/{supplier}"),
+            json!({"payment_terms_days": 45}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{:?}", patched.body);
+}
+
 pub(crate) async fn buy(app: &TestApp) -> Bought {
     let supplier = id(&app
         .create(
@@ -246,6 +257,54 @@ async fn an_unknown_seller_is_proposed_then_created_as_the_supplier() {
 }
 
 #[tokio::test]
+async fn an_unknown_seller_named_later_dates_the_invoice_after_its_terms() {
+    let app = spawn_app().await;
+    let bought = buy(&app).await;
+    pay_after_45_days(&app, &bought.supplier).await;
+    // Another SIREN than the supplier's, and terms in words, no due date.
+    let undated = String::from_utf8(CII.to_vec())
+        .unwrap()
+        .replace("FR44732829320", "FR96552100554")
+        .replace("732829320", "552100554")
+        .replace(
+            "<ram:DueDateDateTime>\n          <udt:DateTimeString format=\"102\">20261220</udt:DateTimeString>\n        </ram:DueDateDateTime>",
+            "<ram:Description>Paiement à 45 jours</ram:Description>",
+        );
+    assert!(!undated.contains("DueDateDateTime"));
+    let (status, invoice) = receive(&app, undated.as_bytes()).await;
+    assert_eq!(status, StatusCode::CREATED, "{invoice:?}");
+    assert_eq!(invoice["supplier_id"], Value::Null);
+    assert_eq!(invoice["due_date"], Value::Null);
+
+    let resolved = app
+        .post(
+            &format!("/api/v1/supplier-invoices/{}/supplier", id(&invoice)),
+            json!({"supplier_id": bought.supplier}),
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::OK, "{:?}", resolved.body);
+    assert_eq!(resolved.body["supplier_id"], json!(bought.supplier));
+    assert_eq!(
+        resolved.body["due_date"], "2027-01-04",
+        "issued 2026-11-20, due 45 days on"
+    );
+    let approved = app
+        .post(
+            &format!("/api/v1/supplier-invoices/{}/approve", id(&invoice)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{:?}", approved.body);
+    for (before, listed) in [("2027-01-03", 0), ("2027-01-04", 1)] {
+        let due = app
+            .get(&format!("/api/v1/supplier-invoices?due_before={before}"))
+            .await
+            .body;
+        assert_eq!(due["total"], listed, "due by {before}: {due}");
+    }
+}
+
+#[tokio::test]
 async fn an_approved_invoice_is_paid_in_two_payments_and_leaves_what_is_due() {
     let app = spawn_app().await;
     buy(&app).await;
@@ -391,13 +450,7 @@ async fn an_invoice_typed_by_hand_is_matched_and_gets_its_pdf() {
     assert_eq!(status, StatusCode::CONFLICT, "{refused:?}");
 
     // No due date written on it: due after the supplier's payment terms.
-    let patched = app
-        .patch(
-            &format!("/api/v1/suppliers/{}", bought.supplier),
-            json!({"payment_terms_days": 45}),
-        )
-        .await;
-    assert_eq!(patched.status, StatusCode::OK, "{:?}", patched.body);
+    pay_after_45_days(&app, &bought.supplier).await;
     let undated = app
         .create(
             "/api/v1/supplier-invoices/typed",

@@ -292,22 +292,26 @@ pub async fn set_match(
     Ok(())
 }
 
-/// Names the supplier of an invoice that had none; `None` when another
-/// request named one meanwhile.
+/// Names the supplier of an invoice that had none, and its due date
+/// when the invoice stated none; `None` when another request named one
+/// meanwhile.
 pub async fn set_supplier(
     tx: &mut Tx,
     organization_id: Uuid,
     id: Uuid,
     supplier_id: Uuid,
+    due_date: Option<NaiveDate>,
 ) -> Result<Option<SupplierInvoice>, DbError> {
     tx.fetch_optional(
         Sql::new(format!(
-            "UPDATE supplier_invoices SET supplier_id = $1, proposed_supplier = NULL, updated_at = $2, \
-             version = version + 1 WHERE id = $3 AND organization_id = $4 AND supplier_id IS NULL \
+            "UPDATE supplier_invoices SET supplier_id = $1, proposed_supplier = NULL, \
+             due_date = COALESCE(due_date, $2), updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND organization_id = $5 AND supplier_id IS NULL \
              RETURNING {}",
             SupplierInvoice::COLUMNS
         ))
         .bind(supplier_id)
+        .bind(due_date)
         .bind(now())
         .bind(id)
         .bind(organization_id),

@@ -75,7 +75,7 @@ pub async fn receive_file(
 }
 
 /// The payment terms of the supplier, when it is known.
-async fn supplier_terms(
+pub(super) async fn supplier_terms(
     tx: &mut Tx,
     organization_id: Uuid,
     supplier_id: Option<Uuid>,

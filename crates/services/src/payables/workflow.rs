@@ -1,6 +1,7 @@
 //! What happens to a supplier invoice once in: its supplier resolved,
 //! approval, disputes, payments out, and its files read or attached.
 
+use super::receive::supplier_terms;
 use super::{SupplierInvoiceDetail, balance_due, detail, match_to_order, next_status};
 use crate::audit::log;
 use crate::parties::{IdentityFields, SupplierRequest};
@@ -15,7 +16,7 @@ use comptoir_db::payables::{self as store, PaymentInput, SupplierInvoice, Suppli
 use comptoir_db::resource::{self, Listing, Page, Sort, Table};
 use comptoir_db::{Db, Filter, Tx};
 use comptoir_domain::FieldErrors;
-use comptoir_domain::payables::{PayableAction, PayableStatus};
+use comptoir_domain::payables::{PayableAction, PayableStatus, due_date};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -78,8 +79,9 @@ pub struct SupplierChoice {
 }
 
 /// Names the supplier of an invoice that had none — an existing one, or
-/// one created from the invoice's proposal — and matches its lines to the
-/// order it quotes.
+/// one created from the invoice's proposal —, dates it after that
+/// supplier's payment terms when it states no due date, and matches its
+/// lines to the order it quotes.
 pub async fn resolve_supplier(
     db: &Db,
     actor: &Actor,
@@ -122,7 +124,9 @@ pub async fn resolve_supplier(
             "this invoice's supplier is already known",
         ));
     }
-    let resolved = store::set_supplier(&mut tx, organization_id, id, supplier_id)
+    let terms = supplier_terms(&mut tx, organization_id, Some(supplier_id)).await?;
+    let due = due_date(current.issue_date, current.due_date, terms);
+    let resolved = store::set_supplier(&mut tx, organization_id, id, supplier_id, due)
         .await?
         .ok_or_else(|| ServiceError::conflict("this invoice's supplier is already known"))?;
     match_to_order(&mut tx, organization_id, &resolved).await?;

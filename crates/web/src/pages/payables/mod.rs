@@ -2,7 +2,8 @@
 //! search, sort and page in the URL) and an invoice's page — its lines
 //! flagged where they differ from the purchase order, its payments, and
 //! the approve, dispute, resolve and pay actions the payables state
-//! machine and the reader's role allow. The rules stay in
+//! machine and the reader's role allow, and naming the supplier of an
+//! invoice whose seller matched none. The rules stay in
 //! `services::payables` and `domain::payables`. `files`: a supplier's
 //! e-invoice uploaded from the list, the original file downloaded, a
 //! PDF attached to an invoice typed by hand. `typed`: an invoice typed
@@ -29,7 +30,9 @@ use comptoir_domain::FieldErrors;
 use comptoir_domain::payables::{PayableAction, PayableStatus, payable_transition};
 use comptoir_domain::permissions::Permission;
 use comptoir_domain::sales::PaymentMethod;
-use comptoir_services::payables::{self as service, DisputeRequest, InvoiceFilters};
+use comptoir_services::payables::{
+    self as service, DisputeRequest, InvoiceFilters, SupplierChoice,
+};
 use comptoir_services::{Actor, ServiceResult, require};
 use serde::Deserialize;
 use serde_json::json;
@@ -54,6 +57,7 @@ pub fn router(upload_limit_bytes: usize) -> Router<WebContext> {
         )
         .route("/supplier-invoices/{id}/approve", post(approve))
         .route("/supplier-invoices/{id}/resolve", post(resolve))
+        .route("/supplier-invoices/{id}/supplier", post(name_supplier))
         .route("/supplier-invoices/{id}/dispute", post(dispute))
         .route("/supplier-invoices/{id}/payments", post(pay))
 }
@@ -197,6 +201,16 @@ async fn render(
         vec![],
     )
     .await;
+    // Who may write names the supplier of an invoice that has none: a
+    // known one, or the one the invoice proposes, created.
+    let naming = match detail.invoice.supplier_id {
+        None if viewer.actor.may(Permission::PayablesWrite) => Some(
+            Records::Suppliers
+                .options(&ctx.db, &viewer.actor, None, "")
+                .await?,
+        ),
+        _ => None,
+    };
     let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.status);
     let page = show(
         viewer,
@@ -211,6 +225,7 @@ async fn render(
             "methods": PaymentMethod::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
             "today": viewer.actor.today(),
             "attach": attach,
+            "naming": naming,
             "refusal": refusal.map(|r| r.messages),
         }),
     )?;
@@ -245,6 +260,34 @@ async fn resolve(
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
     let outcome = service::resolve(&ctx.db, &viewer.actor, id).await;
+    finish(&viewer, &ctx, id, outcome).await
+}
+
+/// A known supplier chosen, or `create` pressed for the proposed one.
+#[derive(Deserialize)]
+struct SupplierForm {
+    supplier_id: Option<String>,
+    create: Option<String>,
+}
+
+async fn name_supplier(
+    viewer: Allowed<require::PayablesWrite>,
+    State(ctx): State<WebContext>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<SupplierForm>,
+) -> PageResult<Response> {
+    // A hand-edited id names no supplier: the service then asks for one.
+    let choice = match form.create {
+        Some(_) => SupplierChoice {
+            supplier_id: None,
+            create: Some(true),
+        },
+        None => SupplierChoice {
+            supplier_id: typed(form.supplier_id).and_then(|s| s.parse().ok()),
+            create: None,
+        },
+    };
+    let outcome = service::resolve_supplier(&ctx.db, &viewer.actor, id, choice).await;
     finish(&viewer, &ctx, id, outcome).await
 }
 
